@@ -1,0 +1,179 @@
+// The stack configuration schema: one zod schema per top-level key of `Pulumi.<stack>.yaml`.
+// Shapes, types, ranges and defaults live here; checks that relate several keys live in ./validate.ts.
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const positive = z.number().positive();
+const fraction = z.number().min(0).max(1);
+const nonEmpty = z.string().min(1);
+
+export const regionSchema = z.strictObject({
+  /** Cloud region name, e.g. `us-central1` (GCP) or `us-east-1` (AWS). */
+  name: nonEmpty,
+  /** Zones (GCP) or availability zones (AWS) that nodes spread over. */
+  zones: z.array(nonEmpty).min(1),
+  /** Cluster id used by the mesh; must be a DNS label. Default: `<cloud>-<region name>`. */
+  clusterId: nonEmpty.optional(),
+  /** Node (VPC/subnet primary) range. Default: planned from `network.baseCidr`. */
+  nodeCidr: nonEmpty.optional(),
+  /** Pod range. Default: planned from `network.baseCidr`. */
+  podCidr: nonEmpty.optional(),
+  /** Service range. Default: planned from `network.baseCidr`. */
+  serviceCidr: nonEmpty.optional(),
+});
+
+export const networkSchema = z
+  .strictObject({
+    /** Range from which unspecified cluster ranges are planned. */
+    baseCidr: nonEmpty.default("10.0.0.0/8"),
+    nodePrefixLength: z.number().int().min(8).max(28).default(20),
+    podPrefixLength: z.number().int().min(8).max(28).default(14),
+    servicePrefixLength: z.number().int().min(8).max(28).default(20),
+  })
+  .default({ baseCidr: "10.0.0.0/8", nodePrefixLength: 20, podPrefixLength: 14, servicePrefixLength: 20 });
+
+export const linkSchema = z.strictObject({
+  /** The two regions this link joins, by name; order does not matter. */
+  between: z.tuple([nonEmpty, nonEmpty]),
+  /** Round-trip time between the regions, milliseconds. */
+  rttMs: positive,
+  /** Bandwidth available between the regions, bytes per second. */
+  bandwidthBytesPerSecond: positive,
+  /** Largest rate one TCP flow may reach on this path (e.g. AWS inter-region 5 Gbit/s per flow), bytes per second. */
+  perFlowCapBytesPerSecond: positive.optional(),
+});
+
+const nodePoolSchema = z.strictObject({
+  machineType: nonEmpty,
+  /** Nodes in each region. */
+  countPerRegion: positiveInt,
+});
+
+export const nodePoolsSchema = z.strictObject({
+  /** Nodes reserved (label and taint) for brokers and controllers. */
+  kafka: nodePoolSchema,
+  /** Nodes for mesh gateways, operators and DNS. */
+  system: nodePoolSchema,
+});
+
+export const meshSchema = z.strictObject({
+  mode: z.enum(["submariner", "istio"]),
+});
+
+export const kafkaSchema = z.strictObject({
+  /** Apache Kafka version of the `apache/kafka` image. */
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, "must be a release version such as 4.1.2")
+    .default("4.1.2"),
+  brokersPerRegion: z.number().int().default(3),
+  /** KRaft controllers in each region; one per region keeps a quorum after losing any region. */
+  controllersPerRegion: z.number().int().default(1),
+  disk: z.strictObject({
+    type: nonEmpty,
+    sizeGiB: positiveInt,
+    /** Provisioned IOPS per GiB (io1 only). */
+    iopsPerGiB: positive.optional(),
+  }),
+  defaultPartitions: positiveInt.default(72),
+  replicationFactor: positiveInt.default(3),
+  minInsyncReplicas: positiveInt.default(2),
+  producer: z
+    .strictObject({
+      acks: z.enum(["all", "1", "0"]).default("all"),
+      compression: z.enum(["none", "gzip", "snappy", "lz4", "zstd"]).default("lz4"),
+      batchSizeBytes: positiveInt.default(131072),
+      lingerMs: z.number().int().min(0).default(50),
+    })
+    .default({ acks: "all", compression: "lz4", batchSizeBytes: 131072, lingerMs: 50 }),
+});
+
+export const trafficSchema = z.strictObject({
+  /** Uncompressed bytes produced per second, all producers together. */
+  produceBytesPerSecond: positive,
+  /** Messages produced per second; give this or `messageSizeBytes`. */
+  messagesPerSecond: positive.optional(),
+  /** Average uncompressed message size; used when `messagesPerSecond` is absent. */
+  messageSizeBytes: positive.optional(),
+  /** Consumer groups that read every message once. */
+  consumerGroups: z.number().int().min(0).default(1),
+  /** Uncompressed / compressed size: 4 means a quarter of the bytes cross the wire. */
+  compressionRatio: z.number().min(1).default(1),
+  /** Share of produced bytes sent to a leader in another region (2/3 when producers in every region write to every partition). */
+  producerCrossRegionFraction: fraction.default(2 / 3),
+  /** Consumers read from a replica in their own region (`client.rack` + rack-aware selector). */
+  followerFetching: z.boolean().default(true),
+});
+
+export const pricesSchema = z
+  .strictObject({
+    /** On-demand $/hour per machine type, replacing or adding to the catalog. */
+    machineTypes: z.record(nonEmpty, positive).default({}),
+    diskUsdPerGiBMonth: positive.optional(),
+    iopsUsdPerMonth: positive.optional(),
+    interRegionUsdPerGiB: z.number().min(0).optional(),
+    interZoneUsdPerGiB: z.number().min(0).optional(),
+    controlPlaneUsdPerHour: z.number().min(0).optional(),
+    natUsdPerHour: z.number().min(0).optional(),
+    natUsdPerGiB: z.number().min(0).optional(),
+  })
+  .default({ machineTypes: {} });
+
+export const accessSchema = z
+  .strictObject({
+    /** CIDRs allowed to reach the Kubernetes API endpoints (whoever runs `pulumi up`). Empty: private endpoint only. */
+    controlPlaneCidrs: z.array(nonEmpty).default([]),
+  })
+  .default({ controlPlaneCidrs: [] });
+
+export const gcpSchema = z.strictObject({
+  /** GCP project that holds the three networks and clusters (stack gke). */
+  project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id (6-30 lower-case letters, digits, '-')"),
+});
+
+/** Every top-level config key the project reads, with its schema. */
+export const configSchemas = {
+  cloud: z.enum(["gke", "eks"]),
+  regions: z.array(regionSchema),
+  network: networkSchema,
+  links: z.array(linkSchema),
+  nodePools: nodePoolsSchema,
+  mesh: meshSchema,
+  kafka: kafkaSchema,
+  traffic: trafficSchema,
+  prices: pricesSchema,
+  access: accessSchema,
+  gcp: gcpSchema.optional(),
+} as const;
+
+export type ConfigKey = keyof typeof configSchemas;
+export const CONFIG_KEYS = Object.keys(configSchemas) as ConfigKey[];
+
+/** Keys that must be present in the stack file; the others have defaults. */
+export const REQUIRED_KEYS: readonly ConfigKey[] = ["cloud", "regions", "links", "nodePools", "mesh", "kafka", "traffic"];
+
+export type RegionConfig = z.infer<typeof regionSchema>;
+export type NetworkConfig = z.infer<typeof networkSchema>;
+export type LinkConfig = z.infer<typeof linkSchema>;
+export type NodePoolsConfig = z.infer<typeof nodePoolsSchema>;
+export type MeshConfig = z.infer<typeof meshSchema>;
+export type KafkaConfig = z.infer<typeof kafkaSchema>;
+export type TrafficConfig = z.infer<typeof trafficSchema>;
+export type PricesConfig = z.infer<typeof pricesSchema>;
+export type AccessConfig = z.infer<typeof accessSchema>;
+export type GcpConfig = z.infer<typeof gcpSchema>;
+
+/** The configuration once every key has the right shape and its defaults. */
+export interface ParsedConfig {
+  cloud: z.infer<(typeof configSchemas)["cloud"]>;
+  regions: RegionConfig[];
+  network: NetworkConfig;
+  links: LinkConfig[];
+  nodePools: NodePoolsConfig;
+  mesh: MeshConfig;
+  kafka: KafkaConfig;
+  traffic: TrafficConfig;
+  prices: PricesConfig;
+  access: AccessConfig;
+  gcp?: GcpConfig;
+}

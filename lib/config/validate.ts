@@ -1,0 +1,476 @@
+// Turns raw stack configuration into a typed StackSpec, or into the complete list of what is wrong.
+// Every problem names its config path; nothing here creates a resource or reads Pulumi state.
+import { ZodError } from "zod";
+import { ClusterRanges, RangeKind, cidr, overlaps, parseCidr, planClusterRanges } from "../cidr";
+import { Problem, configPath, error, errorsOf, warning } from "../problems";
+import { diskPrices, machineTypePrice } from "../prices";
+import { RegionLink, findLink, pairKey, regionPairs } from "../topology";
+import { Cloud, DISK_TYPES_BY_CLOUD } from "../types";
+import { CONFIG_KEYS, ConfigKey, ParsedConfig, REQUIRED_KEYS, configSchemas } from "./schema";
+
+export interface RegionSpec {
+  /** Position in `regions`, stable across the program. */
+  index: number;
+  name: string;
+  zones: string[];
+  /** DNS label naming this region's cluster in the mesh. */
+  clusterId: string;
+  nodeCidr: string;
+  podCidr: string;
+  serviceCidr: string;
+}
+
+/** The validated, defaulted configuration every other part of the program works from. */
+export interface StackSpec extends Omit<ParsedConfig, "regions" | "links"> {
+  regions: RegionSpec[];
+  /** One link per region pair, oriented in `regions` order. */
+  links: RegionLink[];
+}
+
+export type ValidationResult = { ok: true; spec: StackSpec; problems: Problem[] } | { ok: false; problems: Problem[] };
+
+export const REQUIRED_REGION_COUNT = 3;
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const REGION_NAME: Record<Cloud, { pattern: RegExp; example: string }> = {
+  gke: { pattern: /^[a-z]+-[a-z]+[0-9]+$/, example: "us-central1" },
+  eks: { pattern: /^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$/, example: "us-east-1" },
+};
+/** io1 limits: 50 provisioned IOPS per GiB, 64,000 per volume, 4-16,384 GiB, at least 100 IOPS. */
+export const IO1_MAX_IOPS_PER_GIB = 50;
+export const IO1_MAX_IOPS_PER_VOLUME = 64_000;
+const IO1_MIN_IOPS = 100;
+const IO1_SIZE_GIB = { min: 4, max: 16_384 };
+const PD_SSD_SIZE_GIB = { min: 10, max: 65_536 };
+
+function zodProblems(key: string, err: ZodError): Problem[] {
+  return err.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const keys = (issue as { keys: string[] }).keys;
+      return error(
+        configPath(key, [...issue.path.map(toSegment), keys[0]]),
+        `unknown setting${keys.length > 1 ? "s" : ""} ${keys.map((k) => `"${k}"`).join(", ")}`,
+      );
+    }
+    return error(configPath(key, issue.path.map(toSegment)), issue.message);
+  });
+}
+
+function toSegment(p: PropertyKey): string | number {
+  return typeof p === "number" ? p : String(p);
+}
+
+/**
+ * Validates the raw configuration of one stack.
+ * `raw` maps each top-level key present in the stack (without the `geo-kafka:` prefix) to its value.
+ */
+export function validateConfig(raw: Readonly<Record<string, unknown>>): ValidationResult {
+  const problems: Problem[] = [];
+  const parsed: Partial<ParsedConfig> = {};
+
+  for (const key of Object.keys(raw).sort()) {
+    if (!(CONFIG_KEYS as string[]).includes(key)) {
+      problems.push(error(configPath(key), `unknown setting; known settings are ${CONFIG_KEYS.join(", ")}`));
+    }
+  }
+  for (const key of CONFIG_KEYS) {
+    const present = Object.prototype.hasOwnProperty.call(raw, key);
+    if (!present && REQUIRED_KEYS.includes(key)) {
+      problems.push(error(configPath(key), "is required"));
+      continue;
+    }
+    const result = configSchemas[key].safeParse(raw[key]);
+    if (result.success) (parsed as Record<ConfigKey, unknown>)[key] = result.data;
+    else problems.push(...zodProblems(key, result.error));
+  }
+
+  problems.push(...checkRegions(parsed));
+  const ranges = planRanges(parsed, problems);
+  problems.push(...checkLinks(parsed));
+  problems.push(...checkKafka(parsed));
+  problems.push(...checkTraffic(parsed));
+  problems.push(...checkPrices(parsed));
+  problems.push(...checkAccess(parsed));
+  problems.push(...checkMesh(parsed));
+  problems.push(...checkCloud(parsed));
+
+  if (errorsOf(problems).length > 0 || ranges === undefined) return { ok: false, problems };
+  const config = parsed as ParsedConfig;
+  const spec: StackSpec = {
+    ...config,
+    regions: config.regions.map((r, index) => ({
+      index,
+      name: r.name,
+      zones: r.zones,
+      clusterId: r.clusterId ?? defaultClusterId(config.cloud, r.name),
+      ...ranges[index],
+    })),
+    links: regionPairs(config.regions.map((r) => r.name)).map(({ a, b }) => {
+      const link = findLink(config.links, a, b)!;
+      return {
+        a,
+        b,
+        rttMs: link.rttMs,
+        bandwidthBytesPerSecond: link.bandwidthBytesPerSecond,
+        ...(link.perFlowCapBytesPerSecond !== undefined ? { perFlowCapBytesPerSecond: link.perFlowCapBytesPerSecond } : {}),
+      };
+    }),
+  };
+  return { ok: true, spec, problems };
+}
+
+export function defaultClusterId(cloud: Cloud, region: string): string {
+  return `${cloud}-${region}`;
+}
+
+function checkRegions({ cloud, regions }: Partial<ParsedConfig>): Problem[] {
+  if (!regions) return [];
+  const problems: Problem[] = [];
+  if (regions.length !== REQUIRED_REGION_COUNT) {
+    problems.push(error(configPath("regions"), `must list exactly ${REQUIRED_REGION_COUNT} regions (found ${regions.length})`));
+  }
+  const seen = new Map<string, number>();
+  const clusterIds = new Map<string, number>();
+  regions.forEach((region, i) => {
+    const first = seen.get(region.name);
+    if (first !== undefined) {
+      problems.push(error(configPath("regions", [i, "name"]), `duplicates regions[${first}] ("${region.name}")`));
+    } else {
+      seen.set(region.name, i);
+    }
+    if (cloud && !REGION_NAME[cloud].pattern.test(region.name)) {
+      problems.push(
+        error(configPath("regions", [i, "name"]), `"${region.name}" is not a ${cloud} region name such as ${REGION_NAME[cloud].example}`),
+      );
+    }
+    const zoneSeen = new Set<string>();
+    region.zones.forEach((zone, z) => {
+      if (!zone.startsWith(region.name)) {
+        problems.push(error(configPath("regions", [i, "zones", z]), `zone "${zone}" is not in region ${region.name}`));
+      }
+      if (zoneSeen.has(zone)) problems.push(error(configPath("regions", [i, "zones", z]), `zone "${zone}" is listed twice`));
+      zoneSeen.add(zone);
+    });
+    const clusterId = region.clusterId ?? (cloud ? defaultClusterId(cloud, region.name) : undefined);
+    if (clusterId !== undefined) {
+      if (!DNS_LABEL.test(clusterId)) {
+        problems.push(
+          error(
+            configPath("regions", [i, "clusterId"]),
+            `"${clusterId}" is not a DNS label (lower-case letters, digits and '-', at most 63)`,
+          ),
+        );
+      }
+      const other = clusterIds.get(clusterId);
+      if (other !== undefined)
+        problems.push(error(configPath("regions", [i, "clusterId"]), `duplicates the cluster id of regions[${other}]`));
+      clusterIds.set(clusterId, i);
+    }
+  });
+  return problems;
+}
+
+const RANGE_KINDS: readonly RangeKind[] = ["nodeCidr", "podCidr", "serviceCidr"];
+
+/** Checks given ranges, plans the missing ones from the base range, and refuses any overlap. */
+function planRanges({ cloud, regions, network }: Partial<ParsedConfig>, problems: Problem[]): ClusterRanges[] | undefined {
+  if (!regions || !network) return undefined;
+  let ok = true;
+  const base = parseCidr(network.baseCidr);
+  if (!base.ok) {
+    problems.push(error(configPath("network", ["baseCidr"]), base.message));
+    ok = false;
+  }
+  const given: Array<Partial<ClusterRanges>> = regions.map((region, i) => {
+    const ranges: Partial<ClusterRanges> = {};
+    for (const kind of RANGE_KINDS) {
+      const text = region[kind];
+      if (text === undefined) continue;
+      const parsed = parseCidr(text);
+      if (parsed.ok) ranges[kind] = parsed.cidr.text;
+      else {
+        problems.push(error(configPath("regions", [i, kind]), parsed.message));
+        ok = false;
+      }
+    }
+    return ranges;
+  });
+  if (!ok || !base.ok) return undefined;
+
+  // Given ranges must already be disjoint; planning never creates an overlap.
+  const all: Array<{ path: string; text: string }> = [];
+  given.forEach((ranges, i) => {
+    for (const kind of RANGE_KINDS) {
+      const text = ranges[kind];
+      if (text !== undefined) all.push({ path: configPath("regions", [i, kind]), text });
+    }
+  });
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      if (overlaps(cidr(all[i].text), cidr(all[j].text))) {
+        problems.push(error(all[j].path, `${all[j].text} overlaps ${all[i].text} (${all[i].path})`));
+        ok = false;
+      }
+    }
+  }
+  if (!ok) return undefined;
+
+  const plan = planClusterRanges(
+    network.baseCidr,
+    given.map((g) => ({ given: g })),
+    network,
+  );
+  if (!plan.ok) {
+    problems.push(error(configPath("network", ["baseCidr"]), plan.message));
+    return undefined;
+  }
+  if (cloud === "eks") problems.push(...checkEksRanges(plan.clusters));
+  return plan.clusters;
+}
+
+const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidr);
+
+/** AWS limits: a VPC block is /16 to /28; the EKS service range is RFC 1918, /12 to /24. */
+function checkEksRanges(clusters: readonly ClusterRanges[]): Problem[] {
+  const problems: Problem[] = [];
+  clusters.forEach((c, i) => {
+    const node = cidr(c.nodeCidr);
+    if (node.prefixLength < 16 || node.prefixLength > 28) {
+      problems.push(
+        error(
+          configPath("regions", [i, "nodeCidr"]),
+          `${c.nodeCidr} cannot be a VPC range: AWS allows /16 to /28 (set it, or network.nodePrefixLength)`,
+        ),
+      );
+    }
+    const service = cidr(c.serviceCidr);
+    if (
+      service.prefixLength < 12 ||
+      service.prefixLength > 24 ||
+      !RFC1918.some((r) => r.first <= service.first && service.last <= r.last)
+    ) {
+      problems.push(
+        error(
+          configPath("regions", [i, "serviceCidr"]),
+          `${c.serviceCidr} cannot be an EKS service range: it must be /12 to /24 inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
+function checkLinks({ regions, links }: Partial<ParsedConfig>): Problem[] {
+  if (!links) return [];
+  const problems: Problem[] = [];
+  const names = new Set(regions?.map((r) => r.name) ?? []);
+  const seen = new Map<string, number>();
+  links.forEach((link, i) => {
+    const [a, b] = link.between;
+    if (a === b) problems.push(error(configPath("links", [i, "between"]), `joins region "${a}" to itself`));
+    if (regions) {
+      link.between.forEach((name, k) => {
+        if (!names.has(name))
+          problems.push(error(configPath("links", [i, "between", k]), `"${name}" is not one of the configured regions`));
+      });
+    }
+    const key = pairKey(a, b);
+    const first = seen.get(key);
+    if (first !== undefined) problems.push(error(configPath("links", [i, "between"]), `duplicates links[${first}] (${a} - ${b})`));
+    else seen.set(key, i);
+  });
+  if (regions) {
+    for (const { a, b } of regionPairs([...names])) {
+      if (!findLink(links, a, b))
+        problems.push(
+          error(configPath("links"), `no link between ${a} and ${b}; every region pair needs rttMs and bandwidthBytesPerSecond`),
+        );
+    }
+  }
+  links.forEach((link, i) => {
+    if (link.perFlowCapBytesPerSecond !== undefined && link.perFlowCapBytesPerSecond > link.bandwidthBytesPerSecond) {
+      problems.push(warning(configPath("links", [i, "perFlowCapBytesPerSecond"]), "is above the link bandwidth and has no effect"));
+    }
+  });
+  return problems;
+}
+
+function checkKafka({ cloud, regions, kafka }: Partial<ParsedConfig>): Problem[] {
+  if (!kafka) return [];
+  const problems: Problem[] = [];
+  const path = (...segments: Array<string | number>) => configPath("kafka", segments);
+  const regionCount = regions?.length ?? REQUIRED_REGION_COUNT;
+
+  if (kafka.brokersPerRegion < 1) problems.push(error(path("brokersPerRegion"), `must be at least 1 (found ${kafka.brokersPerRegion})`));
+  if (kafka.controllersPerRegion < 1)
+    problems.push(
+      error(
+        path("controllersPerRegion"),
+        `must be at least 1 so the quorum survives losing a region (found ${kafka.controllersPerRegion})`,
+      ),
+    );
+  if (kafka.replicationFactor > regionCount) {
+    problems.push(
+      error(
+        path("replicationFactor"),
+        `${kafka.replicationFactor} is above the number of regions (${regionCount}); rack = region allows one replica per region`,
+      ),
+    );
+  }
+  if (kafka.minInsyncReplicas > kafka.replicationFactor - 1) {
+    problems.push(
+      error(
+        path("minInsyncReplicas"),
+        `must be between 1 and replicationFactor - 1 = ${kafka.replicationFactor - 1} so writes continue when a region is lost (found ${kafka.minInsyncReplicas})`,
+      ),
+    );
+  } else if (kafka.minInsyncReplicas === 1) {
+    problems.push(warning(path("minInsyncReplicas"), "1 acknowledges writes held by a single region; losing it loses them"));
+  }
+  if (kafka.producer.acks !== "all") {
+    problems.push(
+      warning(
+        path("producer", "acks"),
+        `acks=${kafka.producer.acks} does not wait for min.insync.replicas; acknowledged writes can be lost`,
+      ),
+    );
+  }
+  if (kafka.brokersPerRegion >= 1 && kafka.replicationFactor <= regionCount && kafka.defaultPartitions % regionCount !== 0) {
+    problems.push(
+      warning(
+        path("defaultPartitions"),
+        `${kafka.defaultPartitions} is not a multiple of ${regionCount}; leaders cannot spread evenly over the regions`,
+      ),
+    );
+  }
+
+  if (cloud) {
+    const allowed = DISK_TYPES_BY_CLOUD[cloud];
+    if (!(allowed as readonly string[]).includes(kafka.disk.type)) {
+      problems.push(error(path("disk", "type"), `"${kafka.disk.type}" is not a disk type for ${cloud}; use ${allowed.join(" or ")}`));
+    }
+  }
+  const { type, sizeGiB, iopsPerGiB } = kafka.disk;
+  if (type === "io1") {
+    if (sizeGiB < IO1_SIZE_GIB.min || sizeGiB > IO1_SIZE_GIB.max) {
+      problems.push(error(path("disk", "sizeGiB"), `io1 volumes are ${IO1_SIZE_GIB.min} to ${IO1_SIZE_GIB.max} GiB (found ${sizeGiB})`));
+    }
+    if (iopsPerGiB === undefined) {
+      problems.push(error(path("disk", "iopsPerGiB"), "io1 needs provisioned IOPS: set iopsPerGiB (at most 50)"));
+    } else {
+      if (iopsPerGiB > IO1_MAX_IOPS_PER_GIB) {
+        problems.push(error(path("disk", "iopsPerGiB"), `io1 allows at most ${IO1_MAX_IOPS_PER_GIB} IOPS per GiB (found ${iopsPerGiB})`));
+      }
+      const iops = Math.round(iopsPerGiB * sizeGiB);
+      if (iops > IO1_MAX_IOPS_PER_VOLUME) {
+        problems.push(
+          error(
+            path("disk", "iopsPerGiB"),
+            `${iopsPerGiB} IOPS/GiB x ${sizeGiB} GiB = ${iops} IOPS, above io1's ${IO1_MAX_IOPS_PER_VOLUME} per volume`,
+          ),
+        );
+      } else if (iops < IO1_MIN_IOPS) {
+        problems.push(error(path("disk", "iopsPerGiB"), `${iops} IOPS is below io1's minimum of ${IO1_MIN_IOPS}`));
+      }
+    }
+  } else if (type === "pd-ssd") {
+    if (sizeGiB < PD_SSD_SIZE_GIB.min || sizeGiB > PD_SSD_SIZE_GIB.max) {
+      problems.push(
+        error(path("disk", "sizeGiB"), `pd-ssd disks are ${PD_SSD_SIZE_GIB.min} to ${PD_SSD_SIZE_GIB.max} GiB (found ${sizeGiB})`),
+      );
+    }
+    if (iopsPerGiB !== undefined) {
+      problems.push(error(path("disk", "iopsPerGiB"), "pd-ssd performance follows its size; provisioned IOPS apply to io1 only"));
+    }
+  }
+  return problems;
+}
+
+function checkTraffic({ traffic }: Partial<ParsedConfig>): Problem[] {
+  if (!traffic) return [];
+  const has = (v: unknown) => v !== undefined;
+  if (has(traffic.messagesPerSecond) === has(traffic.messageSizeBytes)) {
+    return [error(configPath("traffic", ["messagesPerSecond"]), "give exactly one of messagesPerSecond and messageSizeBytes")];
+  }
+  return [];
+}
+
+function checkPrices({ cloud, regions, nodePools, kafka, prices }: Partial<ParsedConfig>): Problem[] {
+  if (!cloud || !regions || !prices) return [];
+  const problems: Problem[] = [];
+  for (const region of regions) {
+    if (nodePools) {
+      for (const pool of ["kafka", "system"] as const) {
+        const { machineType } = nodePools[pool];
+        if (!machineTypePrice(cloud, region.name, machineType, prices)) {
+          problems.push(
+            error(
+              configPath("nodePools", [pool, "machineType"]),
+              `no catalog price for ${machineType} in ${region.name}; set geo-kafka:prices.machineTypes["${machineType}"] ($/hour)`,
+            ),
+          );
+        }
+      }
+    }
+    if (kafka && (DISK_TYPES_BY_CLOUD[cloud] as readonly string[]).includes(kafka.disk.type)) {
+      const disk = diskPrices(cloud, region.name, kafka.disk.type, prices);
+      if (!disk) {
+        problems.push(
+          error(
+            configPath("kafka", ["disk", "type"]),
+            `no catalog price for ${kafka.disk.type} in ${region.name}; set geo-kafka:prices.diskUsdPerGiBMonth`,
+          ),
+        );
+      } else if (kafka.disk.iopsPerGiB !== undefined && !disk.iopsPerMonth) {
+        problems.push(
+          error(
+            configPath("kafka", ["disk", "iopsPerGiB"]),
+            `no catalog price for provisioned IOPS in ${region.name}; set geo-kafka:prices.iopsUsdPerMonth`,
+          ),
+        );
+      }
+    }
+  }
+  return dedupe(problems);
+}
+
+function checkAccess({ access }: Partial<ParsedConfig>): Problem[] {
+  if (!access) return [];
+  const problems: Problem[] = [];
+  access.controlPlaneCidrs.forEach((text, i) => {
+    const parsed = parseCidr(text);
+    if (!parsed.ok) problems.push(error(configPath("access", ["controlPlaneCidrs", i]), parsed.message));
+    else if (parsed.cidr.prefixLength === 0) {
+      problems.push(warning(configPath("access", ["controlPlaneCidrs", i]), "opens the Kubernetes API endpoints to the whole internet"));
+    }
+  });
+  return problems;
+}
+
+function checkCloud({ cloud, gcp }: Partial<ParsedConfig>): Problem[] {
+  if (cloud === "gke" && gcp === undefined) return [error(configPath("gcp", ["project"]), "stack gke needs the GCP project id")];
+  if (cloud === "eks" && gcp !== undefined) return [warning(configPath("gcp"), "is ignored on eks")];
+  return [];
+}
+
+function checkMesh({ cloud, mesh }: Partial<ParsedConfig>): Problem[] {
+  if (cloud === "eks" && mesh?.mode === "submariner") {
+    return [
+      error(
+        configPath("mesh", ["mode"]),
+        "submariner does not support the AWS VPC CNI that EKS nodes use (submariner-io/submariner#2265); use istio on eks",
+      ),
+    ];
+  }
+  return [];
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.severity}|${p.path}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,97 @@
+// The offline plan's shape (plan.json) and the pure views over it: region grouping and the readable tree.
+
+export interface PlanResource {
+  type: string;
+  name: string;
+  parent: string | null;
+  provider: string | null;
+  inputs: Record<string, unknown>;
+}
+
+export interface PlanDiagnostic {
+  severity: "info" | "warning" | "error";
+  message: string;
+}
+
+export interface Plan {
+  stack: string;
+  resources: PlanResource[];
+  outputs: Record<string, unknown>;
+  diagnostics: PlanDiagnostic[];
+}
+
+export const GLOBAL_GROUP = "global";
+
+/**
+ * The region a resource belongs to: the first configured region named by the resource, one of its
+ * ancestors, or its provider (children and providers are named after their region); otherwise "global".
+ */
+export function regionOf(resource: PlanResource, byName: ReadonlyMap<string, PlanResource>, regions: readonly string[]): string {
+  // Longest names first so "us-east4" is not taken for a shorter region name it contains.
+  const ordered = [...regions].sort((a, b) => b.length - a.length);
+  const seen = new Set<string>();
+  let current: PlanResource | undefined = resource;
+  while (current && !seen.has(current.name)) {
+    seen.add(current.name);
+    for (const candidate of [current.name, current.provider ?? ""]) {
+      const hit = ordered.find((r) => candidate.includes(r));
+      if (hit) return hit;
+    }
+    current = current.parent ? byName.get(current.parent) : undefined;
+  }
+  return GLOBAL_GROUP;
+}
+
+export function groupByRegion(resources: readonly PlanResource[], regions: readonly string[]): Map<string, PlanResource[]> {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  const groups = new Map<string, PlanResource[]>();
+  for (const name of [...regions, GLOBAL_GROUP]) groups.set(name, []);
+  for (const resource of resources) groups.get(regionOf(resource, byName, regions))!.push(resource);
+  return groups;
+}
+
+/** Orders resources parent-first, siblings by name, so the order never depends on registration timing. */
+export function sortResources(resources: readonly PlanResource[]): PlanResource[] {
+  const children = new Map<string | null, PlanResource[]>();
+  const names = new Set(resources.map((r) => r.name));
+  for (const r of resources) {
+    const parent = r.parent !== null && names.has(r.parent) ? r.parent : null;
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent)!.push(r);
+  }
+  for (const list of children.values()) list.sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+  const out: PlanResource[] = [];
+  const visit = (parent: string | null) => {
+    for (const r of children.get(parent) ?? []) {
+      out.push(r);
+      visit(r.name);
+    }
+  };
+  visit(null);
+  return out;
+}
+
+/** The readable form: per region, a count and an indented tree of `type name [provider]`. */
+export function renderTree(plan: Plan, regions: readonly string[]): string {
+  const lines: string[] = [`stack ${plan.stack}: ${plan.resources.length} resources`];
+  const groups = groupByRegion(plan.resources, regions);
+  for (const [region, members] of groups) {
+    if (members.length === 0) continue;
+    lines.push("", `${region} (${members.length})`);
+    const inGroup = new Set(members.map((m) => m.name));
+    const depth = (r: PlanResource): number => {
+      let d = 0;
+      let parent = r.parent;
+      while (parent !== null && inGroup.has(parent) && d < 50) {
+        d++;
+        parent = members.find((m) => m.name === parent)?.parent ?? null;
+      }
+      return d;
+    };
+    for (const r of sortResources(members)) {
+      const provider = r.provider ? `  [${r.provider}]` : "";
+      lines.push(`${"  ".repeat(depth(r) + 1)}${r.type}  ${r.name}${provider}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,55 @@
+// The only place that reads Pulumi config: every `geo-kafka:*` key, validated into a StackSpec before anything is created.
+import * as pulumi from "@pulumi/pulumi";
+import { StackSpec, validateConfig } from "../lib/config/validate";
+import { PROJECT, Problem, errorsOf, formatProblems, warningsOf } from "../lib/problems";
+
+/** Raised when the stack configuration has errors; Pulumi prints its message without a stack trace. */
+export class StackConfigError extends pulumi.RunError {
+  readonly problems: Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const errors = errorsOf(problems);
+    super(
+      `stack ${pulumi.getStack()} configuration has ${errors.length} problem${errors.length === 1 ? "" : "s"}:\n${formatProblems(errors)}`,
+    );
+    this.name = "StackConfigError";
+    this.problems = errors;
+  }
+
+  static isInstance(value: unknown): value is StackConfigError {
+    return value instanceof Error && value.name === "StackConfigError" && Array.isArray((value as StackConfigError).problems);
+  }
+}
+
+/**
+ * Pulumi hands structured config to programs as JSON text and plain strings as they are;
+ * a value that is not JSON is therefore the string itself.
+ */
+export function decodeConfigValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Every key of this project's namespace, without the `geo-kafka:` prefix. */
+export function readRawConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const prefix = `${PROJECT}:`;
+  for (const [key, text] of Object.entries(all)) {
+    if (!key.startsWith(prefix)) continue;
+    raw[key.slice(prefix.length)] = decodeConfigValue(text);
+  }
+  return raw;
+}
+
+/** Validates the stack's config; logs warnings; throws one StackConfigError listing every error. */
+export function loadStackSpec(): StackSpec {
+  const result = validateConfig(readRawConfig());
+  for (const problem of warningsOf(result.problems)) {
+    void pulumi.log.warn(`${problem.path}: ${problem.message}`);
+  }
+  if (!result.ok) throw new StackConfigError(result.problems);
+  return result.spec;
+}

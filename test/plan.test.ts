@@ -1,0 +1,146 @@
+// The offline plan: both stacks plan, output is deterministic, secrets stay hidden, bad input writes nothing.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { planSocketBuffers } from "../lib/socket-buffers";
+import { REPO_ROOT, toPlan } from "../tools/run-stack";
+import { planStackOk, runComponent } from "./helpers/harness";
+
+const exec = promisify(execFile);
+const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+const PLAN = path.join(REPO_ROOT, "tools", "plan.ts");
+
+async function planCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(TSX, [PLAN, ...args], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("stack gke", () => {
+  it("creates one GCP provider per configured region, in the configured project", async () => {
+    const { recorded } = await planStackOk("gke");
+    const providers = recorded.ofType("pulumi:providers:gcp");
+    expect(providers.map((p) => [p.name, p.inputs.region, p.inputs.project])).toEqual([
+      ["gcp-us-east4", "us-east4", "acme-streaming-prod"],
+      ["gcp-us-central1", "us-central1", "acme-streaming-prod"],
+      ["gcp-us-west1", "us-west1", "acme-streaming-prod"],
+    ]);
+  });
+
+  it("exports the socket buffer computed from the worst path, with the node sysctls", async () => {
+    const { run } = await planStackOk("gke");
+    const buffers = (run.outputs.socketBuffers ?? {}) as Record<string, unknown>;
+    const expected = planSocketBuffers([
+      { a: "us-east4", b: "us-central1", rttMs: 26, bandwidthBytesPerSecond: 1.25e9 },
+      { a: "us-east4", b: "us-west1", rttMs: 65, bandwidthBytesPerSecond: 1.25e9 },
+      { a: "us-central1", b: "us-west1", rttMs: 36, bandwidthBytesPerSecond: 1.25e9 },
+    ]);
+    expect(buffers.socketBufferBytes).toBe(81_250_000);
+    expect(buffers.socketBufferBytes).toBe(expected.socketBufferBytes);
+    expect(buffers.nodeSysctls).toEqual(expected.sysctls);
+  });
+
+  it("plans with no warnings from its own example config", async () => {
+    const { run } = await planStackOk("gke");
+    expect(run.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+  });
+});
+
+describe("stack eks", () => {
+  it("creates one AWS provider per configured region", async () => {
+    const { recorded } = await planStackOk("eks");
+    expect(recorded.ofType("pulumi:providers:aws").map((p) => [p.name, p.inputs.region])).toEqual([
+      ["aws-us-east-1", "us-east-1"],
+      ["aws-us-east-2", "us-east-2"],
+      ["aws-us-west-2", "us-west-2"],
+    ]);
+  });
+
+  it("sizes buffers by the 5 Gbit/s per-flow cap, not the link bandwidth", async () => {
+    const { run } = await planStackOk("eks");
+    const buffers = run.outputs.socketBuffers as { socketBufferBytes: number; sizingLink: { a: string; b: string } };
+    expect(buffers.socketBufferBytes).toBe(Math.ceil((625e6 * 67) / 1000));
+    expect(buffers.sizingLink).toMatchObject({ a: "us-east-1", b: "us-west-2" });
+  });
+});
+
+describe("mock runtime", () => {
+  it("records parents and explicit providers, and renders secrets as [secret] unless asked", async () => {
+    class Holder extends pulumi.ComponentResource {
+      constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("geo-kafka:test:Holder", name, {}, opts);
+        const provider = new gcp.Provider(
+          `${name}-gcp`,
+          { project: "p-123456", accessToken: pulumi.secret("token-value") },
+          { parent: this },
+        );
+        new gcp.compute.Network(`${name}-net`, { autoCreateSubnetworks: false }, { parent: this, provider });
+        this.registerOutputs({});
+      }
+    }
+    const { run, recorded } = await runComponent(() => new Holder("h"));
+    expect(recorded.one("gcp:compute/network:Network", "h-net")).toMatchObject({ parent: "h", provider: "h-gcp" });
+    expect(recorded.one("geo-kafka:test:Holder", "h").parent).toBeNull();
+    const hidden = toPlan("test", run).resources.find((r) => r.name === "h-gcp")!;
+    expect(hidden.inputs.accessToken).toBe("[secret]");
+    const shown = toPlan("test", run, true).resources.find((r) => r.name === "h-gcp")!;
+    expect(shown.inputs.accessToken).toBe("token-value");
+  });
+});
+
+describe("npm run plan", () => {
+  it("prints valid JSON, byte-identical across runs, for both stacks", async () => {
+    for (const stack of ["gke", "eks"]) {
+      const first = await planCli(["--stack", stack, "--json"]);
+      const second = await planCli(["--stack", stack, "--json"]);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toBe(second.stdout);
+      const plan = JSON.parse(first.stdout);
+      expect(plan.stack).toBe(stack);
+      expect(Object.keys(plan)).toEqual(["stack", "resources", "outputs", "diagnostics"]);
+      for (const r of plan.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "provider", "inputs"]);
+    }
+  });
+
+  it("writes plan.json to --out and prints the readable tree", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const result = await planCli(["--stack", "gke", "--out", out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^stack gke: \d+ resources/);
+    expect(result.stdout).toContain("us-central1 (");
+    expect(JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).stack).toBe("gke");
+  });
+
+  it("exits non-zero on a bad config, names the paths, and writes no plan", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-"));
+    const file = path.join(dir, "bad.yaml");
+    const text = fs
+      .readFileSync(path.join(REPO_ROOT, "Pulumi.gke.yaml"), "utf8")
+      .replace("minInsyncReplicas: 2", "minInsyncReplicas: 3")
+      .replace("mode: submariner", "mode: linkerd");
+    fs.writeFileSync(file, text);
+    const result = await planCli(["--stack", "gke", "--config", file, "--out", path.join(dir, "out")]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("geo-kafka:kafka.minInsyncReplicas");
+    expect(result.stderr).toContain("geo-kafka:mesh.mode");
+    expect(fs.existsSync(path.join(dir, "out", "plan.json"))).toBe(false);
+  });
+
+  it("reports malformed YAML with its line", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "yaml-"));
+    const file = path.join(dir, "broken.yaml");
+    fs.writeFileSync(file, "config:\n  geo-kafka:cloud: gke\n  geo-kafka:kafka: {brokersPerRegion: 3\n");
+    const result = await planCli(["--stack", "gke", "--config", file]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+: malformed YAML/);
+  });
+});

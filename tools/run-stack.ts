@@ -1,0 +1,77 @@
+// Runs index.ts for one stack under mocks and turns the record into a Plan: the core of `npm run plan`.
+import * as path from "node:path";
+import { Plan, sortResources } from "../lib/plan";
+import { PROJECT, Problem } from "../lib/problems";
+import { StackConfigError } from "../stacks/config";
+import { MockRun, renderSecrets, runUnderMocks } from "./mock-runtime";
+import { StackFile, readStackFile } from "./stack-file";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+export function stackFilePath(stack: string): string {
+  return path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+}
+
+export interface StackRunOptions {
+  stack: string;
+  /** Config in the Pulumi.<stack>.yaml format; default: the stack's own file. */
+  configFile?: string;
+  /** Already-read config (tests); takes precedence over configFile. */
+  stackFile?: StackFile;
+  /** Run as a preview (the default) or as an update. */
+  preview?: boolean;
+}
+
+export type StackRunResult =
+  { ok: true; run: MockRun; stack: string } | { ok: false; problems: Problem[]; run?: MockRun; stack: string; error?: unknown };
+
+/** index.ts exports its program with `export =` (what the Pulumi language host calls); load it either way. */
+async function loadProgram(): Promise<() => unknown> {
+  const mod: unknown = await import("../index");
+  if (typeof mod === "function") return mod as () => unknown;
+  return (mod as { default: () => unknown }).default;
+}
+
+/** Reads the config, runs the program under mocks, and separates config errors from other failures. */
+export async function runStack(options: StackRunOptions): Promise<StackRunResult> {
+  const { stack } = options;
+  let file = options.stackFile;
+  if (!file) {
+    const read = readStackFile(options.configFile ?? stackFilePath(stack));
+    if (!read.ok) return { ok: false, problems: read.problems, stack };
+    file = read.file;
+  }
+  const program = await loadProgram();
+  const run = await runUnderMocks({
+    project: PROJECT,
+    stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
+    preview: options.preview ?? true,
+    program,
+  });
+  if (run.error !== undefined) {
+    if (StackConfigError.isInstance(run.error)) return { ok: false, problems: run.error.problems, run, stack };
+    return { ok: false, problems: [], run, stack, error: run.error };
+  }
+  return { ok: true, run, stack };
+}
+
+/** The plan.json view of a run: resources in a stable order, secrets hidden unless asked for. */
+export function toPlan(stack: string, run: MockRun, showSecrets = false): Plan {
+  const resources = sortResources(
+    run.resources.map((r) => ({
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      provider: r.provider,
+      inputs: renderSecrets(r.inputs, showSecrets) as Record<string, unknown>,
+    })),
+  );
+  return {
+    stack,
+    resources,
+    outputs: renderSecrets(run.outputs, showSecrets) as Record<string, unknown>,
+    diagnostics: run.diagnostics.map((d) => ({ severity: d.severity, message: d.message })),
+  };
+}
