@@ -1,0 +1,24 @@
+// What a cloud stack hands the workload layers (mesh, Kafka) for each region: one cluster and how to use it.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionSpec } from "../lib/config/validate";
+
+/** Label and taint that reserve the Kafka node pool for brokers and controllers. */
+export const KAFKA_NODE_LABEL = { key: "geo-kafka/pool", value: "kafka" } as const;
+export const KAFKA_NODE_TAINT = { key: "geo-kafka/dedicated", value: "kafka", effect: "NoSchedule" } as const;
+/** Label of the system pool, where mesh gateways and operators run. */
+export const SYSTEM_NODE_LABEL = { key: "geo-kafka/pool", value: "system" } as const;
+
+/** One region's Kubernetes cluster, as the layers above it need it. */
+export interface RegionalCluster {
+  region: RegionSpec;
+  /** The provider for this cluster; pass it to every object deployed into it. */
+  provider: k8s.Provider;
+  /** StorageClass for Kafka log volumes (pd-ssd / io1, Retain, WaitForFirstConsumer, XFS). */
+  storageClassName: pulumi.Input<string>;
+  /** Where Kafka pods go, and the toleration they need. */
+  kafkaNodeSelector: Record<string, string>;
+  kafkaTolerations: k8s.types.input.core.v1.Toleration[];
+  /** Resources that must exist before workloads are scheduled (node pools, CSI add-on). */
+  dependsOn: pulumi.Resource[];
+}

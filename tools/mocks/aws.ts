@@ -1,0 +1,5 @@
+// Mock computed outputs and invoke results for aws resources.
+import type { CallResults, ComputedOutputs } from "./index";
+
+export const computed: ComputedOutputs = {};
+export const calls: CallResults = {};
