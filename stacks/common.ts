@@ -1,13 +1,42 @@
-// What both clouds derive from a StackSpec before creating anything: buffer sizing and the outputs every stack exports.
+// What both clouds derive from a StackSpec before creating anything: buffer sizing, the cost estimate with its
+// capacity ceiling, and the outputs every stack exports.
+import * as pulumi from "@pulumi/pulumi";
+import { CapacityEstimate, estimateCapacity } from "../lib/capacity";
+import { capacityInputsFromSpec } from "../lib/capacity-from-spec";
 import { StackSpec } from "../lib/config/validate";
+import { CostEstimate, estimateCost } from "../lib/cost";
+import { PriceUse, costInputsFromSpec } from "../lib/cost-from-spec";
+import { costEstimateOutput, renderSummary } from "../lib/cost-report";
 import { SocketBufferPlan, planSocketBuffers } from "../lib/socket-buffers";
 
 export interface DerivedPlan {
   socketBuffers: SocketBufferPlan;
+  cost: CostEstimate;
+  prices: PriceUse[];
+  /** Undefined when the machine or disk type has no capacity data. */
+  capacity?: CapacityEstimate;
 }
 
 export function derivePlan(spec: StackSpec): DerivedPlan {
-  return { socketBuffers: planSocketBuffers(spec.links) };
+  const socketBuffers = planSocketBuffers(spec.links);
+  const { inputs, prices } = costInputsFromSpec(spec);
+  const capacityInputs = capacityInputsFromSpec(spec, socketBuffers);
+  return {
+    socketBuffers,
+    cost: estimateCost(inputs),
+    prices,
+    ...(capacityInputs ? { capacity: estimateCapacity(capacityInputs) } : {}),
+  };
+}
+
+/** During `pulumi preview`, one readable cost summary in the log; warnings where the plan cannot carry the traffic. */
+export function reportCost(spec: StackSpec, derived: DerivedPlan): void {
+  if (pulumi.runtime.isDryRun()) void pulumi.log.info(renderSummary(pulumi.getStack(), derived.cost, derived.capacity));
+  if (derived.capacity && derived.capacity.utilization > 1) {
+    void pulumi.log.warn(
+      `geo-kafka:traffic.produceBytesPerSecond: ${spec.traffic.produceBytesPerSecond} bytes/s is above the deployment's ceiling of ${Math.floor(derived.capacity.ceilingProduceBytesPerSecond)} (bottleneck: ${derived.capacity.bottleneck.name})`,
+    );
+  }
 }
 
 /** Outputs every stack exports, whatever the cloud. */
@@ -30,5 +59,6 @@ export function commonOutputs(spec: StackSpec, derived: DerivedPlan) {
       nodeSysctls: derived.socketBuffers.sysctls,
       kernelBytesPerConnection: derived.socketBuffers.kernelBytesPerConnection,
     },
+    costEstimate: costEstimateOutput(derived.cost, derived.capacity, derived.prices),
   };
 }

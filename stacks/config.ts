@@ -1,7 +1,7 @@
 // The only place that reads Pulumi config: every `geo-kafka:*` key, validated into a StackSpec before anything is created.
 import * as pulumi from "@pulumi/pulumi";
-import { StackSpec, validateConfig } from "../lib/config/validate";
-import { PROJECT, Problem, errorsOf, formatProblems, warningsOf } from "../lib/problems";
+import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { Problem, errorsOf, formatProblems, warningsOf } from "../lib/problems";
 
 /** Raised when the stack configuration has errors; Pulumi prints its message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {
@@ -21,32 +21,9 @@ export class StackConfigError extends pulumi.RunError {
   }
 }
 
-/**
- * Pulumi hands structured config to programs as JSON text and plain strings as they are;
- * a value that is not JSON is therefore the string itself.
- */
-export function decodeConfigValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Every key of this project's namespace, without the `geo-kafka:` prefix. */
-export function readRawConfig(all: Record<string, string> = pulumi.runtime.allConfig()): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  const prefix = `${PROJECT}:`;
-  for (const [key, text] of Object.entries(all)) {
-    if (!key.startsWith(prefix)) continue;
-    raw[key.slice(prefix.length)] = decodeConfigValue(text);
-  }
-  return raw;
-}
-
 /** Validates the stack's config; logs warnings; throws one StackConfigError listing every error. */
 export function loadStackSpec(): StackSpec {
-  const result = validateConfig(readRawConfig());
+  const result = validateConfig(rawConfigFromMap(pulumi.runtime.allConfig()));
   for (const problem of warningsOf(result.problems)) {
     void pulumi.log.warn(`${problem.path}: ${problem.message}`);
   }

@@ -63,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
     const regions = ((plan.outputs.regions as Array<{ name: string }> | undefined) ?? []).map((r) => r.name);
     process.stdout.write(`${renderTree(plan, regions)}\n`);
     if (plan.diagnostics.length > 0) {
-      process.stdout.write(`\ndiagnostics:\n${plan.diagnostics.map((d) => `  ${d.severity}: ${d.message}`).join("\n")}\n`);
+      process.stdout.write(
+        `\ndiagnostics:\n${plan.diagnostics.map((d) => `  ${d.severity}: ${d.message.replace(/\n/g, "\n    ")}`).join("\n")}\n`,
+      );
     }
     if (args.out) process.stdout.write(`\nwrote ${path.join(args.out, "plan.json")}\n`);
   }

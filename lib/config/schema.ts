@@ -108,9 +108,9 @@ export const trafficSchema = z.strictObject({
 export const pricesSchema = z
   .strictObject({
     /** On-demand $/hour per machine type, replacing or adding to the catalog. */
-    machineTypes: z.record(nonEmpty, positive).default({}),
-    diskUsdPerGiBMonth: positive.optional(),
-    iopsUsdPerMonth: positive.optional(),
+    machineTypes: z.record(nonEmpty, z.number().min(0)).default({}),
+    diskUsdPerGiBMonth: z.number().min(0).optional(),
+    iopsUsdPerMonth: z.number().min(0).optional(),
     interRegionUsdPerGiB: z.number().min(0).optional(),
     interZoneUsdPerGiB: z.number().min(0).optional(),
     controlPlaneUsdPerHour: z.number().min(0).optional(),

@@ -2,7 +2,7 @@
 // Every problem names its config path; nothing here creates a resource or reads Pulumi state.
 import { ZodError } from "zod";
 import { ClusterRanges, RangeKind, cidr, overlaps, parseCidr, planClusterRanges } from "../cidr";
-import { Problem, configPath, error, errorsOf, warning } from "../problems";
+import { PROJECT, Problem, configPath, error, errorsOf, warning } from "../problems";
 import { diskPrices, machineTypePrice } from "../prices";
 import { RegionLink, findLink, pairKey, regionPairs } from "../topology";
 import { Cloud, DISK_TYPES_BY_CLOUD } from "../types";
@@ -25,6 +25,28 @@ export interface StackSpec extends Omit<ParsedConfig, "regions" | "links"> {
   regions: RegionSpec[];
   /** One link per region pair, oriented in `regions` order. */
   links: RegionLink[];
+}
+
+/**
+ * Pulumi hands structured config to programs as JSON text and plain strings as they are;
+ * a value that is not JSON is therefore the string itself.
+ */
+export function decodeConfigValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The keys of this project's namespace (`geo-kafka:*`), prefix removed, values decoded. */
+export function rawConfigFromMap(all: Readonly<Record<string, string>>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const prefix = `${PROJECT}:`;
+  for (const [key, text] of Object.entries(all)) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(text);
+  }
+  return raw;
 }
 
 export type ValidationResult = { ok: true; spec: StackSpec; problems: Problem[] } | { ok: false; problems: Problem[] };
