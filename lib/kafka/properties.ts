@@ -1,0 +1,207 @@
+// Renders each Kafka node's server.properties, one section per concern (identity, listeners, quorum, rack and
+// follower fetching, durability defaults, socket buffers, threads, storage, TLS/SASL), like a configuration builder.
+import { KAFKA_PORTS } from "../ports";
+import type { Mesh } from "../types";
+import { nodeAddress } from "./addresses";
+import { KafkaNode, controllersOf } from "./topology";
+
+export type Properties = Record<string, string>;
+
+/** Paths inside the container where volumes are mounted. */
+export const PATHS = {
+  data: "/var/lib/kafka/data",
+  tls: "/etc/kafka/tls",
+  config: "/etc/kafka/config",
+} as const;
+
+export const RACK_AWARE_SELECTOR = "org.apache.kafka.common.replica.RackAwareReplicaSelector";
+/** Fetcher threads per source broker: two connections per broker pair share a long path better than one. */
+export const REPLICA_FETCHERS = 2;
+/** Kafka's default replica.fetch.response.max.bytes (10 MiB): a fetch returns at most this per round trip. */
+export const KAFKA_DEFAULT_FETCH_RESPONSE_MAX_BYTES = 10_485_760;
+
+export interface ClusterSettings {
+  mesh: Mesh;
+  /** Every node of the cluster (to name the controller quorum). */
+  nodes: readonly KafkaNode[];
+  defaultPartitions: number;
+  replicationFactor: number;
+  minInsyncReplicas: number;
+  /** From lib/socket-buffers: the BDP-sized buffer, never above the node sysctls. */
+  socketBufferBytes: number;
+  /** vCPUs of the Kafka machine type, to size thread pools. */
+  vcpus: number;
+}
+
+type Section = (node: KafkaNode, s: ClusterSettings) => Properties;
+
+const identity: Section = (node) => ({
+  "process.roles": node.role,
+  "node.id": String(node.nodeId),
+});
+
+/**
+ * Listeners. Submariner mode: Kafka's own TLS on every listener, mutual TLS between brokers and controllers,
+ * SASL/SCRAM over TLS for clients. Istio mode: the sidecar's STRICT mTLS encrypts every hop, so Kafka does not
+ * encrypt twice; clients still authenticate with SCRAM. Either way nothing leaves a pod unencrypted.
+ */
+const listeners: Section = (node, s) => {
+  const tls = s.mesh === "submariner";
+  const internal = tls ? "SSL" : "PLAINTEXT";
+  const client = tls ? "SASL_SSL" : "SASL_PLAINTEXT";
+  const host = nodeAddress(s.mesh, node);
+  const common = {
+    "controller.listener.names": "CONTROLLER",
+    "listener.security.protocol.map": `CONTROLLER:${internal},REPLICATION:${internal},CLIENT:${client}`,
+  };
+  if (node.role === "controller") {
+    return {
+      ...common,
+      listeners: `CONTROLLER://0.0.0.0:${KAFKA_PORTS.controller}`,
+      "advertised.listeners": `CONTROLLER://${host}:${KAFKA_PORTS.controller}`,
+    };
+  }
+  return {
+    ...common,
+    listeners: `REPLICATION://0.0.0.0:${KAFKA_PORTS.replication},CLIENT://0.0.0.0:${KAFKA_PORTS.client}`,
+    "advertised.listeners": `REPLICATION://${host}:${KAFKA_PORTS.replication},CLIENT://${host}:${KAFKA_PORTS.client}`,
+    "inter.broker.listener.name": "REPLICATION",
+    "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+    "listener.name.client.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+    // Server side of SCRAM: credentials live in the cluster metadata, so the login module needs no user.
+    "listener.name.client.scram-sha-512.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+  };
+};
+
+const security: Section = (node, s) => {
+  if (s.mesh !== "submariner") return {};
+  const props: Properties = {
+    "ssl.keystore.type": "PEM",
+    "ssl.keystore.location": `${PATHS.tls}/keystore.pem`,
+    "ssl.truststore.type": "PEM",
+    "ssl.truststore.location": `${PATHS.tls}/ca.crt`,
+    "ssl.endpoint.identification.algorithm": "https",
+    "ssl.enabled.protocols": "TLSv1.3",
+    "ssl.protocol": "TLSv1.3",
+    "listener.name.controller.ssl.client.auth": "required",
+  };
+  if (node.role === "broker") props["listener.name.replication.ssl.client.auth"] = "required";
+  return props;
+};
+
+/** The quorum names its three controllers by their cross-cluster addresses. */
+const quorum: Section = (_node, s) => ({
+  "controller.quorum.voters": controllersOf(s.nodes)
+    .map((c) => `${c.nodeId}@${nodeAddress(s.mesh, c)}:${KAFKA_PORTS.controller}`)
+    .join(","),
+});
+
+/** rack = region, and the selector without which client.rack does nothing. */
+const rackAwareness: Section = (node) =>
+  node.role === "broker" ? { "broker.rack": node.region, "replica.selector.class": RACK_AWARE_SELECTOR } : {};
+
+const durability: Section = (node, s) =>
+  node.role === "broker"
+    ? {
+        "default.replication.factor": String(s.replicationFactor),
+        "min.insync.replicas": String(s.minInsyncReplicas),
+        "offsets.topic.replication.factor": String(s.replicationFactor),
+        "transaction.state.log.replication.factor": String(s.replicationFactor),
+        "transaction.state.log.min.isr": String(s.minInsyncReplicas),
+        "num.partitions": String(s.defaultPartitions),
+        "unclean.leader.election.enable": "false",
+        "auto.create.topics.enable": "false",
+        "auto.leader.rebalance.enable": "true",
+      }
+    : {};
+
+/**
+ * Socket buffers from the BDP. A fetch also returns at most replica.fetch.response.max.bytes per round trip,
+ * so that bound is raised to the buffer too; otherwise it, not the window, caps each fetcher at 10 MiB / RTT.
+ */
+const socketBuffers: Section = (node, s) => {
+  const bytes = String(s.socketBufferBytes);
+  const props: Properties = { "socket.send.buffer.bytes": bytes, "socket.receive.buffer.bytes": bytes };
+  if (node.role === "broker") {
+    props["replica.socket.receive.buffer.bytes"] = bytes;
+    props["num.replica.fetchers"] = String(REPLICA_FETCHERS);
+    props["replica.fetch.response.max.bytes"] = String(Math.max(s.socketBufferBytes, KAFKA_DEFAULT_FETCH_RESPONSE_MAX_BYTES));
+  }
+  return props;
+};
+
+/** Thread pools from the machine: network threads for the NICs, I/O threads for the disk and request handling. */
+export function threadCounts(vcpus: number): { network: number; io: number } {
+  return { network: Math.max(3, Math.ceil(vcpus / 2)), io: Math.max(8, vcpus) };
+}
+
+const threads: Section = (node, s) => {
+  if (node.role !== "broker") return {};
+  const t = threadCounts(s.vcpus);
+  return { "num.network.threads": String(t.network), "num.io.threads": String(t.io) };
+};
+
+const storage: Section = (node) =>
+  node.role === "broker" ? { "log.dirs": PATHS.data } : { "log.dirs": PATHS.data, "metadata.log.dir": PATHS.data };
+
+const SECTIONS: readonly Section[] = [identity, listeners, security, quorum, rackAwareness, durability, socketBuffers, threads, storage];
+
+/** Every setting of one node; a key set by two sections is a programming error. */
+export function nodeProperties(node: KafkaNode, settings: ClusterSettings): Properties {
+  const out: Properties = {};
+  for (const section of SECTIONS) {
+    for (const [key, value] of Object.entries(section(node, settings))) {
+      if (key in out) throw new Error(`${key} is set by two sections`);
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** server.properties text: sorted keys, one per line, so diffs stay small and reviewable. */
+export function renderProperties(props: Properties): string {
+  return `${Object.keys(props)
+    .sort()
+    .map((k) => `${k}=${props[k]}`)
+    .join("\n")}\n`;
+}
+
+/** Parses server.properties text (for tests and checks): `key=value` lines, comments and blanks ignored. */
+export function parseProperties(text: string): Properties {
+  const out: Properties = {};
+  for (const line of text.split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const eq = trimmed.indexOf("=");
+    out[trimmed.slice(0, eq)] = trimmed.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Producer settings clients should use (output as a snippet). */
+export function producerProperties(p: {
+  compression: string;
+  batchSizeBytes: number;
+  lingerMs: number;
+  socketBufferBytes: number;
+  acks: string;
+}): Properties {
+  return {
+    acks: p.acks,
+    "enable.idempotence": "true",
+    "compression.type": p.compression,
+    "batch.size": String(p.batchSizeBytes),
+    "linger.ms": String(p.lingerMs),
+    "send.buffer.bytes": String(p.socketBufferBytes),
+    "receive.buffer.bytes": String(p.socketBufferBytes),
+  };
+}
+
+/** Consumer settings: client.rack makes the rack-aware selector serve the local replica. */
+export function consumerProperties(p: { region: string; socketBufferBytes: number }): Properties {
+  return {
+    "client.rack": p.region,
+    "receive.buffer.bytes": String(p.socketBufferBytes),
+    "send.buffer.bytes": String(p.socketBufferBytes),
+  };
+}
