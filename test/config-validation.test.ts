@@ -1,197 +1,76 @@
 // Bad stack configuration is refused before anything is created, every problem named by its config path.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../lib/config/validate";
+import { REPO_ROOT, runStack } from "../tools/run-stack";
 import { planStack, setPath, stackConfig } from "./helpers/harness";
 
-type Mutation = (config: Record<string, unknown>) => void;
-const set =
-  (key: string, segments: Array<string | number>, value: unknown): Mutation =>
-  (config) =>
-    setPath(config, key, segments, value);
+const exec = promisify(execFile);
+const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 
-interface BadCase {
-  name: string;
-  stack: "gke" | "eks";
-  mutate: Mutation[];
-  paths: string[];
+const CORPUS = path.join(REPO_ROOT, "test", "fixtures", "bad-config");
+
+interface BadFixture {
+  file: string;
+  stack: string;
+  why: string;
+  expect: string[];
 }
 
-const badCases: BadCase[] = [
-  {
-    name: "two regions",
-    stack: "gke",
-    mutate: [(c) => (c["geo-kafka:regions"] as unknown[]).pop()],
-    paths: ["geo-kafka:regions"],
-  },
-  {
-    name: "a duplicate region",
-    stack: "gke",
-    mutate: [set("regions", [2, "name"], "us-east4"), set("regions", [2, "zones"], ["us-east4-a"])],
-    paths: ["geo-kafka:regions[2].name"],
-  },
-  {
-    name: "overlapping pod ranges in two clusters",
-    stack: "gke",
-    mutate: [set("regions", [0, "podCidr"], "10.64.0.0/14"), set("regions", [1, "podCidr"], "10.64.0.0/16")],
-    paths: ["geo-kafka:regions[1].podCidr"],
-  },
-  {
-    name: "a node range inside another cluster's service range",
-    stack: "eks",
-    mutate: [set("regions", [0, "serviceCidr"], "172.20.0.0/16"), set("regions", [2, "nodeCidr"], "172.20.0.0/20")],
-    paths: ["geo-kafka:regions[2].nodeCidr"],
-  },
-  {
-    name: "a missing link",
-    stack: "gke",
-    mutate: [(c) => (c["geo-kafka:links"] as unknown[]).splice(1, 1)],
-    paths: ["geo-kafka:links"],
-  },
-  { name: "zero RTT", stack: "gke", mutate: [set("links", [0, "rttMs"], 0)], paths: ["geo-kafka:links[0].rttMs"] },
-  {
-    name: "negative bandwidth",
-    stack: "eks",
-    mutate: [set("links", [1, "bandwidthBytesPerSecond"], -5)],
-    paths: ["geo-kafka:links[1].bandwidthBytesPerSecond"],
-  },
-  {
-    name: "replication factor above the region count",
-    stack: "gke",
-    mutate: [set("kafka", ["replicationFactor"], 4)],
-    paths: ["geo-kafka:kafka.replicationFactor"],
-  },
-  {
-    name: "min.insync.replicas equal to RF",
-    stack: "gke",
-    mutate: [set("kafka", ["minInsyncReplicas"], 3)],
-    paths: ["geo-kafka:kafka.minInsyncReplicas"],
-  },
-  {
-    name: "min.insync.replicas of 0",
-    stack: "eks",
-    mutate: [set("kafka", ["minInsyncReplicas"], 0)],
-    paths: ["geo-kafka:kafka.minInsyncReplicas"],
-  },
-  {
-    name: "no brokers in a region",
-    stack: "gke",
-    mutate: [set("kafka", ["brokersPerRegion"], 0)],
-    paths: ["geo-kafka:kafka.brokersPerRegion"],
-  },
-  { name: "an unknown mesh", stack: "gke", mutate: [set("mesh", ["mode"], "linkerd")], paths: ["geo-kafka:mesh.mode"] },
-  {
-    name: "a machine type with no price",
-    stack: "gke",
-    mutate: [set("nodePools", ["kafka", "machineType"], "c4-highmem-96")],
-    paths: ["geo-kafka:nodePools.kafka.machineType"],
-  },
-  {
-    name: "pd-ssd on eks",
-    stack: "eks",
-    mutate: [set("kafka", ["disk", "type"], "pd-ssd"), set("kafka", ["disk", "iopsPerGiB"], undefined)],
-    paths: ["geo-kafka:kafka.disk.type"],
-  },
-  {
-    name: "io1 on gke",
-    stack: "gke",
-    mutate: [set("kafka", ["disk", "type"], "io1"), set("kafka", ["disk", "iopsPerGiB"], 10)],
-    paths: ["geo-kafka:kafka.disk.type"],
-  },
-  {
-    name: "io1 above 50 IOPS per GiB",
-    stack: "eks",
-    mutate: [set("kafka", ["disk", "iopsPerGiB"], 60)],
-    paths: ["geo-kafka:kafka.disk.iopsPerGiB"],
-  },
-  {
-    name: "io1 above 64,000 IOPS per volume",
-    stack: "eks",
-    mutate: [set("kafka", ["disk", "sizeGiB"], 2000), set("kafka", ["disk", "iopsPerGiB"], 40)],
-    paths: ["geo-kafka:kafka.disk.iopsPerGiB"],
-  },
-  {
-    name: "a string where a number belongs",
-    stack: "gke",
-    mutate: [set("kafka", ["brokersPerRegion"], "three")],
-    paths: ["geo-kafka:kafka.brokersPerRegion"],
-  },
-  { name: "an unknown top-level key", stack: "gke", mutate: [set("kafak", [], { brokersPerRegion: 3 })], paths: ["geo-kafka:kafak"] },
-  {
-    name: "a misspelt nested key",
-    stack: "eks",
-    mutate: [set("kafka", ["minInsyncReplica"], 2)],
-    paths: ["geo-kafka:kafka.minInsyncReplica"],
-  },
-  { name: "submariner on eks (AWS VPC CNI)", stack: "eks", mutate: [set("mesh", ["mode"], "submariner")], paths: ["geo-kafka:mesh.mode"] },
-  {
-    name: "a CIDR with host bits",
-    stack: "gke",
-    mutate: [set("regions", [0, "nodeCidr"], "10.200.1.0/16")],
-    paths: ["geo-kafka:regions[0].nodeCidr"],
-  },
-  {
-    name: "a zone outside its region",
-    stack: "gke",
-    mutate: [set("regions", [0, "zones", 1], "us-west1-b")],
-    paths: ["geo-kafka:regions[0].zones[1]"],
-  },
-  {
-    name: "a link to an unknown region",
-    stack: "eks",
-    mutate: [set("links", [0, "between", 1], "eu-west-1")],
-    paths: ["geo-kafka:links[0].between[1]", "geo-kafka:links"],
-  },
-  { name: "no cloud", stack: "gke", mutate: [set("cloud", [], undefined)], paths: ["geo-kafka:cloud"] },
-  {
-    name: "a public EKS service range",
-    stack: "eks",
-    mutate: [set("regions", [0, "serviceCidr"], "100.64.0.0/16")],
-    paths: ["geo-kafka:regions[0].serviceCidr"],
-  },
-  {
-    name: "an EKS VPC larger than /16",
-    stack: "eks",
-    mutate: [set("network", ["nodePrefixLength"], 14)],
-    paths: ["geo-kafka:regions[0].nodeCidr"],
-  },
-  {
-    name: "both message rate and message size",
-    stack: "gke",
-    mutate: [set("traffic", ["messagesPerSecond"], 1000)],
-    paths: ["geo-kafka:traffic.messagesPerSecond"],
-  },
-  { name: "gke without a GCP project", stack: "gke", mutate: [set("gcp", [], undefined)], paths: ["geo-kafka:gcp.project"] },
-  {
-    name: "a cluster id that is no DNS label",
-    stack: "gke",
-    mutate: [set("regions", [1, "clusterId"], "Central_1")],
-    paths: ["geo-kafka:regions[1].clusterId"],
-  },
-  {
-    name: "several problems at once are all reported",
-    stack: "gke",
-    mutate: [set("kafka", ["replicationFactor"], 4), set("mesh", ["mode"], "consul"), set("links", [2, "rttMs"], -1)],
-    paths: ["geo-kafka:kafka.replicationFactor", "geo-kafka:mesh.mode", "geo-kafka:links[2].rttMs"],
-  },
-];
+/** Each fixture says, in its header, which stack it is for and which config paths its errors must name. */
+function readFixture(file: string): BadFixture {
+  const text = fs.readFileSync(path.join(CORPUS, file), "utf8");
+  const header = (key: string) => new RegExp(`^# ${key}: (.*)$`, "m").exec(text)?.[1] ?? "";
+  return { file, stack: header("stack"), why: header("why"), expect: header("expect").split(", ").filter(Boolean) };
+}
 
-describe("bad configuration", () => {
-  it("has at least 15 distinct cases", () => {
-    expect(new Set(badCases.map((c) => c.name)).size).toBeGreaterThanOrEqual(15);
+const corpus = fs
+  .readdirSync(CORPUS)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort()
+  .map(readFixture);
+
+describe("bad-input corpus (test/fixtures/bad-config)", () => {
+  it("has at least 30 fixtures, each naming its stack and the paths it must report", () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(30);
+    for (const f of corpus) {
+      expect(["gke", "eks"], f.file).toContain(f.stack);
+      expect(f.expect.length, f.file).toBeGreaterThan(0);
+    }
   });
 
-  it.each(badCases)("refuses $name on $stack, naming $paths, with zero resources", async ({ stack, mutate, paths }) => {
-    const config = stackConfig(stack);
-    for (const m of mutate) m(config);
-    const result = await planStack(stack, config);
+  it.each(corpus)("$file ($why) is refused with its paths and nothing registered", async ({ file, stack, expect: paths }) => {
+    const result = await runStack({ stack, configFile: path.join(CORPUS, file) });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toBeUndefined();
     const reported = result.problems.map((p) => p.path);
-    for (const path of paths) expect(reported).toContain(path);
-    expect(result.problems.every((p) => p.severity === "error")).toBe(true);
+    // Problems found in the YAML itself are named by file and line; the rest by config path.
+    for (const wanted of paths) expect(reported.some((r) => r === wanted || r.endsWith(`/${wanted}`))).toBe(true);
+    expect(result.problems.every((p) => p.severity === "error" && p.message.length > 0)).toBe(true);
     expect(result.run?.resources ?? []).toHaveLength(0);
   });
+
+  it.each(["malformed-yaml.yaml", "string-for-number.yaml", "several-at-once.yaml"])(
+    "npm run plan -- --config %s exits 1 and lists the paths",
+    async (file) => {
+      const fixture = readFixture(file);
+      const run = await exec(
+        TSX,
+        [path.join(REPO_ROOT, "tools", "plan.ts"), "--stack", fixture.stack, "--config", path.join(CORPUS, file)],
+        { cwd: REPO_ROOT },
+      ).then(
+        () => ({ code: 0, stderr: "" }),
+        (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/nothing planned/);
+      for (const wanted of fixture.expect) expect(run.stderr).toContain(wanted);
+    },
+  );
 });
 
 describe("risky but legal settings", () => {

@@ -141,6 +141,6 @@ describe("npm run plan", () => {
     fs.writeFileSync(file, "config:\n  geo-kafka:cloud: gke\n  geo-kafka:kafka: {brokersPerRegion: 3\n");
     const result = await planCli(["--stack", "gke", "--config", file]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/broken\.yaml:\d+: malformed YAML/);
+    expect(result.stderr).toMatch(/broken\.yaml:\d+:\d+: malformed YAML: /);
   });
 });

@@ -29,7 +29,11 @@ export function parseStackFile(text: string, source: string): StackFileResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => error(`${source}:${e.linePos?.[0].line ?? "?"}`, `malformed YAML: ${e.message.split("\n")[0]}`)),
+      problems: doc.errors.map((e) => {
+        const at = e.linePos?.[0];
+        const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        return error(at ? `${source}:${at.line}:${at.col}` : source, `malformed YAML: ${message}`);
+      }),
     };
   }
   const root: unknown = doc.toJS();
