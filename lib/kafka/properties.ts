@@ -97,10 +97,10 @@ const quorum: Section = (_node, s) => ({
 });
 
 /** rack = region, and the selector without which client.rack does nothing. */
-const rackAwareness: Section = (node) =>
+const rackAwareness: Section = (node): Properties =>
   node.role === "broker" ? { "broker.rack": node.region, "replica.selector.class": RACK_AWARE_SELECTOR } : {};
 
-const durability: Section = (node, s) =>
+const durability: Section = (node, s): Properties =>
   node.role === "broker"
     ? {
         "default.replication.factor": String(s.replicationFactor),
@@ -135,13 +135,13 @@ export function threadCounts(vcpus: number): { network: number; io: number } {
   return { network: Math.max(3, Math.ceil(vcpus / 2)), io: Math.max(8, vcpus) };
 }
 
-const threads: Section = (node, s) => {
+const threads: Section = (node, s): Properties => {
   if (node.role !== "broker") return {};
   const t = threadCounts(s.vcpus);
   return { "num.network.threads": String(t.network), "num.io.threads": String(t.io) };
 };
 
-const storage: Section = (node) =>
+const storage: Section = (node): Properties =>
   node.role === "broker" ? { "log.dirs": PATHS.data } : { "log.dirs": PATHS.data, "metadata.log.dir": PATHS.data };
 
 const SECTIONS: readonly Section[] = [identity, listeners, security, quorum, rackAwareness, durability, socketBuffers, threads, storage];
