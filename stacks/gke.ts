@@ -1,7 +1,23 @@
-// Stack gke: composition only. One GCP provider per region; the components of each region receive theirs explicitly.
+// Stack gke: composition only. One GCP provider per region; each region's network, firewall, cluster and storage
+// receive theirs explicitly, then the regional networks are peered as a full mesh.
 import * as gcp from "@pulumi/gcp";
-import { StackSpec } from "../lib/config/validate";
+import { cidr } from "../lib/cidr";
+import { RegionSpec, StackSpec } from "../lib/config/validate";
+import { GkeRegion } from "../components/gcp/region";
+import { NetworkPeeringMesh } from "../components/gcp/peering";
+import { RegionalCluster } from "../components/platform";
 import { DerivedPlan, commonOutputs } from "./common";
+
+/** RFC 1918 and the shared address space: ranges VPC peering exchanges without the public-IP switches. */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(cidr);
+
+/** True when some cluster range is a privately used public range, which peering exchanges only when told to. */
+export function usesPrivatelyUsedPublicRanges(regions: readonly RegionSpec[]): boolean {
+  return regions
+    .flatMap((r) => [r.nodeCidr, r.podCidr, r.serviceCidr])
+    .map(cidr)
+    .some((range) => !PRIVATE_RANGES.some((p) => p.first <= range.first && range.last <= p.last));
+}
 
 export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
   const project = spec.gcp!.project;
@@ -13,8 +29,54 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
         defaultLabels: { "geo-kafka-region": region.name },
       }),
   );
+
+  const regions = spec.regions.map(
+    (region, index) =>
+      new GkeRegion(`gke-${region.name}`, {
+        project,
+        regions: spec.regions,
+        index,
+        mesh: spec.mesh.mode,
+        controlPlaneCidrs: spec.access.controlPlaneCidrs,
+        nodePools: spec.nodePools,
+        nodeSysctls: derived.socketBuffers.sysctls,
+        provider: providers[index],
+      }),
+  );
+
+  const peering = new NetworkPeeringMesh("gke-peering", {
+    networks: regions.map((r, i) => ({ region: r.region.name, selfLink: r.network.networkSelfLink, provider: providers[i] })),
+    exchangeSubnetRoutesWithPublicIp: usesPrivatelyUsedPublicRanges(spec.regions),
+  });
+
+  // Brokers of one region talk to the others from their first start, so workloads also wait for the peering mesh.
+  const clusters: RegionalCluster[] = regions.map((r) => ({
+    ...r.regionalCluster,
+    dependsOn: [...r.regionalCluster.dependsOn, peering],
+  }));
+
   return {
-    outputs: commonOutputs(spec, derived),
+    outputs: {
+      ...commonOutputs(spec, derived),
+      gke: {
+        clusters: regions.map((r) => ({
+          region: r.region.name,
+          clusterId: r.region.clusterId,
+          name: r.gke.clusterName,
+          location: r.region.name,
+          endpoint: r.gke.endpoint,
+          privateEndpointOnly: r.gke.privateEndpointOnly,
+          kafkaNodes: r.gke.kafkaSpread.totalNodes,
+          systemNodes: r.gke.systemSpread.totalNodes,
+          storageClassName: r.storage.storageClassName,
+        })),
+        networks: regions.map((r) => ({ region: r.region.name, selfLink: r.network.networkSelfLink })),
+      },
+    },
     providers,
+    clusters,
+    /** Per-region components; `addClusterSetStubDomain` on each is the Submariner DNS hook. */
+    regions,
+    peering,
   };
 }

@@ -1,0 +1,111 @@
+// Pure planning for GKE clusters and node pools: zone spread, taints, network tags, kernel settings, names.
+// Nothing here creates a resource; the components in this folder call it and the tests check it directly.
+import { createHash } from "node:crypto";
+import { NodeSysctls } from "../../lib/socket-buffers";
+import { Mesh } from "../../lib/types";
+import { KAFKA_NODE_TAINT } from "../platform";
+
+/** GCE network tags on the nodes of each pool: firewall rules target pools by these, never the whole network. */
+export const KAFKA_NODE_TAG = "geo-kafka-kafka-node";
+export const SYSTEM_NODE_TAG = "geo-kafka-system-node";
+/** Mesh gateways (Submariner gateway, Istio east-west gateway) run on the system pool, so mesh ports target it. */
+export const MESH_GATEWAY_NODE_TAG = SYSTEM_NODE_TAG;
+
+/**
+ * vm.max_map_count for Kafka nodes. Every log segment maps its offset and time index, so a broker with many
+ * partitions needs far more than Linux's 65530; 262144 leaves room for about 131,000 segments per node.
+ */
+export const KAFKA_VM_MAX_MAP_COUNT = 262_144;
+
+/** GKE's release channel until the config schema has a key for it (see docs/gke.md). */
+export const DEFAULT_RELEASE_CHANNEL = "REGULAR";
+export type ReleaseChannel = "RAPID" | "REGULAR" | "STABLE" | "EXTENDED";
+
+/** GKE cluster names: a lower-case letter, then letters, digits or '-', at most 40 characters. */
+export const GKE_CLUSTER_NAME_MAX = 40;
+/** IAM service account ids: 6-30 characters. */
+export const SERVICE_ACCOUNT_ID_MAX = 30;
+
+export interface ZoneSpread {
+  /** Zones that get nodes. */
+  nodeLocations: string[];
+  /** GKE sizes a regional pool per zone: this many nodes in each of `nodeLocations`. */
+  nodeCountPerZone: number;
+  /** Nodes the pool will really have: `nodeLocations.length * nodeCountPerZone`. */
+  totalNodes: number;
+  /** True when `totalNodes` is more than asked for, because the count does not divide over the zones. */
+  roundedUp: boolean;
+}
+
+/**
+ * Spreads a per-region node count over a region's zones the way GKE can express it (the same count in each zone).
+ * Fewer nodes than zones: one node in each of the first zones. A multiple of the zone count: an even spread.
+ * Anything else cannot be expressed exactly, so the count is rounded up to the next multiple (never fewer nodes).
+ */
+export function spreadOverZones(countPerRegion: number, zones: readonly string[]): ZoneSpread {
+  if (!Number.isInteger(countPerRegion) || countPerRegion < 1)
+    throw new Error(`node count must be a positive integer (got ${countPerRegion})`);
+  if (zones.length === 0) throw new Error("a node pool needs at least one zone");
+  if (countPerRegion <= zones.length) {
+    return { nodeLocations: zones.slice(0, countPerRegion), nodeCountPerZone: 1, totalNodes: countPerRegion, roundedUp: false };
+  }
+  const nodeCountPerZone = Math.ceil(countPerRegion / zones.length);
+  const totalNodes = nodeCountPerZone * zones.length;
+  return { nodeLocations: [...zones], nodeCountPerZone, totalNodes, roundedUp: totalNodes !== countPerRegion };
+}
+
+/** Kubernetes taint effects to the GKE API's enum. */
+const GKE_TAINT_EFFECT = {
+  NoSchedule: "NO_SCHEDULE",
+  PreferNoSchedule: "PREFER_NO_SCHEDULE",
+  NoExecute: "NO_EXECUTE",
+} as const;
+
+export function gkeTaintEffect(effect: keyof typeof GKE_TAINT_EFFECT): string {
+  return GKE_TAINT_EFFECT[effect];
+}
+
+/** The taint that keeps everything but Kafka off the Kafka pool, in the GKE API's form. */
+export function kafkaPoolTaint(): { key: string; value: string; effect: string } {
+  return { key: KAFKA_NODE_TAINT.key, value: KAFKA_NODE_TAINT.value, effect: gkeTaintEffect(KAFKA_NODE_TAINT.effect) };
+}
+
+/**
+ * The Kafka pool's sysctls: the socket-buffer plan (rmem/wmem maxima and tcp_rmem/tcp_wmem) plus vm.max_map_count.
+ * All of them are on GKE's list of node sysctls (linuxNodeConfig.sysctls); see docs/gke.md for the source.
+ */
+export function kafkaNodeSysctls(socketBufferSysctls: NodeSysctls): Record<string, string> {
+  return { ...socketBufferSysctls, "vm.max_map_count": String(KAFKA_VM_MAX_MAP_COUNT) };
+}
+
+/**
+ * Submariner supports kube-proxy in iptables mode only; GKE Dataplane V2 replaces kube-proxy with eBPF. So Submariner
+ * clusters keep the legacy (iptables kube-proxy) datapath, and Istio clusters get Dataplane V2 with its built-in
+ * NetworkPolicy enforcement. The datapath cannot be changed on an existing cluster.
+ */
+export function datapathProvider(mesh: Mesh): "LEGACY_DATAPATH" | "ADVANCED_DATAPATH" {
+  return mesh === "submariner" ? "LEGACY_DATAPATH" : "ADVANCED_DATAPATH";
+}
+
+/** The GKE cluster's name: the mesh cluster id, so `subctl`/istioctl output and the GCP console agree. */
+export function gkeClusterName(clusterId: string): string {
+  return clusterId.length <= GKE_CLUSTER_NAME_MAX ? clusterId : clusterId.slice(0, GKE_CLUSTER_NAME_MAX).replace(/-+$/, "");
+}
+
+/**
+ * Account id of the nodes' service account: `<cluster id>-nodes` when that fits in 30 characters, otherwise a prefix
+ * of the cluster id plus a short hash of it, so two long ids never share an account.
+ */
+export function nodeServiceAccountId(clusterId: string): string {
+  const wanted = `${clusterId}-nodes`;
+  if (wanted.length <= SERVICE_ACCOUNT_ID_MAX) return wanted;
+  const hash = createHash("sha256").update(clusterId).digest("hex").slice(0, 6);
+  const suffix = `-${hash}-nodes`;
+  const prefix = clusterId.slice(0, SERVICE_ACCOUNT_ID_MAX - suffix.length).replace(/-+$/, "");
+  return `${prefix}${suffix}`;
+}
+
+/** The workload identity pool of a project. */
+export function workloadPool(project: string): string {
+  return `${project}.svc.id.goog`;
+}
