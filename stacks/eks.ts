@@ -1,9 +1,25 @@
 // Stack eks: composition only. One AWS provider per region; the components of each region receive theirs explicitly.
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { VpcPeering } from "../components/aws/peering";
+import { EksRegion } from "../components/aws/region";
+import { RegionalCluster } from "../components/platform";
+import { eksSpecProblems, peerRanges } from "../lib/aws-network";
 import { StackSpec } from "../lib/config/validate";
+import { errorsOf } from "../lib/problems";
+import { regionPairs } from "../lib/topology";
 import { DerivedPlan, commonOutputs } from "./common";
+import { StackConfigError } from "./config";
 
 export function eksStack(spec: StackSpec, derived: DerivedPlan) {
+  // Checks only AWS needs; like the config checks, they stop the program before any resource exists.
+  const problems = errorsOf(eksSpecProblems(spec));
+  if (problems.length > 0) throw new StackConfigError(problems);
+
+  // Config validation requires iopsPerGiB for io1, the only disk type it accepts on eks.
+  const iopsPerGiB = spec.kafka.disk.iopsPerGiB;
+  if (iopsPerGiB === undefined) throw new Error("stack eks needs kafka.disk.iopsPerGiB (config validation should have refused this)");
+
   const providers = spec.regions.map(
     (region) =>
       new aws.Provider(`aws-${region.name}`, {
@@ -11,8 +27,60 @@ export function eksStack(spec: StackSpec, derived: DerivedPlan) {
         defaultTags: { tags: { "geo-kafka:region": region.name } },
       }),
   );
+
+  const regions = spec.regions.map(
+    (region, i) =>
+      new EksRegion(`eks-${region.name}`, {
+        region,
+        peers: peerRanges(spec.regions, region),
+        mesh: spec.mesh.mode,
+        kafkaPool: spec.nodePools.kafka,
+        systemPool: spec.nodePools.system,
+        socketSysctls: derived.socketBuffers.sysctls,
+        iopsPerGiB,
+        controlPlaneCidrs: spec.access.controlPlaneCidrs,
+        provider: providers[i],
+      }),
+  );
+
+  // Full mesh: the earlier region of each pair requests, the later one accepts.
+  const byName = new Map(regions.map((r, i) => [r.region.name, { region: r, provider: providers[i] }]));
+  const peerings = regionPairs(spec.regions.map((r) => r.name)).map(({ a, b }) => {
+    const side = (name: string) => {
+      const { region, provider } = byName.get(name)!;
+      return {
+        region: name,
+        provider,
+        vpcId: region.network.vpc.id,
+        cidr: region.region.nodeCidr,
+        routeTableIds: region.network.privateRouteTables.map((t) => t.id),
+      };
+    };
+    return new VpcPeering(`peering-${a}-${b}`, { requester: side(a), accepter: side(b) });
+  });
+
+  // Workloads wait for the routes to and from their own region.
+  const clusters: RegionalCluster[] = regions.map((r) =>
+    r.regionalCluster(peerings.filter((p) => p.regions.includes(r.region.name)).flatMap((p) => p.routes)),
+  );
+
+  const eks = {
+    kubernetesVersion: regions[0].cluster.cluster.version,
+    clusters: regions.map((r) => ({
+      region: r.region.name,
+      clusterName: r.cluster.clusterName,
+      endpoint: r.cluster.cluster.endpoint,
+      vpcId: r.network.vpc.id,
+      vpcCidr: r.region.nodeCidr,
+      natPublicIp: r.network.natPublicIp,
+      storageClassName: r.storage.storageClassName,
+    })),
+    peeringConnectionIds: peerings.map((p) => p.connection.id),
+  };
+
   return {
-    outputs: commonOutputs(spec, derived),
+    outputs: { ...commonOutputs(spec, derived), eks: pulumi.output(eks) },
     providers,
+    clusters,
   };
 }

@@ -1,0 +1,137 @@
+// One EKS control plane: its IAM role, KMS key, audit logs, the add-ons nodes need to join, and the
+// Kubernetes provider every in-cluster object of the region is deployed with.
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  CLUSTER_ROLE_POLICIES,
+  EKS_KUBERNETES_VERSION,
+  EKS_LOG_RETENTION_DAYS,
+  EKS_LOG_TYPES,
+  EKS_SUPPORT_TYPE,
+  endpointAccess,
+  renderKubeconfig,
+  serviceTrustPolicy,
+  vpcCniConfiguration,
+} from "../../lib/aws-eks";
+import { serviceRole } from "./iam";
+
+export interface EksClusterArgs {
+  /** EKS cluster name; also the name `aws eks get-token` is called with. Required. */
+  clusterName: string;
+  /** AWS region of the cluster (and of `provider`). Required. */
+  region: string;
+  /** Private subnets for the control plane's network interfaces, in at least two zones. Required. */
+  subnetIds: pulumi.Input<string>[];
+  /** Kubernetes service range (RFC 1918, /12 to /24); fixed at creation. Required. */
+  serviceCidr: string;
+  /**
+   * Who may reach the public API endpoint. Default: `[]`, private endpoint only, and then `pulumi up` must run
+   * from inside the VPC or a network peered with it, since the same program deploys into the cluster.
+   */
+  controlPlaneCidrs?: readonly string[];
+  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
+  kubernetesVersion?: string;
+  /** The region's AWS provider; every AWS child uses it. Required. */
+  provider: aws.Provider;
+}
+
+/**
+ * Authentication is API mode (access entries, no aws-auth ConfigMap). The identity that runs the first
+ * `pulumi up` becomes cluster admin through `bootstrapClusterCreatorAdminPermissions`: the program must deploy
+ * into the cluster it has just created, and an explicit access entry for the same principal would conflict with
+ * the bootstrap one. Node roles of managed node groups get their access entries from EKS.
+ *
+ * EKS does not install its self-managed add-ons here: vpc-cni, kube-proxy and the Pod Identity agent are EKS
+ * add-ons created before any node (DaemonSets become ready with zero nodes), so nodes join with networking and
+ * credentials in place; CoreDNS and the EBS CSI driver need nodes and are created after the node groups.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+  readonly cluster: aws.eks.Cluster;
+  readonly clusterName: pulumi.Output<string>;
+  readonly secretsKey: aws.kms.Key;
+  readonly clusterRole: aws.iam.Role;
+  /** Created by EKS; managed nodes must carry it (launch templates that set security groups drop it otherwise). */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** Add-ons that must exist before nodes join. */
+  readonly bootstrapAddons: aws.eks.Addon[];
+  readonly podIdentityAgent: aws.eks.Addon;
+  /** Deploys into this cluster; its kubeconfig is a secret. */
+  readonly k8sProvider: k8s.Provider;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("geo-kafka:aws:EksCluster", name, {}, opts);
+    const { clusterName, region, provider } = args;
+    const child = { parent: this, provider };
+
+    this.secretsKey = new aws.kms.Key(
+      `${name}-secrets-key`,
+      {
+        description: `Envelope encryption of Kubernetes secrets in EKS cluster ${clusterName}`,
+        enableKeyRotation: true,
+        // Deleting this key makes the cluster unrecoverable; the longest window leaves time to cancel.
+        deletionWindowInDays: 30,
+      },
+      child,
+    );
+    new aws.kms.Alias(
+      `${name}-secrets-key-alias`,
+      { name: `alias/geo-kafka/${clusterName}-secrets`, targetKeyId: this.secretsKey.keyId },
+      child,
+    );
+
+    // Created before the cluster so EKS writes into a group with a retention, not into one kept forever.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/eks/${clusterName}/cluster`, retentionInDays: EKS_LOG_RETENTION_DAYS },
+      child,
+    );
+
+    const role = serviceRole(
+      `${name}-cluster-role`,
+      {
+        assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"),
+        policies: CLUSTER_ROLE_POLICIES,
+        region,
+        description: `EKS control plane of ${clusterName}`,
+      },
+      child,
+    );
+    this.clusterRole = role.role;
+
+    const access = endpointAccess(args.controlPlaneCidrs ?? []);
+    this.cluster = new aws.eks.Cluster(
+      `${name}-cluster`,
+      {
+        name: clusterName,
+        version: args.kubernetesVersion ?? EKS_KUBERNETES_VERSION,
+        roleArn: role.role.arn,
+        vpcConfig: { subnetIds: args.subnetIds, ...access },
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        encryptionConfig: { provider: { keyArn: this.secretsKey.arn }, resources: ["secrets"] },
+        kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceCidr },
+        enabledClusterLogTypes: [...EKS_LOG_TYPES],
+        bootstrapSelfManagedAddons: false,
+        upgradePolicy: { supportType: EKS_SUPPORT_TYPE },
+      },
+      // The role's policies must outlive the cluster, or EKS cannot clean up its network interfaces on delete.
+      { ...child, dependsOn: [...role.attachments, logGroup] },
+    );
+    this.clusterName = this.cluster.name;
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+
+    const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}) =>
+      new aws.eks.Addon(`${name}-${addonName}`, { clusterName: this.cluster.name, addonName, ...extra }, child);
+    const vpcCni = addon("vpc-cni", { configurationValues: vpcCniConfiguration() });
+    const kubeProxy = addon("kube-proxy");
+    this.podIdentityAgent = addon("eks-pod-identity-agent");
+    this.bootstrapAddons = [vpcCni, kubeProxy, this.podIdentityAgent];
+
+    const kubeconfig = pulumi
+      .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
+      .apply(([n, endpoint, ca]) => renderKubeconfig({ clusterName: n, region, endpoint, certificateAuthorityData: ca.data }));
+    this.k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(kubeconfig) }, { parent: this });
+
+    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.cluster.endpoint });
+  }
+}

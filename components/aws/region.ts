@@ -1,0 +1,168 @@
+// Everything one AWS region contributes: network, cross-region security group, EKS cluster, node groups,
+// storage. The mesh and Kafka layers see it through the RegionalCluster it hands out.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { crossRegionIngressRules, PeerRange, planVpcSubnets } from "../../lib/aws-network";
+import { KAFKA_NOFILE_LIMIT, kafkaNodeSysctls, renderNodeUserData, socketBufferSysctls } from "../../lib/aws-user-data";
+import { RegionSpec } from "../../lib/config/validate";
+import { NodeSysctls } from "../../lib/socket-buffers";
+import { Mesh } from "../../lib/types";
+import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster, SYSTEM_NODE_LABEL } from "../platform";
+import { EksCluster } from "./cluster";
+import { AwsNetwork } from "./network";
+import { EksNodeGroup, EksNodeRole } from "./node-group";
+import { CrossRegionSecurityGroup } from "./security";
+import { EbsCsiStorage } from "./storage";
+
+export interface NodePoolSpec {
+  /** EC2 instance type. */
+  machineType: string;
+  /** Nodes of this pool in the region. */
+  countPerRegion: number;
+}
+
+export interface EksRegionArgs {
+  /** The region: name, zones, cluster id (the EKS cluster name), node (VPC) and service ranges. Required. */
+  region: RegionSpec;
+  /** The other regions' VPC ranges, admitted on the cross-region ports. Required. */
+  peers: readonly PeerRange[];
+  /** Decides which ports cross regions (lib/ports.ts). Required. */
+  mesh: Mesh;
+  /** Kafka pool: reserved by label and taint, tuned at boot. Required. */
+  kafkaPool: NodePoolSpec;
+  /** System pool: mesh control plane, CoreDNS, CSI controller. Required. */
+  systemPool: NodePoolSpec;
+  /** Node sysctls computed from the worst path (lib/socket-buffers.ts). Required. */
+  socketSysctls: NodeSysctls;
+  /** io1 IOPS per GiB for Kafka volumes. Required. */
+  iopsPerGiB: number;
+  /** CIDRs allowed to the public API endpoint. Default: `[]` (private endpoint only). */
+  controlPlaneCidrs?: readonly string[];
+  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
+  kubernetesVersion?: string;
+  /** The region's AWS provider; every AWS resource below uses it. Required. */
+  provider: aws.Provider;
+}
+
+/**
+ * Composition only: each part is its own component. Node groups wait for the add-ons that give nodes networking
+ * and credentials and for the default routes they pull images through; CoreDNS and the EBS CSI add-on wait for
+ * the node groups.
+ */
+export class EksRegion extends pulumi.ComponentResource {
+  readonly region: RegionSpec;
+  readonly network: AwsNetwork;
+  readonly crossRegion: CrossRegionSecurityGroup;
+  readonly cluster: EksCluster;
+  readonly kafkaNodes: EksNodeGroup;
+  readonly systemNodes: EksNodeGroup;
+  readonly coreDns: aws.eks.Addon;
+  readonly storage: EbsCsiStorage;
+
+  constructor(name: string, args: EksRegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("geo-kafka:aws:EksRegion", name, {}, opts);
+    const { region, provider } = args;
+    this.region = region;
+
+    this.network = new AwsNetwork(`${name}-network`, { plan: planVpcSubnets(region.nodeCidr, region.zones), provider }, { parent: this });
+    const privateSubnetIds = this.network.privateSubnets.map((s) => s.id);
+
+    this.crossRegion = new CrossRegionSecurityGroup(
+      `${name}-cross-region`,
+      { vpcId: this.network.vpc.id, rules: crossRegionIngressRules(args.peers, args.mesh), provider },
+      { parent: this },
+    );
+
+    this.cluster = new EksCluster(
+      `${name}-control-plane`,
+      {
+        clusterName: region.clusterId,
+        region: region.name,
+        subnetIds: privateSubnetIds,
+        serviceCidr: region.serviceCidr,
+        controlPlaneCidrs: args.controlPlaneCidrs ?? [],
+        kubernetesVersion: args.kubernetesVersion,
+        provider,
+      },
+      { parent: this },
+    );
+
+    const nodeRole = new EksNodeRole(`${name}-node-role`, { region: region.name, provider }, { parent: this });
+    const common = {
+      clusterName: this.cluster.clusterName,
+      kubernetesVersion: this.cluster.cluster.version,
+      nodeRoleArn: nodeRole.role.arn,
+      subnetIds: privateSubnetIds,
+      securityGroupIds: [this.cluster.clusterSecurityGroupId, this.crossRegion.securityGroup.id],
+      dependsOn: [...nodeRole.attachments, ...this.cluster.bootstrapAddons, ...this.network.egressRoutes],
+      provider,
+    };
+    this.kafkaNodes = new EksNodeGroup(
+      `${name}-kafka`,
+      {
+        ...common,
+        machineType: args.kafkaPool.machineType,
+        count: args.kafkaPool.countPerRegion,
+        labels: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
+        taints: [KAFKA_NODE_TAINT],
+        userData: renderNodeUserData({ sysctls: kafkaNodeSysctls(args.socketSysctls), nofileLimit: KAFKA_NOFILE_LIMIT }),
+      },
+      { parent: this },
+    );
+    // System nodes get the socket-buffer limits too: mesh proxies and gateways there carry cross-region streams.
+    this.systemNodes = new EksNodeGroup(
+      `${name}-system`,
+      {
+        ...common,
+        machineType: args.systemPool.machineType,
+        count: args.systemPool.countPerRegion,
+        labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+        userData: renderNodeUserData({ sysctls: socketBufferSysctls(args.socketSysctls) }),
+      },
+      { parent: this },
+    );
+    const nodeGroups = [this.kafkaNodes.nodeGroup, this.systemNodes.nodeGroup];
+
+    this.coreDns = new aws.eks.Addon(
+      `${name}-coredns`,
+      { clusterName: this.cluster.clusterName, addonName: "coredns" },
+      { parent: this, provider, dependsOn: nodeGroups },
+    );
+
+    this.storage = new EbsCsiStorage(
+      `${name}-storage`,
+      {
+        clusterName: this.cluster.clusterName,
+        region: region.name,
+        iopsPerGiB: args.iopsPerGiB,
+        podIdentityAgent: this.cluster.podIdentityAgent,
+        nodeGroups,
+        k8sProvider: this.cluster.k8sProvider,
+        provider,
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({
+      clusterName: this.cluster.clusterName,
+      endpoint: this.cluster.cluster.endpoint,
+      vpcId: this.network.vpc.id,
+      storageClassName: this.storage.storageClassName,
+    });
+  }
+
+  /**
+   * What the mesh and Kafka layers need from this region. `extraDependsOn` adds what only the stack knows
+   * (the peering routes), so nothing cross-region is scheduled before traffic can flow.
+   */
+  regionalCluster(extraDependsOn: pulumi.Resource[] = []): RegionalCluster {
+    return {
+      region: this.region,
+      provider: this.cluster.k8sProvider,
+      storageClassName: this.storage.storageClassName,
+      kafkaNodeSelector: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
+      kafkaTolerations: [{ key: KAFKA_NODE_TAINT.key, operator: "Equal", value: KAFKA_NODE_TAINT.value, effect: KAFKA_NODE_TAINT.effect }],
+      dependsOn: [this.kafkaNodes.nodeGroup, this.systemNodes.nodeGroup, this.coreDns, this.storage.addon, ...extraDependsOn],
+    };
+  }
+}

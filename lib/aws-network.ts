@@ -1,0 +1,169 @@
+// The AWS network plan of stack eks: subnets inside each VPC, the peer ranges each region admits, and the
+// checks that must pass before any AWS resource is created.
+import { Address4 } from "ip-address";
+import { cidr } from "./cidr";
+import { RegionSpec, StackSpec } from "./config/validate";
+import { crossRegionPorts } from "./ports";
+import { Problem, configPath, error } from "./problems";
+import { Mesh } from "./types";
+
+/** AWS allows subnets from /16 to /28. */
+export const AWS_SMALLEST_SUBNET_PREFIX = 28;
+/** An EKS control plane needs subnets in at least two availability zones. */
+export const EKS_MIN_ZONES = 2;
+/** Public subnets hold only the NAT gateway; a /24 is plenty, so they never take more. */
+export const PUBLIC_SUBNET_PREFIX = 24;
+
+export interface ZoneSubnet {
+  zone: string;
+  cidr: string;
+}
+
+/**
+ * How one VPC is cut. Nodes and pods share the private subnets (the VPC CNI gives pods VPC addresses), so those
+ * get almost all of the VPC; public subnets only carry the NAT gateway's address.
+ */
+export interface VpcSubnetPlan {
+  vpcCidr: string;
+  privateSubnets: ZoneSubnet[];
+  publicSubnets: ZoneSubnet[];
+}
+
+export type SubnetPlanResult = { ok: true; plan: VpcSubnetPlan } | { ok: false; message: string };
+
+function block(first: bigint, prefixLength: number): string {
+  return `${Address4.fromBigInt(first).correctForm()}/${prefixLength}`;
+}
+
+/**
+ * Splits a VPC into one private subnet per zone and, in the block left over, one small public subnet per zone.
+ * With n zones the VPC is cut into 2^ceil(log2(n + 1)) equal blocks: the first n are the private subnets, and
+ * the last is cut again into public subnets of at most /24. A /16 over three zones gives three /18s (16,384
+ * addresses each, for nodes and pods) and three /24s.
+ */
+export function tryPlanVpcSubnets(vpcCidr: string, zones: readonly string[]): SubnetPlanResult {
+  if (zones.length === 0) return { ok: false, message: "needs at least one zone" };
+  const vpc = cidr(vpcCidr);
+  const privatePrefix = vpc.prefixLength + Math.ceil(Math.log2(zones.length + 1));
+  const publicPrefix = Math.max(privatePrefix + Math.ceil(Math.log2(zones.length)), PUBLIC_SUBNET_PREFIX);
+  if (privatePrefix > AWS_SMALLEST_SUBNET_PREFIX || publicPrefix > AWS_SMALLEST_SUBNET_PREFIX) {
+    return {
+      ok: false,
+      message: `${vpcCidr} is too small for ${zones.length} private and ${zones.length} public subnets (AWS subnets are at most /${AWS_SMALLEST_SUBNET_PREFIX})`,
+    };
+  }
+  const privateSize = 1n << BigInt(32 - privatePrefix);
+  const publicSize = 1n << BigInt(32 - publicPrefix);
+  const leftover = vpc.last + 1n - privateSize;
+  return {
+    ok: true,
+    plan: {
+      vpcCidr: vpc.text,
+      privateSubnets: zones.map((zone, i) => ({ zone, cidr: block(vpc.first + BigInt(i) * privateSize, privatePrefix) })),
+      publicSubnets: zones.map((zone, i) => ({ zone, cidr: block(leftover + BigInt(i) * publicSize, publicPrefix) })),
+    },
+  };
+}
+
+/** The subnet plan of a VPC that has passed eksSpecProblems. */
+export function planVpcSubnets(vpcCidr: string, zones: readonly string[]): VpcSubnetPlan {
+  const result = tryPlanVpcSubnets(vpcCidr, zones);
+  if (!result.ok) throw new Error(`${vpcCidr}: ${result.message}`);
+  return result.plan;
+}
+
+/** One peer region's range, as admitted by security groups and routed over peering. */
+export interface PeerRange {
+  region: string;
+  cidr: string;
+}
+
+/**
+ * The ranges of the other regions. With the AWS VPC CNI a pod's address comes from its VPC, so the peer's VPC
+ * range already holds its nodes and its pods; the planned podCidr is not an address range on EKS (see docs/eks.md).
+ */
+export function peerRanges(regions: readonly RegionSpec[], self: RegionSpec): PeerRange[] {
+  return regions.filter((r) => r.name !== self.name).map((r) => ({ region: r.name, cidr: r.nodeCidr }));
+}
+
+/** ICMP "destination unreachable, fragmentation needed": inter-region peering carries 1500-byte frames. */
+export const ICMP_FRAGMENTATION_NEEDED = { type: 3, code: 4 } as const;
+
+/** One ingress rule of the cross-region security group. */
+export interface CrossRegionIngressRule {
+  /**
+   * Stable suffix for the rule's resource name, named after the range it admits, e.g. `tcp-9092-from-10-5-0-0-16`
+   * (not after the peer region, so the offline plan groups the rule with the region that owns it).
+   */
+  key: string;
+  peerRegion: string;
+  cidr: string;
+  protocol: "tcp" | "udp" | "icmp";
+  /** Port range; for ICMP the type (fromPort) and code (toPort), as the EC2 API takes them. */
+  fromPort: number;
+  toPort: number;
+  description: string;
+}
+
+/**
+ * Every ingress rule a region's nodes need from its peers: exactly the cross-region ports of the mesh, from
+ * each peer's VPC range and nothing wider, plus ICMP "fragmentation needed" from the same ranges so path MTU
+ * discovery works across 1500-byte inter-region peering while nodes send 9001-byte frames inside their VPC.
+ */
+export function crossRegionIngressRules(peers: readonly PeerRange[], mesh: Mesh): CrossRegionIngressRule[] {
+  const rules: CrossRegionIngressRule[] = [];
+  for (const peer of peers) {
+    const from = `from-${peer.cidr.replace(/[./]/g, "-")}`;
+    for (const port of crossRegionPorts(mesh)) {
+      rules.push({
+        key: `${port.protocol}-${port.port}-${from}`,
+        peerRegion: peer.region,
+        cidr: peer.cidr,
+        protocol: port.protocol,
+        fromPort: port.port,
+        toPort: port.port,
+        description: `${port.purpose} from ${peer.region}`,
+      });
+    }
+    rules.push({
+      key: `icmp-frag-needed-${from}`,
+      peerRegion: peer.region,
+      cidr: peer.cidr,
+      protocol: "icmp",
+      fromPort: ICMP_FRAGMENTATION_NEEDED.type,
+      toPort: ICMP_FRAGMENTATION_NEEDED.code,
+      description: `Path MTU discovery (ICMP fragmentation needed) from ${peer.region}`,
+    });
+  }
+  return rules;
+}
+
+/**
+ * Checks that only stack eks needs, run before anything is created. They belong with the other config checks
+ * (lib/config/validate.ts); until they move there, stacks/eks.ts raises them as a StackConfigError.
+ */
+export function eksSpecProblems(spec: StackSpec): Problem[] {
+  const problems: Problem[] = [];
+  spec.regions.forEach((region, i) => {
+    if (region.zones.length < EKS_MIN_ZONES) {
+      problems.push(
+        error(
+          configPath("regions", [i, "zones"]),
+          `EKS needs subnets in at least ${EKS_MIN_ZONES} availability zones (found ${region.zones.length})`,
+        ),
+      );
+    }
+    const plan = tryPlanVpcSubnets(region.nodeCidr, region.zones);
+    if (!plan.ok) problems.push(error(configPath("regions", [i, "nodeCidr"]), plan.message));
+  });
+  const iopsPerGiB = spec.kafka.disk.iopsPerGiB;
+  if (iopsPerGiB !== undefined && !Number.isInteger(iopsPerGiB)) {
+    problems.push(
+      error(
+        configPath("kafka", ["disk", "iopsPerGiB"]),
+        `must be a whole number on eks: the EBS CSI driver parses the StorageClass iopsPerGB as an integer (found ${iopsPerGiB})`,
+      ),
+    );
+  }
+  return problems;
+}
