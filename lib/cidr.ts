@@ -81,7 +81,13 @@ export type RangePlan = { ok: true; clusters: ClusterRanges[] } | { ok: false; m
  * Larger blocks are placed first (pods, then nodes, then services) so alignment wastes little,
  * and each planned block avoids every given range. Deterministic: the same input gives the same plan.
  */
-export function planClusterRanges(baseText: string, requests: readonly RangeRequest[], sizes: RangePlanSizes): RangePlan {
+export function planClusterRanges(
+  baseText: string,
+  requests: readonly RangeRequest[],
+  sizes: RangePlanSizes,
+  /** Ranges another rule fills (EKS pods share the VPC range); they are neither planned nor returned. */
+  skip: readonly RangeKind[] = [],
+): RangePlan {
   const base = cidr(baseText);
   const taken: Cidr[] = [];
   for (const request of requests) {
@@ -93,7 +99,9 @@ export function planClusterRanges(baseText: string, requests: readonly RangeRequ
     { kind: "podCidr" as const, prefixLength: sizes.podPrefixLength },
     { kind: "nodeCidr" as const, prefixLength: sizes.nodePrefixLength },
     { kind: "serviceCidr" as const, prefixLength: sizes.servicePrefixLength },
-  ].sort((a, b) => a.prefixLength - b.prefixLength);
+  ]
+    .filter((k) => !skip.includes(k.kind))
+    .sort((a, b) => a.prefixLength - b.prefixLength);
 
   const clusters: Array<Partial<ClusterRanges>> = requests.map((r) => ({ ...r.given }));
   for (const { kind, prefixLength } of kinds) {

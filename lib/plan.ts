@@ -23,8 +23,8 @@ export interface Plan {
 export const GLOBAL_GROUP = "global";
 
 /**
- * The region a resource belongs to: the first configured region named by the resource, one of its
- * ancestors, or its provider (children and providers are named after their region); otherwise "global".
+ * The region a resource belongs to: the configured region named by its provider or its own name, else by its
+ * nearest ancestor's (providers and children are named after their region); otherwise "global".
  */
 export function regionOf(resource: PlanResource, byName: ReadonlyMap<string, PlanResource>, regions: readonly string[]): string {
   // Longest names first so "us-east4" is not taken for a shorter region name it contains.
@@ -33,7 +33,8 @@ export function regionOf(resource: PlanResource, byName: ReadonlyMap<string, Pla
   let current: PlanResource | undefined = resource;
   while (current && !seen.has(current.name)) {
     seen.add(current.name);
-    for (const candidate of [current.name, current.provider ?? ""]) {
+    // The provider says where a resource lives more reliably than its name (a peering names its peer region too).
+    for (const candidate of [current.provider ?? "", current.name]) {
       const hit = ordered.find((r) => candidate.includes(r));
       if (hit) return hit;
     }

@@ -4,18 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { VpcPeering } from "../components/aws/peering";
 import { EksRegion } from "../components/aws/region";
 import { RegionalCluster } from "../components/platform";
-import { eksSpecProblems, peerRanges } from "../lib/aws-network";
+import { peerRanges } from "../lib/aws-network";
 import { StackSpec } from "../lib/config/validate";
-import { errorsOf } from "../lib/problems";
 import { regionPairs } from "../lib/topology";
 import { DerivedPlan, commonOutputs } from "./common";
-import { StackConfigError } from "./config";
 
 export function eksStack(spec: StackSpec, derived: DerivedPlan) {
-  // Checks only AWS needs; like the config checks, they stop the program before any resource exists.
-  const problems = errorsOf(eksSpecProblems(spec));
-  if (problems.length > 0) throw new StackConfigError(problems);
-
   // Config validation requires iopsPerGiB for io1, the only disk type it accepts on eks.
   const iopsPerGiB = spec.kafka.disk.iopsPerGiB;
   if (iopsPerGiB === undefined) throw new Error("stack eks needs kafka.disk.iopsPerGiB (config validation should have refused this)");

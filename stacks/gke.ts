@@ -38,6 +38,7 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
         index,
         mesh: spec.mesh.mode,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
+        releaseChannel: spec.gcp!.releaseChannel,
         nodePools: spec.nodePools,
         nodeSysctls: derived.socketBuffers.sysctls,
         provider: providers[index],

@@ -104,6 +104,17 @@ describe("validateConfig", () => {
     expect(result.spec.links).toHaveLength(3);
   });
 
+  it("on eks gives pods the VPC range instead of planning a block of their own", () => {
+    const raw: Record<string, unknown> = Object.fromEntries(
+      Object.entries(stackConfig("eks")).map(([k, v]) => [k.replace("geo-kafka:", ""), v]),
+    );
+    const result = validateConfig(raw);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    for (const r of result.spec.regions) expect(r.podCidr).toBe(r.nodeCidr);
+    expect(result.spec.regions.map((r) => r.nodeCidr)).toEqual(["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"]);
+  });
+
   it("reports every missing required key, not only the first", () => {
     const result = validateConfig({ cloud: "gke" });
     expect(result.ok).toBe(false);

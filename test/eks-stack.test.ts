@@ -76,7 +76,7 @@ describe("networks", () => {
   it("creates 3 VPCs from the CIDR plan, pairwise non-overlapping", () => {
     const vpcs = recorded.ofType(T.vpc);
     expect(vpcs.map((v) => v.name)).toEqual(REGIONS.map((r) => `eks-${r}-network-vpc`));
-    expect(vpcs.map((v) => v.inputs.cidrBlock)).toEqual(["10.3.0.0/16", "10.4.0.0/16", "10.5.0.0/16"]);
+    expect(vpcs.map((v) => v.inputs.cidrBlock)).toEqual(["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"]);
     for (const { a, b } of regionPairs(REGIONS)) expect(overlaps(cidr(vpcCidrOf(recorded, a)), cidr(vpcCidrOf(recorded, b)))).toBe(false);
     for (const v of vpcs) expect(v.inputs).toMatchObject({ enableDnsSupport: true, enableDnsHostnames: true });
   });
@@ -295,7 +295,7 @@ describe("clusters", () => {
   it("creates 3 EKS clusters: private endpoint on, public only for the configured CIDRs, secrets encrypted with a rotating KMS key", () => {
     const clusters = recorded.ofType(T.cluster);
     expect(clusters.map((c) => [c.name, c.provider])).toEqual(REGIONS.map((r) => [`eks-${r}-control-plane-cluster`, `aws-${r}`]));
-    const serviceCidrs = ["10.6.0.0/20", "10.6.16.0/20", "10.6.32.0/20"];
+    const serviceCidrs = ["10.3.0.0/20", "10.3.16.0/20", "10.3.32.0/20"];
     clusters.forEach((c, i) => {
       const region = REGIONS[i];
       expect(c.inputs).toMatchObject({
@@ -481,9 +481,9 @@ describe("outputs", () => {
     expect(containsSecret(run.outputs)).toBe(false);
     expect(eks.kubernetesVersion).toBe(EKS_KUBERNETES_VERSION);
     expect(eks.clusters.map((c) => [c.region, c.clusterName, c.vpcCidr, c.storageClassName])).toEqual([
-      ["us-east-1", "eks-us-east-1", "10.3.0.0/16", "kafka-io1"],
-      ["us-east-2", "eks-us-east-2", "10.4.0.0/16", "kafka-io1"],
-      ["us-west-2", "eks-us-west-2", "10.5.0.0/16", "kafka-io1"],
+      ["us-east-1", "eks-us-east-1", "10.0.0.0/16", "kafka-io1"],
+      ["us-east-2", "eks-us-east-2", "10.1.0.0/16", "kafka-io1"],
+      ["us-west-2", "eks-us-west-2", "10.2.0.0/16", "kafka-io1"],
     ]);
     expect(eks.clusters[0].endpoint).toBe("https://mock-endpoint.eks-us-east-1-control-plane-cluster.invalid");
     expect(eks.peeringConnectionIds).toHaveLength(3);

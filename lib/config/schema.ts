@@ -129,6 +129,8 @@ export const accessSchema = z
 export const gcpSchema = z.strictObject({
   /** GCP project that holds the three networks and clusters (stack gke). */
   project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id (6-30 lower-case letters, digits, '-')"),
+  /** GKE release channel of the three clusters. */
+  releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED"]).default("REGULAR"),
 });
 
 /** Every top-level config key the project reads, with its schema. */

@@ -1,6 +1,7 @@
 // Turns raw stack configuration into a typed StackSpec, or into the complete list of what is wrong.
 // Every problem names its config path; nothing here creates a resource or reads Pulumi state.
 import { ZodError } from "zod";
+import { eksSpecProblems } from "../aws-network";
 import { ClusterRanges, RangeKind, cidr, overlaps, parseCidr, planClusterRanges } from "../cidr";
 import { PROJECT, Problem, configPath, error, errorsOf, warning } from "../problems";
 import { diskPrices, machineTypePrice } from "../prices";
@@ -138,7 +139,28 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
       };
     }),
   };
+  // Checks that need the whole, typed spec of one cloud (subnet plans, GKE name limits).
+  problems.push(...(spec.cloud === "eks" ? eksSpecProblems(spec) : gkeSpecProblems(spec)));
+  if (errorsOf(problems).length > 0) return { ok: false, problems };
   return { ok: true, spec, problems };
+}
+
+/** GKE cluster names are at most 40 characters. */
+export const GKE_MAX_CLUSTER_NAME = 40;
+
+function gkeSpecProblems(spec: StackSpec): Problem[] {
+  const problems: Problem[] = [];
+  spec.regions.forEach((region, i) => {
+    if (region.clusterId.length > GKE_MAX_CLUSTER_NAME) {
+      problems.push(
+        error(
+          configPath("regions", [i, "clusterId"]),
+          `GKE cluster names are at most ${GKE_MAX_CLUSTER_NAME} characters ("${region.clusterId}" has ${region.clusterId.length})`,
+        ),
+      );
+    }
+  });
+  return problems;
 }
 
 export function defaultClusterId(cloud: Cloud, region: string): string {
@@ -208,6 +230,13 @@ function planRanges({ cloud, regions, network }: Partial<ParsedConfig>, problems
     for (const kind of RANGE_KINDS) {
       const text = region[kind];
       if (text === undefined) continue;
+      if (kind === "podCidr" && cloud === "eks") {
+        problems.push(
+          error(configPath("regions", [i, kind]), "on eks pods take addresses from the VPC range (AWS VPC CNI); set nodeCidr instead"),
+        );
+        ok = false;
+        continue;
+      }
       const parsed = parseCidr(text);
       if (parsed.ok) ranges[kind] = parsed.cidr.text;
       else {
@@ -237,17 +266,21 @@ function planRanges({ cloud, regions, network }: Partial<ParsedConfig>, problems
   }
   if (!ok) return undefined;
 
+  // On EKS the VPC CNI gives pods addresses from the VPC range: the pod range is the node range, not a block of its own.
+  const podsShareNodeRange = cloud === "eks";
   const plan = planClusterRanges(
     network.baseCidr,
     given.map((g) => ({ given: g })),
     network,
+    podsShareNodeRange ? ["podCidr"] : [],
   );
   if (!plan.ok) {
     problems.push(error(configPath("network", ["baseCidr"]), plan.message));
     return undefined;
   }
-  if (cloud === "eks") problems.push(...checkEksRanges(plan.clusters));
-  return plan.clusters;
+  const clusters = podsShareNodeRange ? plan.clusters.map((c) => ({ ...c, podCidr: c.nodeCidr })) : plan.clusters;
+  if (cloud === "eks") problems.push(...checkEksRanges(clusters));
+  return clusters;
 }
 
 const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidr);
