@@ -11,7 +11,7 @@ import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../compon
 import { KAFKA_VM_MAX_MAP_COUNT } from "../components/gcp/node-plan";
 import { derivePlan } from "../stacks/common";
 import { gkeStack } from "../stacks/gke";
-import { RecordedResource, containsSecret } from "../tools/mock-runtime";
+import { RecordedResource, containsSecret, isSecretValue } from "../tools/mock-runtime";
 import { Recorded, planStackOk, runComponent, setPath, stackConfig } from "./helpers/harness";
 import { isKubernetesObject, schemaErrors } from "./helpers/k8s-schema";
 
@@ -76,7 +76,10 @@ function kubeconfigOf(provider: RecordedResource): {
   clusters: Array<{ cluster: Record<string, string> }>;
   users: Array<{ user: Record<string, unknown> }>;
 } {
-  return parse(provider.inputs.kubeconfig as string);
+  const kubeconfig = provider.inputs.kubeconfig;
+  // Kept secret in state; the recorded input carries the SDK's secret marker around the text.
+  if (!isSecretValue(kubeconfig)) throw new Error(`${provider.name}: kubeconfig is not a secret`);
+  return parse(kubeconfig.value as string);
 }
 
 describe("stack gke (submariner, public endpoint limited to the configured CIDRs)", () => {
@@ -431,7 +434,7 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
         expect(config.users[0].user).toEqual({
           exec: expect.objectContaining({ command: "gke-gcloud-auth-plugin", provideClusterInfo: true }),
         });
-        expect(provider.inputs.kubeconfig as string).not.toMatch(/token|client-key|password/);
+        expect(JSON.stringify(provider.inputs.kubeconfig)).not.toMatch(/token|client-key|password/);
       }
     });
 

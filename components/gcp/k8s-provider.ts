@@ -20,9 +20,12 @@ export interface GkeKubernetesProviderArgs {
 
 /** A k8s.Provider for one cluster; pass it explicitly to every object deployed there. */
 export function gkeKubernetesProvider(name: string, args: GkeKubernetesProviderArgs, opts?: pulumi.CustomResourceOptions): k8s.Provider {
-  const kubeconfig = pulumi
-    .all([args.endpoint, args.clusterCaCertificate])
-    .apply(([endpoint, clusterCaCertificate]) => gkeKubeconfig({ contextName: args.contextName, endpoint, clusterCaCertificate }));
+  // It holds no credential (the exec plugin fetches one), but the endpoint and CA have no business in plain state.
+  const kubeconfig = pulumi.secret(
+    pulumi
+      .all([args.endpoint, args.clusterCaCertificate])
+      .apply(([endpoint, clusterCaCertificate]) => gkeKubeconfig({ contextName: args.contextName, endpoint, clusterCaCertificate })),
+  );
   return new k8s.Provider(
     name,
     {

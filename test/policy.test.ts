@@ -1,0 +1,349 @@
+// Policy rules over the offline plans: both stacks pass, and a fixture breaks each rule.
+import { beforeAll, describe, expect, it } from "vitest";
+import { PolicyResource, RULES, runPolicies } from "../lib/policy/rules";
+import { OFFLINE_ONLY, fromSdk, policies } from "../policy/policies";
+import { policyResources } from "../tools/policy";
+import { planStackOk } from "./helpers/harness";
+
+const plans: Record<string, PolicyResource[]> = {};
+beforeAll(async () => {
+  for (const stack of ["gke", "eks"]) plans[stack] = policyResources((await planStackOk(stack)).run);
+});
+
+const clone = (rs: PolicyResource[]) => structuredClone(rs);
+const first = (rs: PolicyResource[], type: string) => {
+  const r = rs.find((x) => x.type === type);
+  if (!r) throw new Error(`no ${type} in the plan`);
+  return r;
+};
+const providerOf = (rs: PolicyResource[], prefix: string) =>
+  rs.find((r) => r.type === "pulumi:providers:kubernetes" && r.name.startsWith(prefix))!.name;
+
+const properties = (lines: Record<string, string>) =>
+  Object.entries(lines)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n");
+
+/** A minimal Kafka broker StatefulSet, its PDB and its config, valid under every rule; fixtures break one part. */
+function kafkaObjects(provider: string): PolicyResource[] {
+  const labels = { "app.kubernetes.io/name": "kafka", "app.kubernetes.io/component": "broker" };
+  const container = {
+    name: "kafka",
+    image: "apache/kafka:4.1.2",
+    resources: { requests: { cpu: "4", memory: "16Gi" }, limits: { cpu: "8", memory: "16Gi" } },
+  };
+  return [
+    {
+      type: "kubernetes:apps/v1:StatefulSet",
+      name: "fixture-broker",
+      provider,
+      inputs: {
+        metadata: { name: "kafka-broker-fixture" },
+        spec: {
+          template: {
+            metadata: { labels },
+            spec: { containers: [container], topologySpreadConstraints: [{ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 }] },
+          },
+        },
+      },
+    },
+    {
+      type: "kubernetes:policy/v1:PodDisruptionBudget",
+      name: "fixture-pdb",
+      provider,
+      inputs: { spec: { maxUnavailable: 1, selector: { matchLabels: labels } } },
+    },
+    {
+      type: "kubernetes:core/v1:ConfigMap",
+      name: "fixture-config",
+      provider,
+      inputs: {
+        data: {
+          "server-0.properties": properties({
+            "process.roles": "broker",
+            "listener.security.protocol.map": "CONTROLLER:SSL,REPLICATION:SSL,CLIENT:SASL_SSL",
+            "default.replication.factor": "3",
+            "min.insync.replicas": "2",
+          }),
+        },
+      },
+    },
+  ];
+}
+
+type Breaker = (rs: PolicyResource[]) => PolicyResource[];
+
+/** For every rule, at least one change to a passing plan that must make it fail. */
+const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breaker }>> = {
+  "no-public-kafka-ports": [
+    {
+      stack: "gke",
+      why: "a firewall allowing 9092 from anywhere",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "gcp:compute/firewall:Firewall",
+          name: "open",
+          provider: "gcp-us-east4",
+          inputs: { sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["9090-9100"] }] },
+        },
+      ],
+    },
+    {
+      stack: "eks",
+      why: "a security group rule opening every port to the internet",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+          name: "open",
+          provider: "aws-us-east-1",
+          inputs: { cidrIpv4: "0.0.0.0/0", ipProtocol: "-1" },
+        },
+      ],
+    },
+    {
+      stack: "gke",
+      why: "a LoadBalancer Service in front of the brokers",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "kubernetes:core/v1:Service",
+          name: "lb",
+          provider: providerOf(rs, "gke"),
+          inputs: { spec: { type: "LoadBalancer", ports: [{ port: 9092 }] } },
+        },
+      ],
+    },
+  ],
+  "encrypted-volumes": [
+    {
+      stack: "eks",
+      why: "an unencrypted io1 StorageClass",
+      apply: (rs) => {
+        const out = clone(rs);
+        (first(out, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.parameters as Record<string, string>).encrypted = "false";
+        return out;
+      },
+    },
+    {
+      stack: "eks",
+      why: "a cluster without KMS secrets encryption",
+      apply: (rs) => {
+        const out = clone(rs);
+        delete first(out, "aws:eks/cluster:Cluster").inputs.encryptionConfig;
+        return out;
+      },
+    },
+  ],
+  "secrets-are-secret": [
+    {
+      stack: "gke",
+      why: "a Kubernetes Secret with plain data",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "kubernetes:core/v1:Secret",
+          name: "plain",
+          provider: providerOf(rs, "gke"),
+          inputs: { stringData: { password: "hunter2" } },
+        },
+      ],
+    },
+    {
+      stack: "eks",
+      why: "a kubeconfig in the clear",
+      apply: (rs) => {
+        const out = clone(rs);
+        const p = first(out, "pulumi:providers:kubernetes");
+        p.inputs.kubeconfig = "apiVersion: v1\nusers: [{user: {token: abc}}]";
+        return out;
+      },
+    },
+  ],
+  "kafka-listeners-encrypted": [
+    {
+      stack: "gke",
+      why: "a PLAINTEXT client listener with no mesh mTLS",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "gke"));
+        const data = objs[2].inputs.data as Record<string, string>;
+        data["server-0.properties"] = data["server-0.properties"].replace("CLIENT:SASL_SSL", "CLIENT:PLAINTEXT");
+        return [...rs, ...objs];
+      },
+    },
+  ],
+  "private-nodes": [
+    {
+      stack: "gke",
+      why: "a cluster with public nodes",
+      apply: (rs) => {
+        const out = clone(rs);
+        (first(out, "gcp:container/cluster:Cluster").inputs.privateClusterConfig as Record<string, unknown>).enablePrivateNodes = false;
+        return out;
+      },
+    },
+    {
+      stack: "eks",
+      why: "a node group in a subnet that hands out public addresses",
+      apply: (rs) => {
+        const out = clone(rs);
+        const group = first(out, "aws:eks/nodeGroup:NodeGroup");
+        const subnetName = String((group.inputs.subnetIds as string[])[0]).replace("mock-id:", "");
+        out.find((r) => r.name === subnetName)!.inputs.mapPublicIpOnLaunch = true;
+        return out;
+      },
+    },
+  ],
+  "no-wildcard-iam-actions": [
+    {
+      stack: "eks",
+      why: "an inline policy allowing s3:*",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "aws:iam/rolePolicy:RolePolicy",
+          name: "wild",
+          provider: "aws-us-east-1",
+          inputs: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: "*" }] }) },
+        },
+      ],
+    },
+    {
+      stack: "gke",
+      why: "nodes granted roles/editor",
+      apply: (rs) => {
+        const out = clone(rs);
+        first(out, "gcp:projects/iAMMember:IAMMember").inputs.role = "roles/editor";
+        return out;
+      },
+    },
+  ],
+  "disruption-budgets-and-anti-affinity": [
+    {
+      stack: "gke",
+      why: "a broker StatefulSet without a PDB and without spread",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "gke"));
+        delete ((objs[0].inputs.spec as Record<string, Record<string, Record<string, unknown>>>).template.spec as Record<string, unknown>)
+          .topologySpreadConstraints;
+        return [...rs, objs[0], objs[2]];
+      },
+    },
+  ],
+  "requests-and-limits": [
+    {
+      stack: "gke",
+      why: "a container without limits",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "gke"));
+        const c = (
+          (objs[0].inputs.spec as Record<string, Record<string, Record<string, unknown>>>).template.spec.containers as Array<
+            Record<string, Record<string, unknown>>
+          >
+        )[0];
+        delete c.resources.limits;
+        return [...rs, ...objs];
+      },
+    },
+  ],
+  "images-pinned": [
+    {
+      stack: "eks",
+      why: "an image on :latest",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "eks"));
+        const c = (
+          (objs[0].inputs.spec as Record<string, Record<string, Record<string, unknown>>>).template.spec.containers as Array<
+            Record<string, unknown>
+          >
+        )[0];
+        c.image = "apache/kafka:latest";
+        return [...rs, ...objs];
+      },
+    },
+    {
+      stack: "gke",
+      why: "a chart release without a version",
+      apply: (rs) => [
+        ...rs,
+        { type: "kubernetes:helm.sh/v3:Release", name: "unpinned", provider: providerOf(rs, "gke"), inputs: { chart: "istiod" } },
+      ],
+    },
+  ],
+  "kafka-storage-retain": [
+    {
+      stack: "gke",
+      why: "a StorageClass that deletes volumes",
+      apply: (rs) => {
+        const out = clone(rs);
+        first(out, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy = "Delete";
+        return out;
+      },
+    },
+  ],
+  "replication-defaults": [
+    {
+      stack: "eks",
+      why: "brokers defaulting to one replica",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "eks"));
+        const data = objs[2].inputs.data as Record<string, string>;
+        data["server-0.properties"] = data["server-0.properties"].replace("default.replication.factor=3", "default.replication.factor=1");
+        return [...rs, ...objs];
+      },
+    },
+  ],
+};
+
+describe("policy rules over the offline plans", () => {
+  it.each(["gke", "eks"])("stack %s passes every rule", (stack) => {
+    expect(runPolicies(plans[stack])).toEqual([]);
+  });
+
+  it("the fixture Kafka objects pass every rule (so each breaker breaks only what it says)", () => {
+    expect(runPolicies([...plans.gke, ...kafkaObjects(providerOf(plans.gke, "gke"))])).toEqual([]);
+  });
+
+  it("has a failing fixture for every rule", () => {
+    expect(Object.keys(BREAKERS).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  const cases = Object.entries(BREAKERS).flatMap(([rule, list]) => list.map((b) => ({ rule, ...b })));
+  it.each(cases)("$rule fails on $stack: $why", ({ rule, stack, apply }) => {
+    const violations = runPolicies(apply(plans[stack]));
+    expect(violations.length).toBeGreaterThan(0);
+    expect(new Set(violations.map((v) => v.rule))).toEqual(new Set([rule]));
+  });
+});
+
+describe("policy pack", () => {
+  it("packages every rule but the offline-only one as a mandatory stack policy", () => {
+    expect(policies.map((p) => p.name)).toEqual(RULES.map((r) => r.id).filter((id) => !OFFLINE_ONLY.has(id)));
+    expect(policies.every((p) => p.enforcementLevel === "mandatory")).toBe(true);
+  });
+
+  it("reports a violation through the pack's callback with the resource's URN", async () => {
+    const policy = policies.find((p) => p.name === "kafka-storage-retain")!;
+    const reported: Array<[string, string | undefined]> = [];
+    const resources = [
+      {
+        type: "kubernetes:storage.k8s.io/v1:StorageClass",
+        name: "sc",
+        urn: "urn:pulumi:s::p::kubernetes:storage.k8s.io/v1:StorageClass::sc",
+        props: { reclaimPolicy: "Delete" },
+      },
+    ];
+    await (policy as unknown as { validateStack: (a: unknown, r: (m: string, u?: string) => void) => void }).validateStack(
+      { resources },
+      (m, u) => reported.push([m, u]),
+    );
+    expect(reported).toEqual([["reclaimPolicy is Delete", "urn:pulumi:s::p::kubernetes:storage.k8s.io/v1:StorageClass::sc"]]);
+    expect(fromSdk(resources as never)[0]).toEqual({
+      type: "kubernetes:storage.k8s.io/v1:StorageClass",
+      name: "sc",
+      provider: null,
+      inputs: { reclaimPolicy: "Delete" },
+    });
+  });
+});

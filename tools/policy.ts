@@ -1,0 +1,58 @@
+// `npm run policy -- --stack gke|eks [--config FILE]`: the policy rules of lib/policy over the offline plan.
+// Exits 1 when any rule is violated, listing each violation.
+import { parseArgs } from "node:util";
+import { PolicyResource, RULES, SecretValue, Violation, runPolicies } from "../lib/policy/rules";
+import { formatProblems } from "../lib/problems";
+import { MockRun, isSecretValue } from "./mock-runtime";
+import { runStack } from "./run-stack";
+
+/** The plan's inputs with the SDK's secret markers turned into the rules' `{ secret: true, value }`. */
+export function toPolicyValue(value: unknown): unknown {
+  if (isSecretValue(value)) return { secret: true, value: toPolicyValue(value.value) } satisfies SecretValue;
+  if (Array.isArray(value)) return value.map(toPolicyValue);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPolicyValue(v)]));
+  return value;
+}
+
+export function policyResources(run: MockRun): PolicyResource[] {
+  return run.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    provider: r.provider,
+    inputs: toPolicyValue(r.inputs) as Record<string, unknown>,
+  }));
+}
+
+export function formatViolations(violations: readonly Violation[]): string {
+  return violations.map((v) => `  - [${v.rule}] ${v.resource}: ${v.message}`).join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, config: { type: "string" } } });
+  if (values.stack !== "gke" && values.stack !== "eks") {
+    process.stderr.write("usage: npm run policy -- --stack gke|eks [--config FILE]\n");
+    return 2;
+  }
+  const result = await runStack({ stack: values.stack, configFile: values.config });
+  if (!result.ok) {
+    process.stderr.write(`${formatProblems(result.problems) || String(result.error)}\n`);
+    return 1;
+  }
+  const resources = policyResources(result.run);
+  const violations = runPolicies(resources);
+  process.stdout.write(
+    `${RULES.length} rules over ${resources.length} resources of stack ${values.stack}: ${violations.length} violations\n`,
+  );
+  if (violations.length > 0) process.stdout.write(`${formatViolations(violations)}\n`);
+  return violations.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
