@@ -1,0 +1,68 @@
+// The mesh layer's entry point for the stacks: one call that picks Submariner or Istio from the stack config and
+// returns the same MeshLayer contract either way.
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSpec } from "../../lib/config/validate";
+import { DEFAULT_MESH_ID, defaultNetworkModel } from "../../lib/mesh/istio";
+import { meshArgsProblems } from "../../lib/mesh/validate";
+import type { RegionalCluster } from "../platform";
+import { IstioMesh } from "./istio";
+import { ClustersetDnsHook, SubmarinerMesh } from "./submariner";
+import type { MeshLayer } from "./types";
+
+export { IstioMesh } from "./istio";
+export { SubmarinerMesh } from "./submariner";
+export type { ClustersetDnsHook } from "./submariner";
+export { SUBMARINER_GATEWAY_NODE_LABEL } from "../../lib/mesh/submariner";
+
+export interface CreateMeshArgs {
+  /** The validated stack spec: `mesh.mode` picks the mode, `cloud` its defaults, `regions` the expected clusters. */
+  spec: Pick<StackSpec, "cloud" | "mesh" | "regions">;
+  /** One cluster per region, in the spec's region order (the first hosts the Submariner broker). */
+  clusters: RegionalCluster[];
+  /**
+   * Per region, that cluster's API server as the other clusters reach it (`host`, `host:port` or an https URL):
+   * Submariner members use the first one to reach the broker, each istiod uses the others' for its remote secrets.
+   */
+  apiServerEndpoints: pulumi.Input<string>[];
+  /** Submariner only: wires clusterset.local to Lighthouse in a cluster. Required on gke (kube-dns); unused by Istio. */
+  configureClustersetDns?: ClustersetDnsHook;
+}
+
+/** Creates the stack's mesh, `geo-kafka:mesh:SubmarinerMesh` or `geo-kafka:mesh:IstioMesh`, named `name`. */
+export function createMesh(name: string, args: CreateMeshArgs, opts?: pulumi.ComponentResourceOptions): MeshLayer {
+  const { spec } = args;
+  const problems = meshArgsProblems({
+    cloud: spec.cloud,
+    mode: spec.mesh.mode,
+    specClusterIds: spec.regions.map((r) => r.clusterId),
+    clusterIds: args.clusters.map((c) => c.region.clusterId),
+    apiServerEndpointCount: args.apiServerEndpoints.length,
+    hasClustersetDnsHook: args.configureClustersetDns !== undefined,
+  });
+  if (problems.length > 0) throw new pulumi.InputPropertiesError({ message: "invalid mesh arguments", errors: problems });
+
+  switch (spec.mesh.mode) {
+    case "submariner":
+      return new SubmarinerMesh(
+        name,
+        {
+          clusters: args.clusters,
+          brokerIndex: 0,
+          brokerApiServer: args.apiServerEndpoints[0],
+          ...(args.configureClustersetDns ? { configureClustersetDns: args.configureClustersetDns } : {}),
+        },
+        opts,
+      );
+    case "istio":
+      return new IstioMesh(
+        name,
+        {
+          clusters: args.clusters,
+          apiServerEndpoints: args.apiServerEndpoints,
+          meshId: DEFAULT_MESH_ID,
+          networkModel: defaultNetworkModel(spec.cloud),
+        },
+        opts,
+      );
+  }
+}

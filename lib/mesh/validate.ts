@@ -1,0 +1,59 @@
+// Checks on what the stack hands the mesh layer, before any mesh resource exists: every problem at once, each under
+// the argument path it concerns (as pulumi.InputPropertiesError reports them).
+import type { Cloud, Mesh } from "../types";
+
+export interface MeshArgsProblem {
+  propertyPath: string;
+  reason: string;
+}
+
+export interface MeshArgsShape {
+  cloud: Cloud;
+  mode: Mesh;
+  /** Cluster ids of the spec's regions, in order. */
+  specClusterIds: readonly string[];
+  /** Cluster ids of the clusters handed over, in order. */
+  clusterIds: readonly string[];
+  /** How many API server endpoints were handed over. */
+  apiServerEndpointCount: number;
+  /** Whether a clusterset DNS hook was given. */
+  hasClustersetDnsHook: boolean;
+}
+
+export function meshArgsProblems(args: MeshArgsShape): MeshArgsProblem[] {
+  const problems: MeshArgsProblem[] = [];
+  if (args.clusterIds.length !== args.specClusterIds.length) {
+    problems.push({
+      propertyPath: "clusters",
+      reason: `needs one cluster per region (${args.specClusterIds.length}), got ${args.clusterIds.length}`,
+    });
+  } else {
+    args.clusterIds.forEach((id, i) => {
+      if (id !== args.specClusterIds[i]) {
+        problems.push({
+          propertyPath: `clusters[${i}]`,
+          reason: `is cluster "${id}" but region ${i} of the spec is "${args.specClusterIds[i]}"; keep the spec's region order`,
+        });
+      }
+    });
+  }
+  if (args.apiServerEndpointCount !== args.specClusterIds.length) {
+    problems.push({
+      propertyPath: "apiServerEndpoints",
+      reason: `needs one API server endpoint per region (${args.specClusterIds.length}), got ${args.apiServerEndpointCount}`,
+    });
+  }
+  if (args.mode === "submariner" && args.cloud === "eks") {
+    problems.push({
+      propertyPath: "spec.mesh.mode",
+      reason: "submariner does not support the AWS VPC CNI that EKS nodes use (submariner-io/submariner#2265); use istio",
+    });
+  }
+  if (args.mode === "submariner" && args.cloud === "gke" && !args.hasClustersetDnsHook) {
+    problems.push({
+      propertyPath: "configureClustersetDns",
+      reason: "GKE's kube-dns forwards clusterset.local to Lighthouse only through a stub domain; pass the kube-dns hook",
+    });
+  }
+  return problems;
+}
