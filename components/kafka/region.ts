@@ -1,0 +1,290 @@
+// Everything the stretched Kafka cluster puts into one region's Kubernetes cluster, all on that cluster's provider:
+// namespace, credentials, configuration, Services, mesh hooks, network and disruption policies, and the controller
+// and broker StatefulSets.
+import * as crypto from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
+import { ADMIN_CREDENTIALS_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
+import { KafkaSizing } from "../../lib/kafka/sizing";
+import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
+import { KafkaNode } from "../../lib/kafka/topology";
+import { KAFKA_PORTS } from "../../lib/ports";
+import type { MeshLayer } from "../mesh/types";
+import type { RegionalCluster } from "../platform";
+import { CONTROLLER_VOLUME_GIB, KAFKA_POD_SELECTOR, podLabels, selectorLabels, statefulSetSpec } from "./workload";
+
+export interface KafkaRegionArgs {
+  /** The region's cluster: provider, storage class, Kafka node selector and tolerations, what to wait for. Required. */
+  cluster: RegionalCluster;
+  /** The mesh: namespace labels, Service export (Submariner), readiness per region. Required. */
+  mesh: MeshLayer;
+  /** Every node of the whole cluster; Istio mode creates a Service for each in every cluster. Required. */
+  nodes: readonly KafkaNode[];
+  /** This region's StatefulSets (one controller, one broker) with their rendered server.properties. Required. */
+  statefulSets: readonly StatefulSetConfig[];
+  /** apache/kafka image tag (a release version: pinned). Required. */
+  version: string;
+  /** Container sizes from the Kafka node shape (lib/kafka/sizing). Required. */
+  sizing: KafkaSizing;
+  /** Kafka cluster id shared by every node (22-character base64url). Required. */
+  clusterId: pulumi.Input<string>;
+  /** SCRAM user created when the log directories are formatted. Required. */
+  adminUsername: string;
+  /** Its password; must be a Pulumi secret. Required. */
+  adminPassword: pulumi.Input<string>;
+  /** Submariner mode: per pod name, the PEM keystore (secret). Absent in Istio mode (mesh mTLS, no Kafka TLS). */
+  keystores?: Record<string, pulumi.Input<string>>;
+  /** Submariner mode: the cluster CA certificate. Required with `keystores`. */
+  caCertPem?: pulumi.Input<string>;
+  /** Per pod name, the certificate: its hash rolls the pod when the certificate is re-issued. */
+  certPems?: Record<string, pulumi.Input<string>>;
+  /** Broker log volume size, GiB. Required. */
+  brokerVolumeSizeGiB: number;
+  /** Controller metadata volume size, GiB. Default CONTROLLER_VOLUME_GIB (20). */
+  controllerVolumeSizeGiB?: number;
+  /** Namespaces whose pods may reach the client listener. Required (may be empty). */
+  clientNamespaces: readonly string[];
+  /** Address ranges of the other clusters' pods, admitted on the Kafka ports (cross-cluster traffic). Required. */
+  crossClusterSourceRanges: readonly string[];
+  /** The controller StatefulSet waits for these (the previous region's controllers): one controller rolls at a time. */
+  controllerAfter?: pulumi.Resource[];
+  /** The broker StatefulSet waits for these (the previous region's brokers): one region's brokers roll at a time. */
+  brokerAfter?: pulumi.Resource[];
+}
+
+export class KafkaRegion extends pulumi.ComponentResource {
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly statefulSets: Record<"controller" | "broker", k8s.apps.v1.StatefulSet>;
+  readonly services: k8s.core.v1.Service[];
+  /** What the mesh created to export Services (Submariner ServiceExports). */
+  readonly exports: pulumi.Resource[];
+
+  constructor(name: string, args: KafkaRegionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("geo-kafka:kafka:KafkaRegion", name, {}, opts);
+    const { cluster, mesh } = args;
+    const regionIndex = cluster.region.index;
+    const provider = cluster.provider;
+    const submariner = mesh.mode === "submariner";
+    if (submariner && (!args.keystores || !args.caCertPem))
+      throw new Error(`${name}: Submariner mode needs Kafka TLS keystores and the CA`);
+    if (!submariner && args.keystores) throw new Error(`${name}: Istio mode encrypts with mesh mTLS; Kafka TLS would encrypt twice`);
+
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: KAFKA_NAMESPACE,
+          labels: {
+            "app.kubernetes.io/part-of": "geo-kafka",
+            // Kafka pods pass the restricted profile; Istio's injected init container (NET_ADMIN) would not, so
+            // enforcement is left to the mesh's own labels there and only warnings and audits are asked for.
+            ...(submariner ? { "pod-security.kubernetes.io/enforce": "restricted" } : {}),
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+            ...mesh.namespaceLabels,
+          },
+        },
+      },
+      { parent: this, provider, dependsOn: cluster.dependsOn },
+    );
+    const deps = [this.namespace, ...cluster.dependsOn, ...mesh.readyIn(regionIndex)];
+    const inCluster = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+      parent: this,
+      provider,
+      dependsOn: [...deps, ...extra],
+    });
+    const meta = (objectName: string, labels: Record<string, string> = {}) => ({
+      name: objectName,
+      namespace: KAFKA_NAMESPACE,
+      labels: { "app.kubernetes.io/part-of": "geo-kafka", ...labels },
+    });
+
+    const credentials = new k8s.core.v1.Secret(
+      `${name}-admin-credentials`,
+      {
+        metadata: meta(ADMIN_CREDENTIALS_SECRET),
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: args.adminUsername, password: pulumi.secret(args.adminPassword) },
+      },
+      inCluster(),
+    );
+
+    if (!submariner) {
+      // Kafka listens in plaintext behind the sidecar; STRICT on its own pods keeps that true whatever the mesh default.
+      // v1beta1: still served by current Istio, and the version @kubernetes-models/istio can validate.
+      new k8s.apiextensions.CustomResource(
+        `${name}-strict-mtls`,
+        {
+          apiVersion: "security.istio.io/v1beta1",
+          kind: "PeerAuthentication",
+          metadata: meta("kafka-strict-mtls"),
+          spec: { selector: { matchLabels: { ...KAFKA_POD_SELECTOR } }, mtls: { mode: "STRICT" } },
+        },
+        inCluster(),
+      );
+    }
+
+    this.services = [];
+    this.exports = [];
+    const sets: Partial<Record<"controller" | "broker", k8s.apps.v1.StatefulSet>> = {};
+    // Controllers first: the broker StatefulSet of a region waits for its controller.
+    const ordered = [...args.statefulSets].sort((a, b) => (a.role === b.role ? 0 : a.role === "controller" ? -1 : 1));
+    for (const set of ordered) {
+      const labels = selectorLabels(set);
+      const files: Record<string, string> = {
+        ...set.files,
+        [CONFIG_FILES.startScript]: renderStartScript(),
+        [CONFIG_FILES.log4j]: LOG4J2_CONFIG,
+      };
+      const configMap = new k8s.core.v1.ConfigMap(
+        `${name}-${set.role}-config`,
+        { metadata: meta(`${set.name}-config`, labels), data: files },
+        inCluster(),
+      );
+
+      const ports = listenerPorts(set.role).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" }));
+      // The StatefulSet's governing Service: per-pod DNS names, published before readiness because the quorum
+      // and the brokers must find each other while starting.
+      const headless = new k8s.core.v1.Service(
+        `${name}-${set.role}-headless`,
+        { metadata: meta(set.name, labels), spec: { clusterIP: "None", publishNotReadyAddresses: true, selector: labels, ports } },
+        inCluster(),
+      );
+      this.services.push(headless);
+      const exported = submariner
+        ? mesh.exportService({
+            cluster,
+            namespace: KAFKA_NAMESPACE,
+            serviceName: set.name,
+            name: `${name}-${set.role}-headless`,
+            opts: { parent: this, provider, dependsOn: [headless, ...deps] },
+          })
+        : [];
+      this.exports.push(...exported);
+
+      let tlsSecret: k8s.core.v1.Secret | undefined;
+      const checksums: Record<string, pulumi.Input<string>> = { "geo-kafka/config-sha256": sha256(JSON.stringify(files)) };
+      if (submariner) {
+        const keystores: Record<string, pulumi.Input<string>> = {};
+        for (const node of set.nodes) keystores[`${node.podName}.pem`] = args.keystores![node.podName];
+        tlsSecret = new k8s.core.v1.Secret(
+          `${name}-${set.role}-tls`,
+          { metadata: meta(`${set.name}-tls`, labels), type: "Opaque", stringData: { ...keystores, "ca.crt": args.caCertPem! } },
+          inCluster(),
+        );
+        const certs = set.nodes.map((n) => args.certPems?.[n.podName] ?? "");
+        checksums["geo-kafka/tls-sha256"] = pulumi.all([args.caCertPem!, ...certs]).apply((pems) => sha256(pems.join("")));
+      }
+
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-${set.role}-pdb`,
+        {
+          metadata: meta(set.name, labels),
+          spec: {
+            // Per cluster only: Kubernetes cannot budget across clusters, so regions must not be drained together.
+            maxUnavailable: 1,
+            selector: { matchLabels: labels },
+            // A crash-looping pod must not block node drains.
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+          },
+        },
+        inCluster(),
+      );
+
+      const after =
+        set.role === "controller"
+          ? (args.controllerAfter ?? [])
+          : [...(args.brokerAfter ?? []), ...(sets.controller ? [sets.controller] : [])];
+      sets[set.role] = new k8s.apps.v1.StatefulSet(
+        `${name}-${set.role}`,
+        {
+          metadata: meta(set.name, podLabels(set, args.version)),
+          spec: statefulSetSpec({
+            set,
+            mesh: mesh.mode,
+            version: args.version,
+            sizing: set.role === "broker" ? args.sizing.broker : args.sizing.controller,
+            sidecar: set.role === "broker" ? args.sizing.brokerSidecar : args.sizing.controllerSidecar,
+            configMapName: configMap.metadata.name,
+            ...(tlsSecret ? { tlsSecretName: tlsSecret.metadata.name } : {}),
+            credentialsSecretName: credentials.metadata.name,
+            adminUsername: args.adminUsername,
+            clusterId: args.clusterId,
+            storageClassName: cluster.storageClassName,
+            volumeSizeGiB: set.role === "broker" ? args.brokerVolumeSizeGiB : (args.controllerVolumeSizeGiB ?? CONTROLLER_VOLUME_GIB),
+            nodeSelector: cluster.kafkaNodeSelector,
+            tolerations: cluster.kafkaTolerations,
+            checksums,
+          }),
+        },
+        inCluster([headless, configMap, credentials, ...(tlsSecret ? [tlsSecret] : []), ...exported, ...after]),
+      );
+    }
+    if (!sets.controller || !sets.broker) throw new Error(`${name}: a region needs one controller and one broker StatefulSet`);
+    this.statefulSets = { controller: sets.controller, broker: sets.broker };
+
+    if (!submariner) {
+      // Istio: per-pod names of headless Services do not cross clusters (istio/istio#38327), so every node gets a
+      // ClusterIP Service named after its pod, in every cluster; Istio merges the endpoints of same-named Services.
+      for (const node of args.nodes) {
+        const ports = listenerPorts(node.role).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" }));
+        this.services.push(
+          new k8s.core.v1.Service(
+            `${name}-node-${node.nodeId}`,
+            {
+              metadata: meta(nodeServiceName(node), { "app.kubernetes.io/component": node.role, "geo-kafka/node-id": String(node.nodeId) }),
+              spec: {
+                type: "ClusterIP",
+                publishNotReadyAddresses: true,
+                selector: { "statefulset.kubernetes.io/pod-name": node.podName },
+                ports,
+              },
+            },
+            inCluster(),
+          ),
+        );
+      }
+    }
+
+    const allPorts = [KAFKA_PORTS.client, KAFKA_PORTS.replication, KAFKA_PORTS.controller].map((port) => ({ protocol: "TCP", port }));
+    const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
+      // Brokers and controllers of this cluster, among themselves.
+      { from: [{ podSelector: { matchLabels: { ...KAFKA_POD_SELECTOR } } }], ports: allPorts },
+    ];
+    if (args.clientNamespaces.length > 0) {
+      ingress.push({
+        from: [
+          {
+            namespaceSelector: {
+              matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...args.clientNamespaces] }],
+            },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: KAFKA_PORTS.client }],
+      });
+    }
+    if (args.crossClusterSourceRanges.length > 0) {
+      // Peers in other clusters cannot be selected by label: their pod ranges are admitted instead. Identity is then
+      // Kafka's: mutual TLS with the cluster CA between nodes (or mesh mTLS) and SCRAM on the client listener.
+      ingress.push({ from: args.crossClusterSourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: allPorts });
+    }
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-ingress`,
+      {
+        metadata: meta("kafka-ingress"),
+        spec: { podSelector: { matchLabels: { ...KAFKA_POD_SELECTOR } }, policyTypes: ["Ingress"], ingress },
+      },
+      inCluster(),
+    );
+
+    this.registerOutputs({
+      namespace: this.namespace.metadata.name,
+      statefulSets: { controller: this.statefulSets.controller.metadata.name, broker: this.statefulSets.broker.metadata.name },
+    });
+  }
+}
+
+function sha256(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,187 @@
+// One Apache Kafka cluster (KRaft) stretched over the three regional Kubernetes clusters of a stack: the shared
+// identity (cluster id, client credentials, the TLS CA in Submariner mode), then each region's objects on its own
+// provider, with rollouts chained across regions so that at most one region's controller and one region's brokers
+// restart at a time.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { StackSpec } from "../../lib/config/validate";
+import { kafkaDeploymentProblems } from "../../lib/kafka/checks";
+import { kafkaClusterIdFromUuid } from "../../lib/kafka/cluster-id";
+import { ClientSnippets, StatefulSetConfig, clientSnippets, crossClusterSourceRanges, renderClusterConfigs } from "../../lib/kafka/cluster";
+import { MachineShape, KafkaSizing, kafkaSizing } from "../../lib/kafka/sizing";
+import { KafkaNode, kafkaNodes } from "../../lib/kafka/topology";
+import { machineTypeShape } from "../../lib/prices";
+import type { MeshLayer } from "../mesh/types";
+import type { RegionalCluster } from "../platform";
+import { KafkaRegion } from "./region";
+import { KafkaTls } from "./tls";
+
+/** Namespaces whose pods may use the client listener unless told otherwise. */
+export const DEFAULT_CLIENT_NAMESPACES: readonly string[] = ["kafka-clients"];
+/** The SCRAM user created with the cluster; without an authorizer it may do everything. */
+export const DEFAULT_ADMIN_USERNAME = "admin";
+
+export interface StretchedKafkaArgs {
+  /**
+   * The validated stack: `kafka` (version, counts, disk, durability, producer), `regions` (order and cluster ids),
+   * `cloud`, `mesh.mode` and `nodePools.kafka` (machine type, nodes per region). Required.
+   */
+  spec: StackSpec;
+  /** One per region, in `spec.regions` order; every object of region i is created with `clusters[i].provider`. Required. */
+  clusters: readonly RegionalCluster[];
+  /** The mesh layer; its `mode` must equal `spec.mesh.mode`. Required. */
+  mesh: MeshLayer;
+  /** Socket buffer size for brokers and client snippets: `planSocketBuffers(spec.links).socketBufferBytes`. Required. */
+  socketBufferBytes: number;
+  /**
+   * Namespaces (in every cluster) whose pods may reach the client listener; the namespaces are not created here.
+   * Default DEFAULT_CLIENT_NAMESPACES (`["kafka-clients"]`). An empty list admits no in-cluster clients.
+   */
+  clientNamespaces?: readonly string[];
+  /** vCPUs and memory of a Kafka node. Default: the price catalog's shape of `spec.nodePools.kafka.machineType`. */
+  machineShape?: MachineShape;
+  /** Size of each controller's metadata volume, GiB. Default 20 (CONTROLLER_VOLUME_GIB); count it in cost estimates. */
+  controllerVolumeSizeGiB?: number;
+  /** SCRAM user for clients. Default `admin`. Letters, digits, '.', '_' and '-' only (it is passed inside `--add-scram`). */
+  adminUsername?: string;
+}
+
+export class StretchedKafka extends pulumi.ComponentResource {
+  readonly nodes: readonly KafkaNode[];
+  readonly statefulSetConfigs: readonly StatefulSetConfig[];
+  readonly sizing: KafkaSizing;
+  /** Kafka cluster id (not secret). */
+  readonly clusterId: pulumi.Output<string>;
+  /** Per region name: the CLIENT listener addresses of that region's brokers. */
+  readonly bootstrapServers: Record<string, string>;
+  /** Per region: producer and consumer properties for clients of that region (no password in them). */
+  readonly clientConfigs: ClientSnippets[];
+  readonly adminUsername: string;
+  /** The client admin's password: a Pulumi secret. */
+  readonly adminPassword: pulumi.Output<string>;
+  /** Submariner mode: the CA clients must trust. */
+  readonly caCertPem?: pulumi.Output<string>;
+  readonly regions: KafkaRegion[];
+
+  constructor(name: string, args: StretchedKafkaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("geo-kafka:kafka:StretchedKafka", name, {}, opts);
+    const { spec, mesh } = args;
+    const clientNamespaces = args.clientNamespaces ?? DEFAULT_CLIENT_NAMESPACES;
+    const shape = args.machineShape ?? machineTypeShape(spec.cloud, spec.regions[0].name, spec.nodePools.kafka.machineType);
+    this.sizing = kafkaSizing(shape ?? { vcpus: 1, memoryGiB: 1 }, mesh.mode);
+    this.adminUsername = args.adminUsername ?? DEFAULT_ADMIN_USERNAME;
+
+    const problems = kafkaDeploymentProblems({
+      specRegions: spec.regions.map((r) => r.name),
+      clusterRegions: args.clusters.map((c) => c.region.name),
+      specMesh: spec.mesh.mode,
+      layerMesh: mesh.mode,
+      socketBufferBytes: args.socketBufferBytes,
+      brokersPerRegion: spec.kafka.brokersPerRegion,
+      controllersPerRegion: spec.kafka.controllersPerRegion,
+      kafkaNodesPerRegion: spec.nodePools.kafka.countPerRegion,
+      machineType: spec.nodePools.kafka.machineType,
+      shapeKnown: shape !== undefined,
+      sizingProblems: this.sizing.problems,
+      clientNamespaces,
+    });
+    if (!/^[A-Za-z0-9._-]+$/.test(this.adminUsername)) {
+      problems.push({ propertyPath: "adminUsername", reason: "may hold only letters, digits, '.', '_' and '-'" });
+    }
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for Kafka cluster ${name}`, errors: problems });
+
+    this.nodes = kafkaNodes({
+      regions: spec.regions.map((r) => ({ name: r.name, clusterId: r.clusterId })),
+      brokersPerRegion: spec.kafka.brokersPerRegion,
+      controllersPerRegion: spec.kafka.controllersPerRegion,
+    });
+    this.statefulSetConfigs = renderClusterConfigs({
+      mesh: mesh.mode,
+      nodes: this.nodes,
+      defaultPartitions: spec.kafka.defaultPartitions,
+      replicationFactor: spec.kafka.replicationFactor,
+      minInsyncReplicas: spec.kafka.minInsyncReplicas,
+      socketBufferBytes: args.socketBufferBytes,
+      vcpus: shape!.vcpus,
+    });
+
+    // Generated once and kept in state: every node is formatted with it, and a node formatted with another id
+    // never joins. Replacing this resource means re-formatting every volume.
+    const uuid = new random.RandomUuid(`${name}-cluster-id`, {}, { parent: this });
+    this.clusterId = uuid.result.apply(kafkaClusterIdFromUuid);
+    // Alphanumeric: the password is passed inside `--add-scram 'SCRAM-SHA-512=[name=...,password=...]'`, where ',',
+    // ']' and quotes would break the parse. 32 characters of 62 give about 190 bits.
+    const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+    this.adminPassword = pulumi.secret(password.result);
+
+    let tlsMaterial: KafkaTls | undefined;
+    if (mesh.mode === "submariner") {
+      tlsMaterial = new KafkaTls(`${name}-tls`, { nodes: this.nodes, mesh: mesh.mode }, { parent: this });
+      this.caCertPem = tlsMaterial.caCertPem;
+    }
+
+    this.regions = [];
+    args.clusters.forEach((cluster, i) => {
+      const previous = this.regions[i - 1];
+      this.regions.push(
+        new KafkaRegion(
+          `${name}-${cluster.region.name}`,
+          {
+            cluster,
+            mesh,
+            nodes: this.nodes,
+            statefulSets: this.statefulSetConfigs.filter((s) => s.regionIndex === i),
+            version: spec.kafka.version,
+            sizing: this.sizing,
+            clusterId: this.clusterId,
+            adminUsername: this.adminUsername,
+            adminPassword: this.adminPassword,
+            ...(tlsMaterial ? { keystores: tlsMaterial.keystores, caCertPem: tlsMaterial.caCertPem, certPems: tlsMaterial.certPems } : {}),
+            brokerVolumeSizeGiB: spec.kafka.disk.sizeGiB,
+            ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),
+            clientNamespaces,
+            crossClusterSourceRanges: crossClusterSourceRanges(spec.cloud, spec.regions, cluster.region.index),
+            // Rollouts chained region after region: controller i after controller i-1, brokers i after brokers i-1
+            // (and after their own controller). Never two regions' brokers down at once, never two controllers.
+            ...(previous ? { controllerAfter: [previous.statefulSets.controller], brokerAfter: [previous.statefulSets.broker] } : {}),
+          },
+          { parent: this },
+        ),
+      );
+    });
+
+    this.clientConfigs = spec.regions.map((r) =>
+      clientSnippets({
+        mesh: mesh.mode,
+        nodes: this.nodes,
+        region: r.name,
+        username: this.adminUsername,
+        socketBufferBytes: args.socketBufferBytes,
+        producer: spec.kafka.producer,
+      }),
+    );
+    this.bootstrapServers = Object.fromEntries(this.clientConfigs.map((c) => [c.region, c.bootstrapServers]));
+
+    this.registerOutputs({
+      clusterId: this.clusterId,
+      bootstrapServers: this.bootstrapServers,
+      clientConfigs: this.clientConfigs,
+      adminUsername: this.adminUsername,
+      adminPassword: this.adminPassword,
+      ...(this.caCertPem ? { caCertPem: this.caCertPem } : {}),
+    });
+  }
+
+  /** Outputs for the stack: nothing secret except the password, which stays a Pulumi secret. */
+  stackOutputs() {
+    return {
+      clusterId: this.clusterId,
+      bootstrapServers: this.bootstrapServers,
+      clientConfigs: this.clientConfigs,
+      adminUsername: this.adminUsername,
+      ...(this.caCertPem ? { caCertPem: this.caCertPem } : {}),
+      sizing: { broker: this.sizing.broker, controller: this.sizing.controller, pageCacheMiB: this.sizing.pageCacheMiB },
+    };
+  }
+}

@@ -1,0 +1,232 @@
+// Typed pod and StatefulSet specs for Kafka brokers and controllers. Builds inputs only; region.ts creates the objects.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DATA_VOLUME_MOUNT_PATH, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
+import { PATHS } from "../../lib/kafka/properties";
+import { ContainerSizing, heapOpts, resourceQuantities } from "../../lib/kafka/sizing";
+import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "../../lib/kafka/start-script";
+import { KafkaRole } from "../../lib/kafka/topology";
+import { KAFKA_PORTS } from "../../lib/ports";
+import type { Mesh } from "../../lib/types";
+
+/** The official image's user and group (Dockerfile `adduser appuser`, uid/gid 1000). Numeric, so runAsNonRoot can be checked. */
+export const KAFKA_UID = 1000;
+export const KAFKA_GID = 1000;
+export const KAFKA_IMAGE_REPOSITORY = "apache/kafka";
+
+/**
+ * Grace period for a broker's controlled shutdown: it moves leadership of every partition it leads to other
+ * brokers (over a WAN, with 72+ partitions) before exiting; a SIGKILL before that makes clients wait for leader
+ * election timeouts instead.
+ */
+export const BROKER_TERMINATION_GRACE_SECONDS = 300;
+/** Controllers only hand over quorum leadership. */
+export const CONTROLLER_TERMINATION_GRACE_SECONDS = 120;
+/**
+ * A rolled broker counts as available this long after turning ready, so the next one is not stopped before the
+ * first has rejoined the ISR of its partitions (readiness means registered and unfenced, not caught up).
+ */
+export const BROKER_MIN_READY_SECONDS = 60;
+export const CONTROLLER_MIN_READY_SECONDS = 30;
+/**
+ * Startup allowance: after an unclean stop a broker recovers every log segment before it opens a port, which on a
+ * terabyte volume takes many minutes. Liveness and readiness only start once this probe has passed.
+ */
+export const STARTUP_PROBE = { periodSeconds: 10, failureThreshold: 180 } as const;
+/** Size of each controller's metadata volume. The metadata log and its snapshots are megabytes; 20 GiB is the floor that keeps io1/pd-ssd IOPS useful. */
+export const CONTROLLER_VOLUME_GIB = 20;
+/** Scratch space: /tmp for the JVM (native libraries of zstd/snappy/lz4 are unpacked there) and GC logs. */
+const TMP_SIZE_LIMIT = "1Gi";
+const LOGS_SIZE_LIMIT = "1Gi";
+const LOGS_PATH = `${KAFKA_HOME}/logs`;
+
+export function podLabels(set: Pick<StatefulSetConfig, "name" | "role" | "region">, version: string): Record<string, string> {
+  return {
+    ...selectorLabels(set),
+    "app.kubernetes.io/part-of": "geo-kafka",
+    "app.kubernetes.io/version": version,
+    "geo-kafka/region": set.region,
+  };
+}
+
+/** Labels a StatefulSet selects by; they never change (a StatefulSet's selector is immutable). */
+export function selectorLabels(set: Pick<StatefulSetConfig, "name" | "role">): Record<string, string> {
+  return { "app.kubernetes.io/name": "kafka", "app.kubernetes.io/component": set.role, "app.kubernetes.io/instance": set.name };
+}
+
+/** Every Kafka pod of a namespace carries this label: the NetworkPolicy and the mesh policy select by it. */
+export const KAFKA_POD_SELECTOR = { "app.kubernetes.io/name": "kafka" } as const;
+
+export interface WorkloadArgs {
+  set: StatefulSetConfig;
+  mesh: Mesh;
+  version: string;
+  sizing: ContainerSizing & { heapMiB: number };
+  /** Istio mode: the sidecar's requests and limits. */
+  sidecar?: ContainerSizing;
+  configMapName: pulumi.Input<string>;
+  /** Submariner mode: Secret with `<pod>.pem` keystores and `ca.crt`. */
+  tlsSecretName?: pulumi.Input<string>;
+  credentialsSecretName: pulumi.Input<string>;
+  adminUsername: string;
+  clusterId: pulumi.Input<string>;
+  storageClassName: pulumi.Input<string>;
+  volumeSizeGiB: number;
+  nodeSelector: Record<string, string>;
+  tolerations: k8s.types.input.core.v1.Toleration[];
+  /** Pod template annotations that roll the pods when what they read at start changes. */
+  checksums: Record<string, pulumi.Input<string>>;
+}
+
+function probePort(role: KafkaRole): number {
+  // A broker opens its listeners only once it is caught up with the metadata log and unfenced (BrokerServer
+  // startup), so an open client port means ready to serve; a controller opens its port before the quorum forms.
+  return role === "broker" ? KAFKA_PORTS.client : KAFKA_PORTS.controller;
+}
+
+/**
+ * Istio sidecar settings: hold Kafka until the proxy is up (otherwise its first connections to the quorum fail);
+ * on SIGTERM keep the proxy until no connection is left (EXIT_ON_ZERO_ACTIVE_CONNECTIONS, Istio 1.12+) instead of the
+ * default 5 s drain, so a broker's controlled shutdown can still reach the controllers and the other brokers (the
+ * pod's grace period bounds it); and size the proxy explicitly so the injected container has requests and limits.
+ */
+export function istioPodAnnotations(sidecar: ContainerSizing): Record<string, string> {
+  return {
+    "proxy.istio.io/config": JSON.stringify({
+      holdApplicationUntilProxyStarts: true,
+      proxyMetadata: { EXIT_ON_ZERO_ACTIVE_CONNECTIONS: "true" },
+    }),
+    "sidecar.istio.io/proxyCPU": `${sidecar.cpuRequestMillis}m`,
+    "sidecar.istio.io/proxyCPULimit": `${sidecar.cpuLimitMillis}m`,
+    "sidecar.istio.io/proxyMemory": `${sidecar.memoryRequestMiB}Mi`,
+    "sidecar.istio.io/proxyMemoryLimit": `${sidecar.memoryLimitMiB}Mi`,
+  };
+}
+
+export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.StatefulSetSpec {
+  const { set } = args;
+  const broker = set.role === "broker";
+  const grace = broker ? BROKER_TERMINATION_GRACE_SECONDS : CONTROLLER_TERMINATION_GRACE_SECONDS;
+  const selector = selectorLabels(set);
+  const port = probePort(set.role);
+
+  const volumes: k8s.types.input.core.v1.Volume[] = [
+    { name: "config", configMap: { name: args.configMapName } },
+    { name: "tmp", emptyDir: { sizeLimit: TMP_SIZE_LIMIT } },
+    { name: "logs", emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
+  ];
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
+    // The volume's root may hold the filesystem's lost+found, which Kafka would take for a partition directory.
+    { name: "data", mountPath: DATA_VOLUME_MOUNT_PATH },
+    { name: "config", mountPath: PATHS.config, readOnly: true },
+    { name: "tmp", mountPath: "/tmp" },
+    { name: "logs", mountPath: LOGS_PATH },
+  ];
+  if (args.tlsSecretName) {
+    // Group-readable only; fsGroup makes the files readable by the Kafka user.
+    volumes.push({ name: "tls", secret: { secretName: args.tlsSecretName, defaultMode: 0o440 } });
+    // Each container sees only its own keystore: the Secret holds the whole StatefulSet's, subPathExpr picks one.
+    mounts.push(
+      { name: "tls", mountPath: `${PATHS.tls}/keystore.pem`, subPathExpr: `$(${START_ENV.podName}).pem`, readOnly: true },
+      { name: "tls", mountPath: `${PATHS.tls}/ca.crt`, subPath: "ca.crt", readOnly: true },
+    );
+  }
+
+  const annotations: Record<string, pulumi.Input<string>> = { ...args.checksums };
+  if (args.mesh === "istio" && args.sidecar) Object.assign(annotations, istioPodAnnotations(args.sidecar));
+
+  const container: k8s.types.input.core.v1.Container = {
+    name: "kafka",
+    image: `${KAFKA_IMAGE_REPOSITORY}:${args.version}`,
+    imagePullPolicy: "IfNotPresent",
+    command: ["/bin/sh", `${PATHS.config}/${CONFIG_FILES.startScript}`],
+    env: [
+      { name: START_ENV.podName, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: START_ENV.clusterId, value: args.clusterId },
+      { name: START_ENV.adminUser, value: args.adminUsername },
+      { name: START_ENV.adminPassword, valueFrom: { secretKeyRef: { name: args.credentialsSecretName, key: "password" } } },
+      { name: "KAFKA_HEAP_OPTS", value: heapOpts(args.sizing.heapMiB) },
+      { name: "KAFKA_LOG4J_OPTS", value: `-Dlog4j2.configurationFile=${PATHS.config}/${CONFIG_FILES.log4j}` },
+      // Bounded GC log (5 x 20 MB) inside the size-limited log volume; the script default allows 1 GB.
+      { name: "KAFKA_GC_LOG_OPTS", value: `-Xlog:gc*:file=${LOGS_PATH}/gc.log:time,tags:filecount=5,filesize=20M` },
+      { name: "LOG_DIR", value: LOGS_PATH },
+    ],
+    ports: listenerPorts(set.role).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+    resources: resourceQuantities(args.sizing),
+    startupProbe: { tcpSocket: { port }, periodSeconds: STARTUP_PROBE.periodSeconds, failureThreshold: STARTUP_PROBE.failureThreshold },
+    readinessProbe: { tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    // Generous: restarting a broker that is merely slow (a long GC, a busy disk) costs far more than waiting.
+    livenessProbe: { tcpSocket: { port }, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 6 },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: KAFKA_UID,
+      runAsGroup: KAFKA_GID,
+      capabilities: { drop: ["ALL"] },
+    },
+    volumeMounts: mounts,
+  };
+
+  return {
+    serviceName: set.name,
+    replicas: set.nodes.length,
+    selector: { matchLabels: selector },
+    // Pods start together: a broker waits for the quorum, not for its siblings; rolling updates stay one at a time.
+    podManagementPolicy: "Parallel",
+    updateStrategy: { type: "RollingUpdate" },
+    minReadySeconds: broker ? BROKER_MIN_READY_SECONDS : CONTROLLER_MIN_READY_SECONDS,
+    // A broker's log is not disposable: deleting or scaling down the StatefulSet keeps its claims.
+    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+    template: {
+      metadata: { labels: podLabels(set, args.version), annotations },
+      spec: {
+        // Kafka never calls the Kubernetes API.
+        automountServiceAccountToken: false,
+        // Service links would add an environment variable per Service; with a Service per node that is noise at best.
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: grace,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: KAFKA_UID,
+          runAsGroup: KAFKA_GID,
+          fsGroup: KAFKA_GID,
+          // Re-chowning a terabyte volume on every start would delay each restart by minutes.
+          fsGroupChangePolicy: "OnRootMismatch",
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        nodeSelector: args.nodeSelector,
+        tolerations: args.tolerations,
+        affinity: {
+          podAntiAffinity: {
+            // One node per pod of a StatefulSet: losing a node costs one broker, not two replicas of a partition.
+            requiredDuringSchedulingIgnoredDuringExecution: [
+              { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" },
+            ],
+          },
+        },
+        // Spread over the region's zones; volumes are zonal, so once placed a pod stays in its zone.
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: selector },
+          },
+        ],
+        containers: [container],
+        volumes,
+      },
+    },
+    volumeClaimTemplates: [
+      {
+        metadata: { name: "data", labels: selector },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: args.storageClassName,
+          resources: { requests: { storage: `${args.volumeSizeGiB}Gi` } },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,77 @@
+// Checks on the inputs of the stretched Kafka component, run before anything is created: every problem is
+// collected with the input path it concerns, so the component can throw them together.
+import { IDS_PER_REGION } from "./topology";
+
+export interface InputProblem {
+  /** Path of the offending input, e.g. `clusters[1].region` or `spec.kafka.brokersPerRegion`. */
+  propertyPath: string;
+  reason: string;
+}
+
+export interface KafkaDeploymentInput {
+  specRegions: readonly string[];
+  clusterRegions: readonly string[];
+  specMesh: string;
+  layerMesh: string;
+  socketBufferBytes: number;
+  brokersPerRegion: number;
+  controllersPerRegion: number;
+  /** Kafka pool nodes per region (nodePools.kafka.countPerRegion). */
+  kafkaNodesPerRegion: number;
+  machineType: string;
+  /** False when the catalog does not know the machine type (and no shape was passed). */
+  shapeKnown: boolean;
+  /** From lib/kafka/sizing; ignored when the shape is unknown. */
+  sizingProblems: readonly string[];
+  clientNamespaces: readonly string[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function kafkaDeploymentProblems(input: KafkaDeploymentInput): InputProblem[] {
+  const problems: InputProblem[] = [];
+  if (input.clusterRegions.length !== input.specRegions.length) {
+    problems.push({ propertyPath: "clusters", reason: `${input.clusterRegions.length} clusters for ${input.specRegions.length} regions` });
+  }
+  input.clusterRegions.forEach((region, i) => {
+    if (i < input.specRegions.length && region !== input.specRegions[i]) {
+      problems.push({ propertyPath: `clusters[${i}].region`, reason: `is ${region}, but spec.regions[${i}] is ${input.specRegions[i]}` });
+    }
+  });
+  if (input.layerMesh !== input.specMesh) {
+    problems.push({ propertyPath: "mesh.mode", reason: `is ${input.layerMesh}, but spec.mesh.mode is ${input.specMesh}` });
+  }
+  if (!Number.isInteger(input.socketBufferBytes) || input.socketBufferBytes <= 0) {
+    problems.push({ propertyPath: "socketBufferBytes", reason: `must be a positive integer (got ${input.socketBufferBytes})` });
+  }
+  for (const [key, count] of [
+    ["brokersPerRegion", input.brokersPerRegion],
+    ["controllersPerRegion", input.controllersPerRegion],
+  ] as const) {
+    // Node ids leave room for IDS_PER_REGION of each role per region (lib/kafka/topology).
+    if (!Number.isInteger(count) || count < 1 || count > IDS_PER_REGION) {
+      problems.push({ propertyPath: `spec.kafka.${key}`, reason: `must be an integer from 1 to ${IDS_PER_REGION} (got ${count})` });
+    }
+  }
+  // Required anti-affinity puts one pod of a StatefulSet per node.
+  const needed = Math.max(input.brokersPerRegion, input.controllersPerRegion);
+  if (input.kafkaNodesPerRegion < needed) {
+    problems.push({
+      propertyPath: "spec.nodePools.kafka.countPerRegion",
+      reason: `${input.kafkaNodesPerRegion} Kafka nodes per region cannot hold ${needed} pods of one StatefulSet at one per node`,
+    });
+  }
+  if (!input.shapeKnown) {
+    problems.push({
+      propertyPath: "spec.nodePools.kafka.machineType",
+      reason: `the shape (vCPUs, memory) of ${input.machineType} is not in the catalog; pass machineShape`,
+    });
+  } else {
+    for (const reason of input.sizingProblems) problems.push({ propertyPath: "spec.nodePools.kafka.machineType", reason });
+  }
+  input.clientNamespaces.forEach((ns, i) => {
+    if (!DNS_LABEL.test(ns))
+      problems.push({ propertyPath: `clientNamespaces[${i}]`, reason: `${JSON.stringify(ns)} is not a namespace name` });
+  });
+  return problems;
+}

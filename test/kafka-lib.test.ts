@@ -1,0 +1,387 @@
+// The Kafka layer's pure parts: cluster id, container sizing, the start script (run for real with stub Kafka tools),
+// the whole cluster's rendered configuration, certificate names, client snippets, input checks and the stack placement check.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { kafkaDeploymentProblems, KafkaDeploymentInput } from "../lib/kafka/checks";
+import { KAFKA_CLUSTER_ID_LENGTH, isValidKafkaClusterId, kafkaClusterIdFromUuid } from "../lib/kafka/cluster-id";
+import {
+  bootstrapServers,
+  clientSnippets,
+  crossClusterSourceRanges,
+  DATA_VOLUME_MOUNT_PATH,
+  nodeDnsNames,
+  renderClusterConfigs,
+} from "../lib/kafka/cluster";
+import { checkStackPlacement, defaultTopics } from "../lib/kafka/placement-from-spec";
+import { ClusterSettings, PATHS, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
+import {
+  BROKER_HEAP_MIB,
+  BROKER_JVM_OVERHEAD_MIB,
+  CONTROLLER_MEMORY_MIB,
+  SYSTEM_DAEMONS,
+  kafkaSizing,
+  reservedCpuMillis,
+  reservedMemoryMiB,
+} from "../lib/kafka/sizing";
+import { LOG4J2_CONFIG, renderStartScript } from "../lib/kafka/start-script";
+import { brokersOf, kafkaNodes } from "../lib/kafka/topology";
+import { machineTypeShape } from "../lib/prices";
+import { planSocketBuffers } from "../lib/socket-buffers";
+import { stackFilePath } from "../tools/run-stack";
+import { readStackFile } from "../tools/stack-file";
+
+function stackSpec(stack: "gke" | "eks"): StackSpec {
+  const file = readStackFile(stackFilePath(stack));
+  if (!file.ok) throw new Error(file.problems.map((p) => p.message).join("\n"));
+  const result = validateConfig(rawConfigFromMap(file.file.config));
+  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+  return result.spec;
+}
+
+const gke = stackSpec("gke");
+const eks = stackSpec("eks");
+const nodesOf = (spec: StackSpec) =>
+  kafkaNodes({
+    regions: spec.regions.map((r) => ({ name: r.name, clusterId: r.clusterId })),
+    brokersPerRegion: spec.kafka.brokersPerRegion,
+    controllersPerRegion: spec.kafka.controllersPerRegion,
+  });
+
+describe("kafkaClusterIdFromUuid", () => {
+  it("encodes the 16 bytes in unpadded base64url, as Kafka's Uuid.toString does", () => {
+    // 0x00..0x0f -> base64url "AAECAwQFBgcICQoLDA0ODw" (Buffer's encoder is the reference).
+    expect(kafkaClusterIdFromUuid("00010203-0405-0607-0809-0a0b0c0d0e0f")).toBe("AAECAwQFBgcICQoLDA0ODw");
+    expect(kafkaClusterIdFromUuid("7b3f1c2e-9a4d-4e8f-b1c2-d3e4f5a6b7c8")).toHaveLength(KAFKA_CLUSTER_ID_LENGTH);
+  });
+
+  it("clears the first bit so the id never starts with '-' (which the storage tool would read as an option)", () => {
+    // 0xf8 = 111110 00: unchanged, the first character would be '-' (index 62).
+    const id = kafkaClusterIdFromUuid("f8000000-0000-4000-8000-000000000000");
+    expect(id.startsWith("-")).toBe(false);
+    expect(id[0]).toBe("e");
+  });
+
+  it("refuses text that is not a UUID and UUIDs that map to Kafka's reserved ids", () => {
+    expect(() => kafkaClusterIdFromUuid("not-a-uuid")).toThrow(/not a UUID/);
+    expect(() => kafkaClusterIdFromUuid("80000000-0000-0000-0000-000000000001")).toThrow(/reserved/);
+  });
+
+  it("property: every random v4 UUID gives a valid, 22-character, round-tripping Kafka id", () => {
+    fc.assert(
+      fc.property(fc.uuid({ version: 4 }), (uuid) => {
+        const id = kafkaClusterIdFromUuid(uuid);
+        expect(id).toHaveLength(KAFKA_CLUSTER_ID_LENGTH);
+        expect(isValidKafkaClusterId(id)).toBe(true);
+        // The same bytes, but the first bit.
+        const bytes = Buffer.from(uuid.replace(/-/g, ""), "hex");
+        bytes[0] &= 0x7f;
+        expect(Buffer.from(id, "base64url").equals(bytes)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("kafkaSizing", () => {
+  it.each([
+    // machine, mesh, broker cpu request m, broker memory Mi (request = limit), heap Mi
+    ["n2-standard-16", "gke", "submariner", 14_300, 56_320, 6_144],
+    ["n2-standard-16", "gke", "istio", 13_200, 55_296, 6_144],
+    ["r5.4xlarge", "eks", "istio", 13_200, 116_736, 6_144],
+  ] as const)("%s (%s, %s): broker %im / %iMi, heap %iMi", (machine, cloud, mesh, cpu, memory, heap) => {
+    const shape = machineTypeShape(cloud, cloud === "gke" ? "us-central1" : "us-east-1", machine)!;
+    const s = kafkaSizing(shape, mesh);
+    expect(s.problems).toEqual([]);
+    expect(s.broker).toMatchObject({
+      cpuRequestMillis: cpu,
+      cpuLimitMillis: shape.vcpus * 1000,
+      memoryRequestMiB: memory,
+      memoryLimitMiB: memory,
+      heapMiB: heap,
+    });
+    expect(s.pageCacheMiB).toBe(memory - heap - BROKER_JVM_OVERHEAD_MIB);
+    expect(s.controller).toMatchObject({ heapMiB: 1024, memoryRequestMiB: CONTROLLER_MEMORY_MIB, memoryLimitMiB: CONTROLLER_MEMORY_MIB });
+    expect(mesh === "istio" ? s.brokerSidecar : undefined).toEqual(
+      mesh === "istio" ? expect.objectContaining({ cpuRequestMillis: 1000 }) : undefined,
+    );
+  });
+
+  it("reserves node resources by GKE's published steps", () => {
+    expect(reservedMemoryMiB(64)).toBe(Math.ceil((1 + 0.8 + 0.8 + 48 * 0.06) * 1024));
+    expect(reservedMemoryMiB(256)).toBe(Math.ceil((1 + 0.8 + 0.8 + 112 * 0.06 + 128 * 0.02) * 1024));
+    expect(reservedCpuMillis(16)).toBe(110);
+    expect(reservedCpuMillis(1)).toBe(60);
+  });
+
+  it("refuses nodes too small for a broker beside the controller", () => {
+    const s = kafkaSizing({ vcpus: 2, memoryGiB: 8 }, "submariner");
+    expect(s.problems.join("\n")).toMatch(/2 vCPUs leave 400m for a broker/);
+    expect(s.problems.join("\n")).toMatch(/page cache/);
+  });
+
+  it("property: broker, controller, sidecars and system daemons always fit the node's allocatable resources", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 4, max: 96 }),
+        fc.integer({ min: 16, max: 768 }),
+        fc.constantFrom("submariner" as const, "istio" as const),
+        (vcpus, memoryGiB, mesh) => {
+          const s = kafkaSizing({ vcpus, memoryGiB }, mesh);
+          if (s.problems.length > 0) return;
+          const cpu = s.broker.cpuRequestMillis + s.controller.cpuRequestMillis + SYSTEM_DAEMONS.cpuMillis;
+          const sidecarCpu = (s.brokerSidecar?.cpuRequestMillis ?? 0) + (s.controllerSidecar?.cpuRequestMillis ?? 0);
+          const memory = s.broker.memoryLimitMiB + s.controller.memoryLimitMiB + SYSTEM_DAEMONS.memoryMiB;
+          const sidecarMemory = (s.brokerSidecar?.memoryLimitMiB ?? 0) + (s.controllerSidecar?.memoryLimitMiB ?? 0);
+          expect(cpu + sidecarCpu).toBeLessThanOrEqual(vcpus * 1000 - s.nodeReserved.cpuMillis);
+          expect(memory + sidecarMemory).toBeLessThanOrEqual(memoryGiB * 1024 - s.nodeReserved.memoryMiB);
+          expect(s.broker.heapMiB).toBeLessThanOrEqual(BROKER_HEAP_MIB);
+          expect(s.broker.memoryRequestMiB).toBe(s.broker.memoryLimitMiB);
+        },
+      ),
+    );
+  });
+});
+
+describe("renderStartScript", () => {
+  const hasShell = spawnSync("sh", ["-c", "true"]).status === 0;
+
+  /** A fake Kafka installation whose tools record how they were called. */
+  function fakeKafka(ordinals: number[]) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-start-"));
+    const home = path.join(root, "kafka");
+    const configDir = path.join(root, "config");
+    fs.mkdirSync(path.join(home, "bin"), { recursive: true });
+    fs.mkdirSync(configDir);
+    const log = path.join(root, "calls.log");
+    for (const tool of ["kafka-storage.sh", "kafka-server-start.sh"]) {
+      const file = path.join(home, "bin", tool);
+      fs.writeFileSync(
+        file,
+        `#!/bin/sh\nprintf '%s heap=%s' "${tool}" "$KAFKA_HEAP_OPTS" >> "${log}"\nfor a in "$@"; do printf ' [%s]' "$a" >> "${log}"; done\necho >> "${log}"\n`,
+      );
+      fs.chmodSync(file, 0o755);
+    }
+    for (const o of ordinals) fs.writeFileSync(path.join(configDir, `server-${o}.properties`), `node.id=${o}\n`);
+    const script = path.join(root, "start.sh");
+    fs.writeFileSync(script, renderStartScript({ kafkaHome: home, configDir }));
+    return { root, configDir, log, script };
+  }
+
+  const env = (pod: string) => ({
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    POD_NAME: pod,
+    KAFKA_CLUSTER_ID: "AAECAwQFBgcICQoLDA0ODw",
+    KAFKA_ADMIN_USER: "admin",
+    KAFKA_ADMIN_PASSWORD: "s3cretPassw0rd",
+    KAFKA_HEAP_OPTS: "-Xms6144m -Xmx6144m",
+  });
+
+  it.runIf(hasShell)("picks the pod's file by ordinal, formats once with the cluster id and SCRAM user, then execs the server", () => {
+    const k = fakeKafka([0, 1, 2]);
+    execFileSync("sh", [k.script], { env: env("kafka-broker-gke-us-central1-2") });
+    const [format, start] = fs.readFileSync(k.log, "utf8").trim().split("\n");
+    const config = path.join(k.configDir, "server-2.properties");
+    expect(format).toBe(
+      `kafka-storage.sh heap=-Xms256m -Xmx256m [format] [--cluster-id] [AAECAwQFBgcICQoLDA0ODw] [--config] [${config}] [--ignore-formatted] ` +
+        `[--add-scram] [SCRAM-SHA-512=[name=admin,password=s3cretPassw0rd]]`,
+    );
+    // The server keeps the 6 GiB heap the container sets; only the format tool runs small.
+    expect(start).toBe(`kafka-server-start.sh heap=-Xms6144m -Xmx6144m [${config}]`);
+  });
+
+  it.runIf(hasShell)("falls back to HOSTNAME and fails clearly when the ordinal has no rendered file", () => {
+    const k = fakeKafka([0]);
+    const withoutPod: Record<string, string> = { ...env("x") };
+    delete withoutPod.POD_NAME;
+    const result = spawnSync("sh", [k.script], { env: { ...withoutPod, HOSTNAME: "kafka-controller-gke-us-east4-3" }, encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no .*server-3\.properties for pod kafka-controller-gke-us-east4-3/);
+    expect(fs.existsSync(k.log)).toBe(false);
+  });
+
+  it("uses the official image's paths and Kafka 4's storage tool flags", () => {
+    const text = renderStartScript();
+    expect(text).toContain(`config="${PATHS.config}/server-\${ordinal}.properties"`);
+    expect(text).toContain('"/opt/kafka/bin/kafka-storage.sh" format');
+    expect(text).toMatch(/exec "\/opt\/kafka\/bin\/kafka-server-start\.sh" "\$config"\n$/);
+    expect(text).not.toMatch(/--standalone|--initial-controllers/);
+    expect(LOG4J2_CONFIG).toMatch(/target: SYSTEM_OUT/);
+  });
+});
+
+describe("renderClusterConfigs", () => {
+  const settings = (spec: StackSpec): ClusterSettings => ({
+    mesh: spec.mesh.mode,
+    nodes: nodesOf(spec),
+    defaultPartitions: spec.kafka.defaultPartitions,
+    replicationFactor: spec.kafka.replicationFactor,
+    minInsyncReplicas: spec.kafka.minInsyncReplicas,
+    socketBufferBytes: planSocketBuffers(spec.links).socketBufferBytes,
+    vcpus: 16,
+  });
+
+  it.each([
+    ["gke", gke],
+    ["eks", eks],
+  ] as const)("%s: six StatefulSets, one file per pod, every broker with its region as rack and the BDP buffers", (_stack, spec) => {
+    const sets = renderClusterConfigs(settings(spec));
+    const buffer = String(planSocketBuffers(spec.links).socketBufferBytes);
+    expect(sets.map((s) => [s.role, s.region, Object.keys(s.files)])).toEqual(
+      spec.regions.flatMap((r) => [
+        ["controller", r.name, ["server-0.properties"]],
+        ["broker", r.name, ["server-0.properties", "server-1.properties", "server-2.properties"]],
+      ]),
+    );
+    for (const set of sets.filter((s) => s.role === "broker")) {
+      for (const text of Object.values(set.files)) {
+        expect(parseProperties(text)).toMatchObject({
+          "broker.rack": set.region,
+          "replica.selector.class": RACK_AWARE_SELECTOR,
+          "socket.send.buffer.bytes": buffer,
+          "socket.receive.buffer.bytes": buffer,
+          "replica.socket.receive.buffer.bytes": buffer,
+        });
+      }
+    }
+  });
+
+  it("refuses node lists whose ordinals do not run 0..n-1 (the start script picks files by ordinal)", () => {
+    const nodes = nodesOf(gke).filter((n) => !(n.role === "broker" && n.ordinal === 1));
+    expect(() => renderClusterConfigs({ ...settings(gke), nodes })).toThrow(/ordinals must run 0\.\.1/);
+  });
+
+  it("keeps the data volume's root out of log.dirs", () => {
+    expect(path.posix.dirname(PATHS.data)).toBe(DATA_VOLUME_MOUNT_PATH);
+  });
+});
+
+describe("names, bootstrap and client snippets", () => {
+  const nodes = nodesOf(gke);
+  const broker = brokersOf(nodes).find((b) => b.region === "us-west1" && b.ordinal === 2)!;
+
+  it("puts the cross-cluster name first in a node's certificate, then its in-cluster names", () => {
+    expect(nodeDnsNames("submariner", broker)).toEqual([
+      "kafka-broker-gke-us-west1-2.gke-us-west1.kafka-broker-gke-us-west1.kafka.svc.clusterset.local",
+      "kafka-broker-gke-us-west1-2.kafka-broker-gke-us-west1.kafka.svc.cluster.local",
+      "kafka-broker-gke-us-west1-2.kafka-broker-gke-us-west1.kafka.svc",
+    ]);
+  });
+
+  it("bootstraps each region from its own three brokers' client listeners", () => {
+    expect(bootstrapServers("istio", nodes, "us-central1").split(",")).toEqual([
+      "kafka-broker-gke-us-central1-0.kafka.svc.cluster.local:9092",
+      "kafka-broker-gke-us-central1-1.kafka.svc.cluster.local:9092",
+      "kafka-broker-gke-us-central1-2.kafka.svc.cluster.local:9092",
+    ]);
+  });
+
+  it("gives producers acks=all, idempotence and the stack's batching, consumers their rack, and nobody a password", () => {
+    const snippets = clientSnippets({
+      mesh: "submariner",
+      nodes,
+      region: "us-east4",
+      username: "admin",
+      socketBufferBytes: 81_250_000,
+      producer: gke.kafka.producer,
+    });
+    const producer = parseProperties(snippets.producer);
+    expect(producer).toMatchObject({
+      acks: "all",
+      "enable.idempotence": "true",
+      "compression.type": "lz4",
+      "batch.size": "131072",
+      "linger.ms": "50",
+      "send.buffer.bytes": "81250000",
+      "security.protocol": "SASL_SSL",
+      "sasl.mechanism": "SCRAM-SHA-512",
+      "ssl.truststore.type": "PEM",
+    });
+    expect(parseProperties(snippets.consumer)).toMatchObject({ "client.rack": "us-east4", "receive.buffer.bytes": "81250000" });
+    expect(producer["bootstrap.servers"]).toBe(bootstrapServers("submariner", nodes, "us-east4"));
+    expect(producer["sasl.jaas.config"]).toMatch(
+      /username="admin" password="<password: Secret kafka\/kafka-admin-credentials, key password>"/,
+    );
+    const istio = clientSnippets({
+      mesh: "istio",
+      nodes,
+      region: "us-east4",
+      username: "admin",
+      socketBufferBytes: 1,
+      producer: gke.kafka.producer,
+    });
+    expect(parseProperties(istio.consumer)["security.protocol"]).toBe("SASL_PLAINTEXT");
+    expect(istio.consumer).not.toMatch(/ssl\./);
+  });
+
+  it("admits the other clusters' pod ranges: the secondary pod range on GKE, the VPC itself on EKS (VPC CNI)", () => {
+    expect(crossClusterSourceRanges("gke", gke.regions, 0)).toEqual([gke.regions[1].podCidr, gke.regions[2].podCidr]);
+    expect(crossClusterSourceRanges("eks", eks.regions, 2)).toEqual([eks.regions[0].nodeCidr, eks.regions[1].nodeCidr]);
+  });
+});
+
+describe("kafkaDeploymentProblems", () => {
+  const ok: KafkaDeploymentInput = {
+    specRegions: ["a", "b", "c"],
+    clusterRegions: ["a", "b", "c"],
+    specMesh: "istio",
+    layerMesh: "istio",
+    socketBufferBytes: 81_250_000,
+    brokersPerRegion: 3,
+    controllersPerRegion: 1,
+    kafkaNodesPerRegion: 3,
+    machineType: "n2-standard-16",
+    shapeKnown: true,
+    sizingProblems: [],
+    clientNamespaces: ["kafka-clients"],
+  };
+
+  it("accepts the stacks' shape", () => {
+    expect(kafkaDeploymentProblems(ok)).toEqual([]);
+  });
+
+  it("lists every problem at once, each under its input path", () => {
+    const problems = kafkaDeploymentProblems({
+      ...ok,
+      clusterRegions: ["a", "c", "b"],
+      layerMesh: "submariner",
+      socketBufferBytes: 0.5,
+      brokersPerRegion: 4,
+      controllersPerRegion: 0,
+      shapeKnown: false,
+      clientNamespaces: ["Bad_Name"],
+    });
+    expect(problems.map((p) => p.propertyPath)).toEqual([
+      "clusters[1].region",
+      "clusters[2].region",
+      "mesh.mode",
+      "socketBufferBytes",
+      "spec.kafka.controllersPerRegion",
+      "spec.nodePools.kafka.countPerRegion",
+      "spec.nodePools.kafka.machineType",
+      "clientNamespaces[0]",
+    ]);
+  });
+});
+
+describe("checkStackPlacement", () => {
+  it.each([
+    ["gke", gke],
+    ["eks", eks],
+  ] as const)("%s: one replica per region, and losing any region keeps min.insync.replicas and a controller majority", (_stack, spec) => {
+    const check = checkStackPlacement(spec);
+    expect(check.problems).toEqual([]);
+    expect(check.ok).toBe(true);
+    expect(check.regionLoss.map((r) => r.controllersLeft)).toEqual([2, 2, 2]);
+    expect(defaultTopics(spec.kafka).map((t) => t.name)).toEqual(["(default topic)", "__consumer_offsets", "__transaction_state"]);
+  });
+
+  it("fails for topics a region loss would stop (RF 2 with min.insync.replicas 2)", () => {
+    const check = checkStackPlacement(gke, [{ name: "t", partitions: 12, replicationFactor: 2 }]);
+    expect(check.ok).toBe(false);
+    expect(check.problems.join("\n")).toMatch(/below min.insync.replicas=2/);
+  });
+});
