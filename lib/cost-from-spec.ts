@@ -59,7 +59,16 @@ export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
       });
     }
     const disk = must(diskPrices(spec.cloud, region.name, kafka.disk.type, spec.prices), `${kafka.disk.type} in ${region.name}`);
-    const iops = kafka.disk.iopsPerGiB !== undefined ? Math.round(kafka.disk.iopsPerGiB * kafka.disk.sizeGiB) : undefined;
+    const iopsFor = (sizeGiB: number) => (kafka.disk.iopsPerGiB !== undefined ? Math.round(kafka.disk.iopsPerGiB * sizeGiB) : undefined);
+    const iops = iopsFor(kafka.disk.sizeGiB);
+    const controllerIops = iopsFor(kafka.controllerDiskSizeGiB);
+    inputs.disks.push({
+      label: `${region.name} controller ${kafka.disk.type}`,
+      count: kafka.controllersPerRegion,
+      sizeGiB: kafka.controllerDiskSizeGiB,
+      usdPerGiBMonth: disk.capacityPerGiBMonth.usd,
+      ...(controllerIops !== undefined && disk.iopsPerMonth ? { iops: controllerIops, usdPerIopsMonth: disk.iopsPerMonth.usd } : {}),
+    });
     inputs.disks.push({
       label: `${region.name} broker ${kafka.disk.type}`,
       count: kafka.brokersPerRegion,

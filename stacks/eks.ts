@@ -8,6 +8,7 @@ import { peerRanges } from "../lib/aws-network";
 import { StackSpec } from "../lib/config/validate";
 import { regionPairs } from "../lib/topology";
 import { DerivedPlan, commonOutputs } from "./common";
+import { deployWorkload } from "./workload";
 
 export function eksStack(spec: StackSpec, derived: DerivedPlan) {
   // Config validation requires iopsPerGiB for io1, the only disk type it accepts on eks.
@@ -72,9 +73,12 @@ export function eksStack(spec: StackSpec, derived: DerivedPlan) {
     peeringConnectionIds: peerings.map((p) => p.connection.id),
   };
 
+  const workload = deployWorkload({ spec, derived, clusters, apiServerEndpoints: regions.map((r) => r.cluster.cluster.endpoint) });
+
   return {
-    outputs: { ...commonOutputs(spec, derived), eks: pulumi.output(eks) },
+    outputs: { ...commonOutputs(spec, derived), kafka: workload.kafka.stackOutputs(), eks: pulumi.output(eks) },
     providers,
     clusters,
+    workload,
   };
 }

@@ -1,5 +1,5 @@
 // Stack gke: composition only. One GCP provider per region; each region's network, firewall, cluster and storage
-// receive theirs explicitly, then the regional networks are peered as a full mesh.
+// receive theirs explicitly, then the regional networks are peered as a full mesh, and the mesh and Kafka go on top.
 import * as gcp from "@pulumi/gcp";
 import { cidr } from "../lib/cidr";
 import { RegionSpec, StackSpec } from "../lib/config/validate";
@@ -7,6 +7,7 @@ import { GkeRegion } from "../components/gcp/region";
 import { NetworkPeeringMesh } from "../components/gcp/peering";
 import { RegionalCluster } from "../components/platform";
 import { DerivedPlan, commonOutputs } from "./common";
+import { deployWorkload } from "./workload";
 
 /** RFC 1918 and the shared address space: ranges VPC peering exchanges without the public-IP switches. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(cidr);
@@ -56,9 +57,18 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
     dependsOn: [...r.regionalCluster.dependsOn, peering],
   }));
 
+  const workload = deployWorkload({
+    spec,
+    derived,
+    clusters,
+    apiServerEndpoints: regions.map((r) => r.gke.endpoint),
+    configureClustersetDns: (index, lighthouseDnsIp) => [regions[index].addClusterSetStubDomain(lighthouseDnsIp)],
+  });
+
   return {
     outputs: {
       ...commonOutputs(spec, derived),
+      kafka: workload.kafka.stackOutputs(),
       gke: {
         clusters: regions.map((r) => ({
           region: r.region.name,
@@ -79,5 +89,6 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
     /** Per-region components; `addClusterSetStubDomain` on each is the Submariner DNS hook. */
     regions,
     peering,
+    workload,
   };
 }

@@ -9,7 +9,7 @@ import { regionPairs } from "../lib/topology";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../components/platform";
 import { MockRun, RecordedResource, containsSecret, isSecretValue, renderSecrets } from "../tools/mock-runtime";
 import { Recorded, planStackOk, stackConfig } from "./helpers/harness";
-import { schemaErrors } from "./helpers/k8s-schema";
+import { isKubernetesObject, schemaErrors } from "./helpers/k8s-schema";
 import { parseMultipart, wantedSysctls } from "./eks-helpers";
 
 const REGIONS = ["us-east-1", "us-east-2", "us-west-2"];
@@ -469,7 +469,7 @@ describe("storage", () => {
   });
 
   it("every Kubernetes object passes kubernetes-models validation", () => {
-    const objects = recorded.where((r) => r.type.startsWith("kubernetes:"));
+    const objects = recorded.where(isKubernetesObject);
     expect(objects.length).toBeGreaterThanOrEqual(3);
     for (const o of objects) expect(schemaErrors(o)).toEqual([]);
   });

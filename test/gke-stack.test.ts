@@ -559,20 +559,22 @@ describe("stack gke without control plane CIDRs", () => {
 describe("the Submariner DNS hook of stack gke", () => {
   it("patches only kube-dns's stubDomains, in each region's cluster, through that cluster's provider", async () => {
     const spec = specOf(stackConfig("gke"));
-    const { recorded } = await runComponent(() => {
-      const stack = gkeStack(spec, derivePlan(spec));
-      stack.regions.forEach((region, i) => region.addClusterSetStubDomain(`10.12.${i}.53`));
-    });
+    // The stack wires the hook to the mesh: each cluster's stub domain points at its own Lighthouse DNS Service.
+    const { recorded } = await runComponent(() => gkeStack(spec, derivePlan(spec)));
     const patches = recorded.ofType(T.configMapPatch);
     expect(patches).toHaveLength(3);
-    spec.regions.forEach((region, i) => {
+    spec.regions.forEach((region) => {
       const patch = recorded.one(T.configMapPatch, `gke-${region.name}-clusterset-dns-kube-dns`);
       expect(patch.provider).toBe(`gke-${region.name}-k8s`);
+      const dnsService = recorded.where(
+        (r) => r.type === "kubernetes:core/v1:Service" && r.provider === patch.provider && r.name.includes("clusterset-dns"),
+      );
+      expect(dnsService).toHaveLength(1);
       expect(patch.inputs).toEqual({
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { namespace: "kube-system", name: "kube-dns" },
-        data: { stubDomains: JSON.stringify({ "clusterset.local": [`10.12.${i}.53`] }) },
+        data: { stubDomains: JSON.stringify({ "clusterset.local": [`mock-cluster-ip:${dnsService[0].name}`] }) },
       });
       // A patch is a partial ConfigMap: it must still be a valid ConfigMap.
       expect(schemaErrors({ ...patch, type: "kubernetes:core/v1:ConfigMap" })).toEqual([]);

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionSpec } from "../../lib/config/validate";
 import { NodeSysctls } from "../../lib/socket-buffers";
 import { Mesh } from "../../lib/types";
+import { SUBMARINER_GATEWAY_NODE_LABEL } from "../../lib/mesh/submariner";
 import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL } from "../platform";
 import {
   DEFAULT_RELEASE_CHANNEL,
@@ -229,7 +230,11 @@ export class GkeCluster extends pulumi.ComponentResource {
           ...nodeSecurity,
           machineType: args.systemPool.machineType,
           imageType: "COS_CONTAINERD",
-          labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+          // Submariner schedules its gateway only on nodes labelled for it; the system pool carries cross-region traffic.
+          labels: {
+            [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value,
+            ...(args.mesh === "submariner" ? { [SUBMARINER_GATEWAY_NODE_LABEL.key]: SUBMARINER_GATEWAY_NODE_LABEL.value } : {}),
+          },
           tags: [SYSTEM_NODE_TAG],
           resourceLabels: { "geo-kafka-pool": "system" },
           kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE" },

@@ -75,7 +75,15 @@ export const kafkaSchema = z.strictObject({
     /** Provisioned IOPS per GiB (io1 only). */
     iopsPerGiB: positive.optional(),
   }),
+  /** Size of each KRaft controller's metadata volume (same StorageClass as the brokers). */
+  controllerDiskSizeGiB: positiveInt.default(20),
   defaultPartitions: positiveInt.default(72),
+  /** Topics whose placement is checked against losing a region (the default topic and Kafka's internal ones always are). */
+  topics: z.array(z.strictObject({ name: nonEmpty, partitions: positiveInt, replicationFactor: positiveInt.optional() })).default([]),
+  /** Namespaces (in every cluster) whose pods may reach the client listener. */
+  clientNamespaces: z
+    .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"))
+    .default(["kafka-clients"]),
   replicationFactor: positiveInt.default(3),
   minInsyncReplicas: positiveInt.default(2),
   producer: z

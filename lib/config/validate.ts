@@ -2,6 +2,7 @@
 // Every problem names its config path; nothing here creates a resource or reads Pulumi state.
 import { ZodError } from "zod";
 import { eksSpecProblems } from "../aws-network";
+import { checkStackPlacement } from "../kafka/placement-from-spec";
 import { ClusterRanges, RangeKind, cidr, overlaps, parseCidr, planClusterRanges } from "../cidr";
 import { PROJECT, Problem, configPath, error, errorsOf, warning } from "../problems";
 import { diskPrices, machineTypePrice } from "../prices";
@@ -141,6 +142,10 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
   };
   // Checks that need the whole, typed spec of one cloud (subnet plans, GKE name limits).
   problems.push(...(spec.cloud === "eks" ? eksSpecProblems(spec) : gkeSpecProblems(spec)));
+  // Rack-aware placement must leave every partition min.insync.replicas and the quorum a majority after losing a region.
+  if (errorsOf(problems).length === 0) {
+    for (const message of checkStackPlacement(spec).problems) problems.push(error(configPath("kafka"), message));
+  }
   if (errorsOf(problems).length > 0) return { ok: false, problems };
   return { ok: true, spec, problems };
 }
@@ -398,6 +403,25 @@ function checkKafka({ cloud, regions, kafka }: Partial<ParsedConfig>): Problem[]
       ),
     );
   }
+
+  kafka.topics.forEach((topic, i) => {
+    const rf = topic.replicationFactor ?? kafka.replicationFactor;
+    if (rf > regionCount) {
+      problems.push(
+        error(
+          path("topics", i, "replicationFactor"),
+          `${rf} is above the number of regions (${regionCount}); rack = region allows one replica per region`,
+        ),
+      );
+    } else if (rf <= kafka.minInsyncReplicas) {
+      problems.push(
+        error(
+          path("topics", i, "replicationFactor"),
+          `${rf} leaves no room to lose a region with min.insync.replicas=${kafka.minInsyncReplicas}`,
+        ),
+      );
+    }
+  });
 
   if (cloud) {
     const allowed = DISK_TYPES_BY_CLOUD[cloud];

@@ -1,0 +1,42 @@
+// The layers above the clouds, the same on both: the multi-cluster mesh, then the stretched Kafka cluster on it.
+import * as pulumi from "@pulumi/pulumi";
+import { ClustersetDnsHook, createMesh } from "../components/mesh";
+import type { MeshLayer } from "../components/mesh/types";
+import { StretchedKafka } from "../components/kafka";
+import { RegionalCluster } from "../components/platform";
+import { StackSpec } from "../lib/config/validate";
+import { DerivedPlan } from "./common";
+
+export interface WorkloadArgs {
+  spec: StackSpec;
+  derived: DerivedPlan;
+  clusters: RegionalCluster[];
+  /** Per region, the API server address the other clusters use (Submariner broker, Istio remote secrets). */
+  apiServerEndpoints: pulumi.Input<string>[];
+  /** GKE: adds the clusterset.local stub domain to kube-dns (Submariner). */
+  configureClustersetDns?: ClustersetDnsHook;
+}
+
+export interface Workload {
+  mesh: MeshLayer;
+  kafka: StretchedKafka;
+}
+
+export function deployWorkload(args: WorkloadArgs): Workload {
+  const { spec, derived, clusters } = args;
+  const mesh = createMesh("mesh", {
+    spec,
+    clusters,
+    apiServerEndpoints: args.apiServerEndpoints,
+    ...(args.configureClustersetDns ? { configureClustersetDns: args.configureClustersetDns } : {}),
+  });
+  const kafka = new StretchedKafka("kafka", {
+    spec,
+    clusters,
+    mesh,
+    socketBufferBytes: derived.socketBuffers.socketBufferBytes,
+    clientNamespaces: spec.kafka.clientNamespaces,
+    controllerVolumeSizeGiB: spec.kafka.controllerDiskSizeGiB,
+  });
+  return { mesh, kafka };
+}
