@@ -3,14 +3,13 @@
 import { CapacityInputs } from "./capacity";
 import { DISK_THROUGHPUT, VM_LIMITS } from "./capacity-data";
 import { StackSpec } from "./config/validate";
+import { REPLICA_FETCHERS } from "./kafka/properties";
 import { machineTypeShape } from "./prices";
 import { SocketBufferPlan } from "./socket-buffers";
 import { flowBytesPerSecond, worstPaths } from "./topology";
 
 const MIB = 2 ** 20;
 const GBIT = 1e9 / 8;
-/** Kafka's default num.replica.fetchers. */
-export const DEFAULT_REPLICA_FETCHERS = 1;
 
 /**
  * io1 throughput is stepped (EBS provisioned-IOPS docs, see DISK_THROUGHPUT.io1 notes): up to 32,000 IOPS a volume
@@ -62,7 +61,8 @@ export function capacityInputsFromSpec(spec: StackSpec, buffers: SocketBufferPla
     socketBufferBytes: buffers.socketBufferBytes,
     worstRttMs: byRtt.rttMs,
     perFlowBytesPerSecond: flowBytesPerSecond(byRtt),
-    replicaFetchers: DEFAULT_REPLICA_FETCHERS,
+    // The brokers' own setting (lib/kafka/properties), which also raises replica.fetch.response.max.bytes to the buffer.
+    replicaFetchers: REPLICA_FETCHERS,
     configuredProduceBytesPerSecond: spec.traffic.produceBytesPerSecond,
   };
 }
