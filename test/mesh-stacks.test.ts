@@ -1,0 +1,92 @@
+// The mesh as the two stacks plan it: the right releases on every cluster's own provider, with the right values,
+// secrets kept out of what reviewers read, and every Kafka address reachable from all three clusters.
+import { beforeAll, describe, expect, it } from "vitest";
+import { containsSecret } from "../tools/mock-runtime";
+import { Recorded, planStackOk } from "./helpers/harness";
+import { schemaErrors } from "./helpers/k8s-schema";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const recorded: Record<string, Recorded> = {};
+beforeAll(async () => {
+  for (const stack of ["gke", "eks"]) recorded[stack] = (await planStackOk(stack)).recorded;
+});
+
+describe("stack gke: Submariner", () => {
+  const regions = [
+    { name: "us-east4", clusterId: "gke-us-east4", podCidr: "10.0.0.0/14" },
+    { name: "us-central1", clusterId: "gke-us-central1", podCidr: "10.4.0.0/14" },
+    { name: "us-west1", clusterId: "gke-us-west1", podCidr: "10.8.0.0/14" },
+  ];
+
+  it("installs the broker chart in the first cluster and the operator in all three, pinned, with VXLAN and Lighthouse", () => {
+    const releases = recorded.gke.ofType(RELEASE);
+    expect(releases.filter((r) => r.inputs.chart === "submariner-k8s-broker").map((r) => r.provider)).toEqual(["gke-us-east4-k8s"]);
+    for (const region of regions) {
+      const [operator] = releases.filter((r) => r.inputs.chart === "submariner-operator" && r.provider === `gke-${region.name}-k8s`);
+      expect(operator.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(containsSecret(operator.inputs.values)).toBe(false);
+      expect(containsSecret(operator.inputs.valueYamlFiles)).toBe(true);
+      expect(operator.inputs.values).toMatchObject({
+        submariner: {
+          cableDriver: "vxlan",
+          clusterId: region.clusterId,
+          clusterCidr: region.podCidr,
+          natEnabled: false,
+          serviceDiscovery: true,
+        },
+      });
+    }
+  });
+
+  it("exports every Kafka headless Service from the cluster that runs it", () => {
+    const exports = recorded.gke.where((r) => r.type.startsWith("kubernetes:multicluster.x-k8s.io/") && r.type.endsWith(":ServiceExport"));
+    expect(exports).toHaveLength(6);
+    for (const region of regions) expect(exports.filter((e) => e.provider === `gke-${region.name}-k8s`)).toHaveLength(2);
+  });
+});
+
+describe("stack eks: Istio multi-primary", () => {
+  const regions = ["us-east-1", "us-east-2", "us-west-2"];
+
+  it("installs base and istiod per cluster with one mesh id and each cluster's name", () => {
+    for (const region of regions) {
+      const provider = `eks-${region}-control-plane-k8s`;
+      const releases = recorded.eks.ofType(RELEASE).filter((r) => r.provider === provider);
+      expect(releases.map((r) => r.inputs.chart).sort()).toEqual(["base", "istiod"]);
+      const istiod = releases.find((r) => r.inputs.chart === "istiod")!;
+      expect(istiod.inputs.values).toMatchObject({ global: { meshID: "geo-kafka", multiCluster: { clusterName: `eks-${region}` } } });
+      expect(containsSecret(istiod.inputs.values)).toBe(false);
+    }
+  });
+
+  it("carries the CA material and remote kubeconfigs only as secrets, and enforces STRICT mTLS in every cluster", () => {
+    const secrets = recorded.eks.ofType("kubernetes:core/v1:Secret");
+    expect(secrets.length).toBeGreaterThanOrEqual(12);
+    // Service-account token Secrets carry no data of ours: Kubernetes fills them in the cluster.
+    const withData = secrets.filter((s) => s.inputs.data !== undefined || s.inputs.stringData !== undefined);
+    expect(withData.length).toBeGreaterThanOrEqual(9);
+    for (const s of withData) expect(containsSecret(s.inputs.data ?? s.inputs.stringData)).toBe(true);
+    const strict = recorded.eks.where((r) => r.type.endsWith(":PeerAuthentication"));
+    for (const region of regions) expect(strict.some((p) => p.provider === `eks-${region}-control-plane-k8s`)).toBe(true);
+    for (const p of strict) {
+      expect((p.inputs.spec as { mtls: { mode: string } }).mtls.mode).toBe("STRICT");
+      expect(schemaErrors(p)).toEqual([]);
+    }
+  });
+
+  it("creates every Kafka node's Service in all three clusters", () => {
+    const services = recorded.eks
+      .ofType("kubernetes:core/v1:Service")
+      .filter((s) => (s.inputs.spec as { clusterIP?: string }).clusterIP !== "None");
+    const names = (provider: string) =>
+      new Set(
+        services
+          .filter((s) => s.provider === provider)
+          .map((s) => (s.inputs.metadata as { name: string }).name)
+          .filter((n) => n.startsWith("kafka-")),
+      );
+    const first = names("eks-us-east-1-control-plane-k8s");
+    expect(first.size).toBe(12);
+    for (const region of regions) expect(names(`eks-${region}-control-plane-k8s`)).toEqual(first);
+  });
+});
