@@ -3,6 +3,7 @@
 // removed in turn: every partition must keep min.insync.replicas, the controller quorum a majority, and clients in
 // the surviving regions a bootstrap address served by brokers that survive.
 import { PlacementCheck, TopicSpec, checkPlacement } from "./kafka/placement";
+import { parseProperties } from "./kafka/properties";
 import { Plan, PlanResource, regionOf } from "./plan";
 
 export interface PlannedNode {
@@ -13,15 +14,6 @@ export interface PlannedNode {
   /** broker.rack, for brokers. */
   rack?: string;
   props: Record<string, string>;
-}
-
-function parseProperties(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const eq = line.indexOf("=");
-    if (eq > 0 && !line.trimStart().startsWith("#")) out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return out;
 }
 
 function planRegions(plan: Plan): string[] {

@@ -173,7 +173,8 @@ export function parseProperties(text: string): Properties {
     const trimmed = line.trim();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
     const eq = trimmed.indexOf("=");
-    out[trimmed.slice(0, eq)] = trimmed.slice(eq + 1);
+    if (eq <= 0) continue;
+    out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // Security and operations rules over a stack's resources, as pure functions: run on the offline plan in tests,
 // and packaged for `pulumi preview --policy-pack policy/` (policy/index.ts) over a real preview.
+import { parseProperties } from "../kafka/properties";
 import { KAFKA_PORTS } from "../ports";
 
 /** A resource as the rules see it. Secret values carry `secret: true` wrappers (see `SecretValue`). */
@@ -185,11 +186,7 @@ function propertiesFiles(resources: readonly PolicyResource[]): Array<{ r: Polic
     const data = reveal(r.inputs.data) as Record<string, unknown> | undefined;
     for (const [file, text] of Object.entries(data ?? {})) {
       if (!file.endsWith(".properties") || typeof reveal(text) !== "string") continue;
-      const props: Record<string, string> = {};
-      for (const line of (reveal(text) as string).split("\n")) {
-        const eq = line.indexOf("=");
-        if (eq > 0 && !line.startsWith("#")) props[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-      }
+      const props = parseProperties(reveal(text) as string);
       if (props["process.roles"] !== undefined) out.push({ r, file, props });
     }
   }
