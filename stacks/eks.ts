@@ -73,10 +73,28 @@ export function eksStack(spec: StackSpec, derived: DerivedPlan) {
     peeringConnectionIds: peerings.map((p) => p.connection.id),
   };
 
-  const workload = deployWorkload({ spec, derived, clusters, apiServerEndpoints: regions.map((r) => r.cluster.cluster.endpoint) });
+  const workload = deployWorkload({
+    spec,
+    derived,
+    clusters,
+    apiServerEndpoints: regions.map((r) => r.cluster.cluster.endpoint),
+    // The AMP collector scrapes through ENIs in the clusters' private subnets, with the cluster security group.
+    amazonManagedPrometheus: regions.map((r, i) => ({
+      provider: providers[i],
+      clusterArn: r.cluster.cluster.arn,
+      clusterName: r.cluster.clusterName,
+      subnetIds: r.network.privateSubnets.map((s) => s.id),
+      securityGroupIds: [r.cluster.clusterSecurityGroupId],
+    })),
+  });
 
   return {
-    outputs: { ...commonOutputs(spec, derived), kafka: workload.kafka.stackOutputs(), eks: pulumi.output(eks) },
+    outputs: {
+      ...commonOutputs(spec, derived),
+      kafka: workload.kafka.stackOutputs(),
+      observability: workload.observability.stackOutputs(),
+      eks: pulumi.output(eks),
+    },
     providers,
     clusters,
     workload,

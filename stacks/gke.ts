@@ -69,6 +69,7 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
     outputs: {
       ...commonOutputs(spec, derived),
       kafka: workload.kafka.stackOutputs(),
+      observability: workload.observability.stackOutputs(),
       gke: {
         clusters: regions.map((r) => ({
           region: r.region.name,

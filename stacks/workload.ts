@@ -1,8 +1,10 @@
-// The layers above the clouds, the same on both: the multi-cluster mesh, then the stretched Kafka cluster on it.
+// The layers above the clouds, the same on both: the multi-cluster mesh, then the stretched Kafka cluster on it, then
+// its observability (scrape objects, alerts, dashboards).
 import * as pulumi from "@pulumi/pulumi";
 import { ClustersetDnsHook, createMesh } from "../components/mesh";
 import type { MeshLayer } from "../components/mesh/types";
 import { StretchedKafka } from "../components/kafka";
+import { AmpClusterTarget, KafkaObservability, kafkaMetricsSettings } from "../components/observability";
 import { RegionalCluster } from "../components/platform";
 import { StackSpec } from "../lib/config/validate";
 import { DerivedPlan } from "./common";
@@ -15,11 +17,14 @@ export interface WorkloadArgs {
   apiServerEndpoints: pulumi.Input<string>[];
   /** GKE: adds the clusterset.local stub domain to kube-dns (Submariner). */
   configureClustersetDns?: ClustersetDnsHook;
+  /** EKS with `observability.scrape: amazon-managed`: per region, the cluster the AMP collector scrapes. */
+  amazonManagedPrometheus?: AmpClusterTarget[];
 }
 
 export interface Workload {
   mesh: MeshLayer;
   kafka: StretchedKafka;
+  observability: KafkaObservability;
 }
 
 export function deployWorkload(args: WorkloadArgs): Workload {
@@ -37,6 +42,16 @@ export function deployWorkload(args: WorkloadArgs): Workload {
     socketBufferBytes: derived.socketBuffers.socketBufferBytes,
     clientNamespaces: spec.kafka.clientNamespaces,
     controllerVolumeSizeGiB: spec.kafka.controllerDiskSizeGiB,
+    ...kafkaMetricsSettings(spec),
   });
-  return { mesh, kafka };
+  const observability = new KafkaObservability("observability", {
+    spec,
+    clusters,
+    kafka,
+    mesh,
+    ...(spec.observability.scrape === "amazon-managed" && args.amazonManagedPrometheus
+      ? { amazonManaged: args.amazonManagedPrometheus }
+      : {}),
+  });
+  return { mesh, kafka, observability };
 }

@@ -9,10 +9,11 @@ import { ADMIN_CREDENTIALS_SECRET, StatefulSetConfig, listenerPorts } from "../.
 import { KafkaSizing } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
 import { KafkaNode } from "../../lib/kafka/topology";
+import { EXPORTER_CONFIG_FILE, EXPORTER_CONFIG_MAP, METRICS_PORT, renderExporterConfig } from "../../lib/observability/jmx-exporter";
 import { KAFKA_PORTS } from "../../lib/ports";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
-import { CONTROLLER_VOLUME_GIB, KAFKA_POD_SELECTOR, podLabels, selectorLabels, statefulSetSpec } from "./workload";
+import { CONTROLLER_VOLUME_GIB, KAFKA_POD_SELECTOR, SidecarProxyArgs, podLabels, selectorLabels, statefulSetSpec } from "./workload";
 
 export interface KafkaRegionArgs {
   /** The region's cluster: provider, storage class, Kafka node selector and tolerations, what to wait for. Required. */
@@ -51,6 +52,21 @@ export interface KafkaRegionArgs {
   controllerAfter?: pulumi.Resource[];
   /** The broker StatefulSet waits for these (the previous region's brokers): one region's brokers roll at a time. */
   brokerAfter?: pulumi.Resource[];
+  /** Prometheus JMX exporter agent on every pod. Absent: no agent and no metrics port. */
+  metrics?: KafkaMetricsArgs;
+  /** Istio mode: sidecar settings of broker pods beyond sizing (proxy image, Envoy statistics). */
+  brokerProxy?: SidecarProxyArgs;
+}
+
+export interface KafkaMetricsArgs {
+  /** Where init containers download the agent; default the pinned release URL (lib/observability/versions). */
+  agentUrl?: string;
+  /**
+   * Istio mode: accept plaintext scrapes of the metrics port (port-level PERMISSIVE on the STRICT policy), because
+   * Prometheus, GMP and AMP collectors are not in the mesh. Which pods may scrape is the NetworkPolicy's business.
+   * Default false.
+   */
+  plaintextScrapes?: boolean;
 }
 
 export class KafkaRegion extends pulumi.ComponentResource {
@@ -113,17 +129,35 @@ export class KafkaRegion extends pulumi.ComponentResource {
     if (!submariner) {
       // Kafka listens in plaintext behind the sidecar; STRICT on its own pods keeps that true whatever the mesh default.
       // v1beta1: still served by current Istio, and the version @kubernetes-models/istio can validate.
+      const permissiveMetrics = args.metrics?.plaintextScrapes === true;
       new k8s.apiextensions.CustomResource(
         `${name}-strict-mtls`,
         {
           apiVersion: "security.istio.io/v1beta1",
           kind: "PeerAuthentication",
           metadata: meta("kafka-strict-mtls"),
-          spec: { selector: { matchLabels: { ...KAFKA_POD_SELECTOR } }, mtls: { mode: "STRICT" } },
+          spec: {
+            selector: { matchLabels: { ...KAFKA_POD_SELECTOR } },
+            mtls: { mode: "STRICT" },
+            // Scrapers outside the mesh send plaintext HTTP; only the metrics port accepts it, never a Kafka port.
+            ...(permissiveMetrics ? { portLevelMtls: { [String(METRICS_PORT)]: { mode: "PERMISSIVE" } } } : {}),
+          },
         },
         inCluster(),
       );
     }
+
+    // The exporter's rules, shared by both StatefulSets. Outside the config checksum: the agent reloads the file.
+    const exporterConfig = args.metrics
+      ? new k8s.core.v1.ConfigMap(
+          `${name}-jmx-exporter`,
+          {
+            metadata: meta(EXPORTER_CONFIG_MAP, { "app.kubernetes.io/component": "metrics" }),
+            data: { [EXPORTER_CONFIG_FILE]: renderExporterConfig() },
+          },
+          inCluster(),
+        )
+      : undefined;
 
     this.services = [];
     this.exports = [];
@@ -216,9 +250,26 @@ export class KafkaRegion extends pulumi.ComponentResource {
             nodeSelector: cluster.kafkaNodeSelector,
             tolerations: cluster.kafkaTolerations,
             checksums,
+            ...(exporterConfig
+              ? {
+                  metrics: {
+                    configMapName: exporterConfig.metadata.name,
+                    ...(args.metrics?.agentUrl !== undefined ? { agentUrl: args.metrics.agentUrl } : {}),
+                  },
+                }
+              : {}),
+            ...(set.role === "broker" && args.brokerProxy ? { proxy: args.brokerProxy } : {}),
           }),
         },
-        inCluster([headless, configMap, credentials, ...(tlsSecret ? [tlsSecret] : []), ...exported, ...after]),
+        inCluster([
+          headless,
+          configMap,
+          credentials,
+          ...(exporterConfig ? [exporterConfig] : []),
+          ...(tlsSecret ? [tlsSecret] : []),
+          ...exported,
+          ...after,
+        ]),
       );
     }
     if (!sets.controller || !sets.broker) throw new Error(`${name}: a region needs one controller and one broker StatefulSet`);

@@ -13,7 +13,8 @@ import { KafkaNode, kafkaNodes } from "../../lib/kafka/topology";
 import { machineTypeShape } from "../../lib/prices";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
-import { KafkaRegion } from "./region";
+import { KafkaMetricsArgs, KafkaRegion } from "./region";
+import type { SidecarProxyArgs } from "./workload";
 import { KafkaTls } from "./tls";
 
 /** Namespaces whose pods may use the client listener unless told otherwise. */
@@ -44,6 +45,14 @@ export interface StretchedKafkaArgs {
   controllerVolumeSizeGiB?: number;
   /** SCRAM user for clients. Default `admin`. Letters, digits, '.', '_' and '-' only (it is passed inside `--add-scram`). */
   adminUsername?: string;
+  /**
+   * Prometheus JMX exporter agent on every broker and controller (init container, `KAFKA_OPTS`, port 9404, rules
+   * ConfigMap per cluster; lib/observability/jmx-exporter). Default: on, with the pinned agent and no plaintext scrapes.
+   * `false`: no agent.
+   */
+  metrics?: KafkaMetricsArgs | false;
+  /** Istio mode only: broker sidecar settings (a proxy image with Envoy's Kafka filter, statistics to keep). Default none. */
+  brokerProxy?: SidecarProxyArgs;
 }
 
 export class StretchedKafka extends pulumi.ComponentResource {
@@ -85,6 +94,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
       sizingProblems: this.sizing.problems,
       clientNamespaces,
     });
+    if (args.brokerProxy && mesh.mode !== "istio") {
+      problems.push({ propertyPath: "brokerProxy", reason: `sidecar settings need mesh mode istio (found ${mesh.mode})` });
+    }
     if (!/^[A-Za-z0-9._-]+$/.test(this.adminUsername)) {
       problems.push({ propertyPath: "adminUsername", reason: "may hold only letters, digits, '.', '_' and '-'" });
     }
@@ -142,6 +154,8 @@ export class StretchedKafka extends pulumi.ComponentResource {
             ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),
             clientNamespaces,
             crossClusterSourceRanges: crossClusterSourceRanges(spec.cloud, spec.regions, cluster.region.index),
+            ...(args.metrics !== false ? { metrics: args.metrics ?? {} } : {}),
+            ...(args.brokerProxy ? { brokerProxy: args.brokerProxy } : {}),
             // Rollouts chained region after region: controller i after controller i-1, brokers i after brokers i-1
             // (and after their own controller). Never two regions' brokers down at once, never two controllers.
             ...(previous ? { controllerAfter: [previous.statefulSets.controller], brokerAfter: [previous.statefulSets.broker] } : {}),

@@ -6,6 +6,14 @@ import { PATHS } from "../../lib/kafka/properties";
 import { ContainerSizing, heapOpts, resourceQuantities } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "../../lib/kafka/start-script";
 import { KafkaRole } from "../../lib/kafka/topology";
+import {
+  EXPORTER_CONFIG_DIR,
+  METRICS_PORT,
+  METRICS_PORT_NAME,
+  agentFetchScript,
+  javaAgentOpts,
+} from "../../lib/observability/jmx-exporter";
+import { AGENT_FETCH_IMAGE } from "../../lib/observability/versions";
 import { KAFKA_PORTS } from "../../lib/ports";
 import type { Mesh } from "../../lib/types";
 
@@ -76,7 +84,28 @@ export interface WorkloadArgs {
   tolerations: k8s.types.input.core.v1.Toleration[];
   /** Pod template annotations that roll the pods when what they read at start changes. */
   checksums: Record<string, pulumi.Input<string>>;
+  /** Prometheus JMX exporter agent; absent: no agent. */
+  metrics?: MetricsAgentArgs;
+  /** Istio mode: sidecar settings beyond sizing (a proxy image, Envoy statistics to keep). */
+  proxy?: SidecarProxyArgs;
 }
+
+export interface MetricsAgentArgs {
+  /** ConfigMap with the exporter's rules file (lib/observability/jmx-exporter EXPORTER_CONFIG_FILE). */
+  configMapName: pulumi.Input<string>;
+  /** Where the init container downloads the agent jar from; its SHA-256 is checked either way. */
+  agentUrl?: string;
+}
+
+export interface SidecarProxyArgs {
+  /** `sidecar.istio.io/proxyImage`: a proxy image to use instead of the mesh's default. */
+  image?: string;
+  /** Envoy statistic prefixes Istio should expose beyond its defaults (ProxyConfig proxyStatsMatcher). */
+  statsInclusionPrefixes?: string[];
+}
+
+/** The agent fetcher's budget: a few MB over HTTPS and a SHA-256, once per pod start. */
+const AGENT_FETCH_RESOURCES = { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "500m", memory: "128Mi" } };
 
 function probePort(role: KafkaRole): number {
   // A broker opens its listeners only once it is caught up with the metadata log and unfenced (BrokerServer
@@ -90,12 +119,15 @@ function probePort(role: KafkaRole): number {
  * default 5 s drain, so a broker's controlled shutdown can still reach the controllers and the other brokers (the
  * pod's grace period bounds it); and size the proxy explicitly so the injected container has requests and limits.
  */
-export function istioPodAnnotations(sidecar: ContainerSizing): Record<string, string> {
+export function istioPodAnnotations(sidecar: ContainerSizing, proxy: SidecarProxyArgs = {}): Record<string, string> {
+  const prefixes = proxy.statsInclusionPrefixes ?? [];
   return {
     "proxy.istio.io/config": JSON.stringify({
       holdApplicationUntilProxyStarts: true,
       proxyMetadata: { EXIT_ON_ZERO_ACTIVE_CONNECTIONS: "true" },
+      ...(prefixes.length > 0 ? { proxyStatsMatcher: { inclusionPrefixes: prefixes } } : {}),
     }),
+    ...(proxy.image ? { "sidecar.istio.io/proxyImage": proxy.image } : {}),
     "sidecar.istio.io/proxyCPU": `${sidecar.cpuRequestMillis}m`,
     "sidecar.istio.io/proxyCPULimit": `${sidecar.cpuLimitMillis}m`,
     "sidecar.istio.io/proxyMemory": `${sidecar.memoryRequestMiB}Mi`,
@@ -133,7 +165,36 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
   }
 
   const annotations: Record<string, pulumi.Input<string>> = { ...args.checksums };
-  if (args.mesh === "istio" && args.sidecar) Object.assign(annotations, istioPodAnnotations(args.sidecar));
+  if (args.mesh === "istio" && args.sidecar) Object.assign(annotations, istioPodAnnotations(args.sidecar, args.proxy));
+
+  const env: k8s.types.input.core.v1.EnvVar[] = [];
+  const ports: k8s.types.input.core.v1.ContainerPort[] = [];
+  const initContainers: k8s.types.input.core.v1.Container[] = [];
+  if (args.metrics) {
+    // Not part of the checksums: the agent re-reads its rules file when the ConfigMap changes, so new rules need no
+    // rolling restart of a stretched cluster.
+    volumes.push({ name: "jmx-exporter-config", configMap: { name: args.metrics.configMapName } });
+    mounts.push({ name: "jmx-exporter-config", mountPath: EXPORTER_CONFIG_DIR, readOnly: true });
+    env.push({ name: "KAFKA_OPTS", value: javaAgentOpts(DATA_VOLUME_MOUNT_PATH) });
+    ports.push({ name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: "TCP" });
+    initContainers.push({
+      name: "fetch-jmx-exporter",
+      image: AGENT_FETCH_IMAGE.image,
+      imagePullPolicy: "IfNotPresent",
+      command: ["/bin/sh", "-c", agentFetchScript(DATA_VOLUME_MOUNT_PATH, args.metrics.agentUrl)],
+      resources: AGENT_FETCH_RESOURCES,
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: KAFKA_UID,
+        runAsGroup: KAFKA_GID,
+        capabilities: { drop: ["ALL"] },
+      },
+      // The data volume caches the verified jar, so only a pod's first start downloads it.
+      volumeMounts: [{ name: "data", mountPath: DATA_VOLUME_MOUNT_PATH }],
+    });
+  }
 
   const container: k8s.types.input.core.v1.Container = {
     name: "kafka",
@@ -150,8 +211,9 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
       // Bounded GC log (5 x 20 MB) inside the size-limited log volume; the script default allows 1 GB.
       { name: "KAFKA_GC_LOG_OPTS", value: `-Xlog:gc*:file=${LOGS_PATH}/gc.log:time,tags:filecount=5,filesize=20M` },
       { name: "LOG_DIR", value: LOGS_PATH },
+      ...env,
     ],
-    ports: listenerPorts(set.role).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+    ports: [...listenerPorts(set.role).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })), ...ports],
     resources: resourceQuantities(args.sizing),
     startupProbe: { tcpSocket: { port }, periodSeconds: STARTUP_PROBE.periodSeconds, failureThreshold: STARTUP_PROBE.failureThreshold },
     readinessProbe: { tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
@@ -214,6 +276,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
             labelSelector: { matchLabels: selector },
           },
         ],
+        ...(initContainers.length > 0 ? { initContainers } : {}),
         containers: [container],
         volumes,
       },

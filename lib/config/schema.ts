@@ -141,6 +141,50 @@ export const gcpSchema = z.strictObject({
   releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED"]).default("REGULAR"),
 });
 
+const OBSERVABILITY_DEFAULT = {
+  scrape: "prometheus-operator" as const,
+  installKubePrometheusStack: false,
+  monitoringNamespace: "monitoring",
+  monitorLabels: {},
+  envoyKafkaFilter: { enabled: false },
+};
+
+export const observabilitySchema = z
+  .strictObject({
+    /**
+     * Who scrapes the JMX exporter on brokers and controllers: `prometheus-operator` (PodMonitor, PrometheusRule; the
+     * operator's CRDs must exist, or set installKubePrometheusStack), `gke-managed` (GKE Managed Service for Prometheus:
+     * PodMonitoring, Rules; gke only), `amazon-managed` (an AMP workspace and managed collector per region; eks only),
+     * or `none` (the agent still runs; nothing scrapes it).
+     */
+    scrape: z.enum(["prometheus-operator", "gke-managed", "amazon-managed", "none"]).default("prometheus-operator"),
+    /** Install a pinned kube-prometheus-stack (Prometheus Operator, Prometheus, Grafana) in every cluster. */
+    installKubePrometheusStack: z.boolean().default(false),
+    /** Namespace of the Prometheus that scrapes Kafka (prometheus-operator mode); the only one admitted to the metrics port. */
+    monitoringNamespace: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name")
+      .default("monitoring"),
+    /** Labels put on PodMonitors and PrometheusRules so an existing Prometheus' selectors pick them up (e.g. `release`). */
+    monitorLabels: z.record(nonEmpty, z.string()).default({}),
+    /** Where init containers download the JMX exporter agent (e.g. an internal mirror); its SHA-256 is checked either way. */
+    jmxAgentUrl: z
+      .string()
+      .regex(/^https:\/\/\S+$/, "must be an https URL")
+      .optional(),
+    /** Istio mode: Envoy's Kafka broker filter on the brokers' sidecars, for Kafka protocol metrics. */
+    envoyKafkaFilter: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** A proxy image built with Envoy's contrib Kafka filter (stock Istio images lack it); required when enabled. */
+        proxyImage: nonEmpty.optional(),
+      })
+      .default({ enabled: false }),
+    /** Alert when produce requests wait longer than this (p99, ms) for followers. Default: from the worst link RTT. */
+    replicationLagAlertMs: positive.optional(),
+  })
+  .default(OBSERVABILITY_DEFAULT);
+
 /** Every top-level config key the project reads, with its schema. */
 export const configSchemas = {
   cloud: z.enum(["gke", "eks"]),
@@ -154,6 +198,7 @@ export const configSchemas = {
   prices: pricesSchema,
   access: accessSchema,
   gcp: gcpSchema.optional(),
+  observability: observabilitySchema,
 } as const;
 
 export type ConfigKey = keyof typeof configSchemas;
@@ -172,6 +217,7 @@ export type TrafficConfig = z.infer<typeof trafficSchema>;
 export type PricesConfig = z.infer<typeof pricesSchema>;
 export type AccessConfig = z.infer<typeof accessSchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
+export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 
 /** The configuration once every key has the right shape and its defaults. */
 export interface ParsedConfig {
@@ -186,4 +232,5 @@ export interface ParsedConfig {
   prices: PricesConfig;
   access: AccessConfig;
   gcp?: GcpConfig;
+  observability: ObservabilityConfig;
 }

@@ -117,6 +117,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
   problems.push(...checkAccess(parsed));
   problems.push(...checkMesh(parsed));
   problems.push(...checkCloud(parsed));
+  problems.push(...checkObservability(parsed));
 
   if (errorsOf(problems).length > 0 || ranges === undefined) return { ok: false, problems };
   const config = parsed as ParsedConfig;
@@ -552,4 +553,70 @@ function dedupe(problems: Problem[]): Problem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Kafka's default replica.lag.time.max.ms (as lib/observability/alerts.ts): an alert at or above it would never fire before the ISR shrinks. */
+const REPLICA_LAG_TIME_MAX_MS = 30_000;
+
+/** Observability settings against the cloud, the mesh and the links (lib/observability). */
+function checkObservability({ cloud, mesh, links, observability }: Partial<ParsedConfig>): Problem[] {
+  if (!observability) return [];
+  const problems: Problem[] = [];
+  const path = (...segments: string[]) => configPath("observability", segments);
+  const { scrape, envoyKafkaFilter: filter } = observability;
+  if (scrape === "gke-managed" && cloud !== undefined && cloud !== "gke") {
+    problems.push(error(path("scrape"), `gke-managed is GKE Managed Service for Prometheus; this stack is ${cloud}`));
+  }
+  if (scrape === "amazon-managed" && cloud !== undefined && cloud !== "eks") {
+    problems.push(error(path("scrape"), `amazon-managed is Amazon Managed Service for Prometheus; this stack is ${cloud}`));
+  }
+  if (observability.installKubePrometheusStack && scrape !== "prometheus-operator") {
+    problems.push(
+      warning(
+        path("installKubePrometheusStack"),
+        `installs a Prometheus in every cluster that scrapes nothing of Kafka with scrape ${scrape}`,
+      ),
+    );
+  }
+  if (filter.enabled) {
+    if (mesh !== undefined && mesh.mode !== "istio") {
+      problems.push(error(path("envoyKafkaFilter", "enabled"), `needs mesh.mode istio (Envoy sidecars); this stack uses ${mesh.mode}`));
+    }
+    if (filter.proxyImage === undefined) {
+      problems.push(
+        error(
+          path("envoyKafkaFilter", "proxyImage"),
+          "is required when the filter is enabled: stock Istio proxy images lack Envoy's contrib Kafka filter (istio/istio#49241) and would reject the config",
+        ),
+      );
+    }
+  }
+  if (filter.proxyImage !== undefined) {
+    const image = filter.proxyImage;
+    const tag = image.slice(image.lastIndexOf("/") + 1).split(":")[1];
+    if (!image.includes("@sha256:") && (tag === undefined || tag === "" || tag === "latest")) {
+      problems.push(error(path("envoyKafkaFilter", "proxyImage"), `"${image}" is not pinned: give a version tag or a digest`));
+    }
+  }
+  const lag = observability.replicationLagAlertMs;
+  if (lag !== undefined) {
+    if (lag >= REPLICA_LAG_TIME_MAX_MS) {
+      problems.push(
+        error(
+          path("replicationLagAlertMs"),
+          `${lag} ms is not below replica.lag.time.max.ms (${REPLICA_LAG_TIME_MAX_MS} ms): followers leave the ISR before it could fire`,
+        ),
+      );
+    }
+    const worstRttMs = Math.max(0, ...(links ?? []).map((l) => l.rttMs));
+    if (lag <= worstRttMs) {
+      problems.push(
+        warning(
+          path("replicationLagAlertMs"),
+          `${lag} ms is within the worst link RTT (${worstRttMs} ms): the alert would fire on healthy replication`,
+        ),
+      );
+    }
+  }
+  return problems;
 }

@@ -56,7 +56,8 @@ if [ ! -f "$config" ]; then
 fi
 echo "geo-kafka: pod $pod uses $config"
 # Formats only an empty log directory (meta.properties absent); a restart keeps its data and node id.
-KAFKA_HEAP_OPTS="-Xms${formatHeap}m -Xmx${formatHeap}m" "${home}/bin/kafka-storage.sh" format \\
+# KAFKA_OPTS is cleared for this short-lived JVM so the metrics agent binds its port only in the server.
+KAFKA_OPTS="" KAFKA_HEAP_OPTS="-Xms${formatHeap}m -Xmx${formatHeap}m" "${home}/bin/kafka-storage.sh" format \\
   --cluster-id "$${START_ENV.clusterId}" \\
   --config "$config" \\
   --ignore-formatted \\

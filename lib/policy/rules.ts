@@ -176,7 +176,7 @@ const secretsAreSecret: PolicyRule = {
 
 /** Names of secrets, ARNs and file paths are references, not credentials. */
 function isReference(key: string, value: string): boolean {
-  return /name$|arn$|ref$|path$|location$/i.test(key) || value.startsWith("arn:") || value.startsWith("/");
+  return /name$|arn$|ref$|path$|location$|existingSecret$/i.test(key) || value.startsWith("arn:") || value.startsWith("/");
 }
 
 function propertiesFiles(resources: readonly PolicyResource[]): Array<{ r: PolicyResource; file: string; props: Record<string, string> }> {

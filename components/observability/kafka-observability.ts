@@ -1,0 +1,104 @@
+// Observability of the stretched Kafka cluster: one ObservabilityRegion per regional cluster, each on its own provider,
+// all fed by one plan (lib/observability) so every region gets the same rules, dashboard and scrape settings.
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSpec } from "../../lib/config/validate";
+import { ENVOY_KAFKA_STATS_PREFIX, ObservabilityPlan, observabilityPlan } from "../../lib/observability";
+import type { StretchedKafka } from "../kafka";
+import type { MeshLayer } from "../mesh/types";
+import type { RegionalCluster } from "../platform";
+import type { AmpClusterTarget } from "./amazon-managed";
+import { ObservabilityRegion } from "./region";
+
+/** Labels every broker pod carries in every cluster (the StatefulSet's selector minus its per-region instance). */
+export const BROKER_POD_LABELS = { "app.kubernetes.io/name": "kafka", "app.kubernetes.io/component": "broker" } as const;
+
+export interface KafkaObservabilityArgs {
+  /** The validated stack: `observability`, `regions`, `links` (the alert threshold), `kafka`, `mesh.mode`. Required. */
+  spec: StackSpec;
+  /** One per region, in `spec.regions` order; region i's objects use `clusters[i].provider`. Required. */
+  clusters: readonly RegionalCluster[];
+  /** The Kafka layer: its per-region namespace is what objects in the Kafka namespace wait for. Required. */
+  kafka: StretchedKafka;
+  /** The mesh: Istio CRDs (EnvoyFilter) wait for it in each region. Required. */
+  mesh: MeshLayer;
+  /** `observability.scrape: amazon-managed` only: per region, the EKS cluster and AWS provider. Conflicts with other modes. */
+  amazonManaged?: readonly AmpClusterTarget[];
+}
+
+export class KafkaObservability extends pulumi.ComponentResource {
+  readonly plan: ObservabilityPlan;
+  readonly regions: ObservabilityRegion[];
+
+  constructor(name: string, args: KafkaObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("geo-kafka:observability:KafkaObservability", name, {}, opts);
+    const { spec } = args;
+    const o = spec.observability;
+    const problems: Array<{ propertyPath: string; reason: string }> = [];
+    if (args.clusters.length !== spec.regions.length || args.kafka.regions.length !== spec.regions.length) {
+      problems.push({ propertyPath: "clusters", reason: "need one cluster and one Kafka region per spec region" });
+    }
+    if (o.scrape === "amazon-managed" && args.amazonManaged?.length !== spec.regions.length) {
+      problems.push({ propertyPath: "amazonManaged", reason: "amazon-managed scraping needs one EKS target per region" });
+    }
+    if (o.scrape !== "amazon-managed" && args.amazonManaged !== undefined) {
+      problems.push({ propertyPath: "amazonManaged", reason: `is only used with scrape amazon-managed (found ${o.scrape})` });
+    }
+    if (o.envoyKafkaFilter.enabled && args.mesh.mode !== "istio") {
+      problems.push({ propertyPath: "spec.observability.envoyKafkaFilter", reason: "needs the Istio mesh" });
+    }
+    if (problems.length > 0) throw new pulumi.InputPropertiesError({ message: `invalid arguments for ${name}`, errors: problems });
+
+    this.plan = observabilityPlan(spec);
+    this.regions = args.clusters.map((cluster, i) => {
+      const kafkaRegion = args.kafka.regions[i];
+      return new ObservabilityRegion(
+        `${name}-${cluster.region.name}`,
+        {
+          cluster,
+          scrape: o.scrape,
+          monitoringNamespace: o.monitoringNamespace,
+          monitorLabels: o.monitorLabels,
+          installKubePrometheusStack: o.installKubePrometheusStack,
+          localRuleGroups: this.plan.localRuleGroups,
+          // One evaluator for the cross-cluster rule, or every region would page for the same condition.
+          globalRuleGroups: i === 0 ? this.plan.globalRuleGroups : [],
+          dashboardJson: this.plan.dashboardJson,
+          envoyKafkaFilter: o.envoyKafkaFilter.enabled,
+          brokerPodLabels: { ...BROKER_POD_LABELS },
+          ...(args.amazonManaged ? { amazonManaged: args.amazonManaged[i] } : {}),
+          dependsOn: [kafkaRegion.namespace, ...cluster.dependsOn, ...args.mesh.readyIn(i)],
+        },
+        { parent: this },
+      );
+    });
+
+    this.registerOutputs(this.stackOutputs());
+  }
+
+  /** What the stack exports: where metrics go and what the alerts use. */
+  stackOutputs() {
+    return {
+      scrape: this.plan.scrape,
+      replicationLagAlertMs: this.plan.replicationLagThresholdMs,
+      worstRttMs: this.plan.worstRttMs,
+      alerts: this.plan.localRuleGroups.flatMap((g) => g.rules.map((r) => r.alert)),
+      ...(this.regions.some((r) => r.amazonManagedPrometheus)
+        ? { ampWorkspaces: this.regions.map((r) => r.amazonManagedPrometheus?.workspace.prometheusEndpoint) }
+        : {}),
+    };
+  }
+}
+
+/** What the Kafka layer must do for this observability config: agent settings and, in Istio mode, broker sidecars. */
+export function kafkaMetricsSettings(spec: StackSpec) {
+  const o = spec.observability;
+  return {
+    metrics: {
+      ...(o.jmxAgentUrl !== undefined ? { agentUrl: o.jmxAgentUrl } : {}),
+      plaintextScrapes: spec.mesh.mode === "istio" && o.scrape !== "none",
+    },
+    ...(o.envoyKafkaFilter.enabled && o.envoyKafkaFilter.proxyImage !== undefined
+      ? { brokerProxy: { image: o.envoyKafkaFilter.proxyImage, statsInclusionPrefixes: [ENVOY_KAFKA_STATS_PREFIX] } }
+      : {}),
+  };
+}
