@@ -20,6 +20,15 @@ import type { Mesh } from "../../lib/types";
 /** The official image's user and group (Dockerfile `adduser appuser`, uid/gid 1000). Numeric, so runAsNonRoot can be checked. */
 export const KAFKA_UID = 1000;
 export const KAFKA_GID = 1000;
+/** Every container runs as the image's appuser, unprivileged, on a read-only root filesystem. */
+const CONTAINER_SECURITY_CONTEXT: k8s.types.input.core.v1.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: KAFKA_UID,
+  runAsGroup: KAFKA_GID,
+  capabilities: { drop: ["ALL"] },
+};
 export const KAFKA_IMAGE_REPOSITORY = "apache/kafka";
 
 /**
@@ -183,14 +192,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
       imagePullPolicy: "IfNotPresent",
       command: ["/bin/sh", "-c", agentFetchScript(DATA_VOLUME_MOUNT_PATH, args.metrics.agentUrl)],
       resources: AGENT_FETCH_RESOURCES,
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: KAFKA_UID,
-        runAsGroup: KAFKA_GID,
-        capabilities: { drop: ["ALL"] },
-      },
+      securityContext: CONTAINER_SECURITY_CONTEXT,
       // The data volume caches the verified jar, so only a pod's first start downloads it.
       volumeMounts: [{ name: "data", mountPath: DATA_VOLUME_MOUNT_PATH }],
     });
@@ -219,14 +221,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     readinessProbe: { tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     // Generous: restarting a broker that is merely slow (a long GC, a busy disk) costs far more than waiting.
     livenessProbe: { tcpSocket: { port }, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 6 },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: KAFKA_UID,
-      runAsGroup: KAFKA_GID,
-      capabilities: { drop: ["ALL"] },
-    },
+    securityContext: CONTAINER_SECURITY_CONTEXT,
     volumeMounts: mounts,
   };
 
