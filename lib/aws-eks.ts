@@ -94,9 +94,14 @@ export interface EndpointAccess {
  * The API endpoint is always reachable privately (nodes, and peered regions' mesh control planes). It is public
  * only for the configured CIDRs, and never public with an empty list, which EKS would read as 0.0.0.0/0.
  */
-export function endpointAccess(controlPlaneCidrs: readonly string[]): EndpointAccess {
+export function endpointAccess(controlPlaneCidrs: readonly string[], peerEgressIps: readonly string[] = []): EndpointAccess {
   if (controlPlaneCidrs.length === 0) return { endpointPrivateAccess: true, endpointPublicAccess: false };
-  return { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...controlPlaneCidrs] };
+  // The other regions' mesh control planes (Istio remote secrets) reach this API through their NAT gateways.
+  return {
+    endpointPrivateAccess: true,
+    endpointPublicAccess: true,
+    publicAccessCidrs: [...controlPlaneCidrs, ...peerEgressIps.map((ip) => `${ip}/32`)],
+  };
 }
 
 /** AL2023 AMI type for an instance type: Graviton families (m7g, r8g, c7gn, im4gn, a1...) are ARM. */

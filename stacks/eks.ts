@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { VpcPeering } from "../components/aws/peering";
 import { EksRegion } from "../components/aws/region";
 import { RegionalCluster } from "../components/platform";
-import { peerRanges } from "../lib/aws-network";
+import { peerRanges, planVpcSubnets } from "../lib/aws-network";
+import { AwsNetwork } from "../components/aws/network";
 import { StackSpec } from "../lib/config/validate";
 import { regionPairs } from "../lib/topology";
 import { DerivedPlan, commonOutputs } from "./common";
@@ -23,10 +24,19 @@ export function eksStack(spec: StackSpec, derived: DerivedPlan) {
       }),
   );
 
+  // Networks first: each cluster's public endpoint (when it has one) admits the other regions' NAT addresses,
+  // which Istio's control planes use to watch every cluster's API.
+  const networks = spec.regions.map(
+    (region, i) =>
+      new AwsNetwork(`eks-${region.name}-network`, { plan: planVpcSubnets(region.nodeCidr, region.zones), provider: providers[i] }),
+  );
+
   const regions = spec.regions.map(
     (region, i) =>
       new EksRegion(`eks-${region.name}`, {
         region,
+        network: networks[i],
+        peerEgressIps: networks.filter((_, j) => j !== i).map((n) => n.natPublicIp),
         peers: peerRanges(spec.regions, region),
         mesh: spec.mesh.mode,
         kafkaPool: spec.nodePools.kafka,

@@ -188,6 +188,15 @@ describe("endpoint access", () => {
       publicAccessCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
     });
   });
+
+  it("adds the other regions' NAT addresses to a public endpoint, and nothing to a private one", () => {
+    expect(endpointAccess(["203.0.113.0/24"], ["192.0.2.10", "192.0.2.20"]).publicAccessCidrs).toEqual([
+      "203.0.113.0/24",
+      "192.0.2.10/32",
+      "192.0.2.20/32",
+    ]);
+    expect(endpointAccess([], ["192.0.2.10"])).toEqual({ endpointPrivateAccess: true, endpointPublicAccess: false });
+  });
 });
 
 describe("node-group settings", () => {

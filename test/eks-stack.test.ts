@@ -53,8 +53,11 @@ function ancestors(r: RecordedResource): string[] {
 
 /** The region whose provider an AWS resource must use: its EksRegion, or its side of a peering. */
 function expectedRegion(r: RecordedResource): string {
-  const owner = [r.name, ...ancestors(r)].find((n) => /^eks-[a-z0-9-]+$/.test(n) && REGIONS.includes(n.slice(4)));
-  if (owner) return owner.slice(4);
+  // Its region's EksRegion, or its region's network (created by the stack before the clusters).
+  const owner = [r.name, ...ancestors(r)]
+    .map((n) => REGIONS.find((region) => n === `eks-${region}` || n === `eks-${region}-network`))
+    .find(Boolean);
+  if (owner) return owner;
   const peering = /^peering-(.+)-(us-[a-z]+-\d)$/.exec(r.parent ?? "");
   if (!peering) throw new Error(`no region for ${r.type} ${r.name}`);
   const [, a, b] = peering;
@@ -302,7 +305,15 @@ describe("clusters", () => {
         name: `eks-${region}`,
         version: EKS_KUBERNETES_VERSION,
         roleArn: `mock-arn:iam:role/eks-${region}-control-plane-cluster-role`,
-        vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+        // The configured CIDRs, then the other regions' NAT addresses (their istiods watch this API).
+        vpcConfig: {
+          endpointPrivateAccess: true,
+          endpointPublicAccess: true,
+          publicAccessCidrs: [
+            "203.0.113.0/24",
+            ...REGIONS.filter((p) => p !== region).map((p) => `mock-public-ip:eks-${p}-network-nat/32`),
+          ],
+        },
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: `mock-arn:kms:key/eks-${region}-control-plane-secrets-key` } },
         kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: serviceCidrs[i] },

@@ -30,6 +30,11 @@ export interface EksClusterArgs {
    * from inside the VPC or a network peered with it, since the same program deploys into the cluster.
    */
   controlPlaneCidrs?: readonly string[];
+  /**
+   * Public egress addresses of the other regions (their NAT gateways), admitted to the public endpoint beside
+   * `controlPlaneCidrs` so their mesh control planes can watch this API. Ignored when the endpoint is private. Default `[]`.
+   */
+  peerEgressIps?: pulumi.Input<string>[];
   /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
   kubernetesVersion?: string;
   /** The region's AWS provider; every AWS child uses it. Required. */
@@ -99,14 +104,20 @@ export class EksCluster extends pulumi.ComponentResource {
     );
     this.clusterRole = role.role;
 
-    const access = endpointAccess(args.controlPlaneCidrs ?? []);
+    const controlPlaneCidrs = args.controlPlaneCidrs ?? [];
+    const access = pulumi.all(args.peerEgressIps ?? []).apply((ips) => endpointAccess(controlPlaneCidrs, ips));
     this.cluster = new aws.eks.Cluster(
       `${name}-cluster`,
       {
         name: clusterName,
         version: args.kubernetesVersion ?? EKS_KUBERNETES_VERSION,
         roleArn: role.role.arn,
-        vpcConfig: { subnetIds: args.subnetIds, ...access },
+        vpcConfig: {
+          subnetIds: args.subnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: controlPlaneCidrs.length > 0,
+          publicAccessCidrs: access.apply((a) => a.publicAccessCidrs),
+        },
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         encryptionConfig: { provider: { keyArn: this.secretsKey.arn }, resources: ["secrets"] },
         kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceCidr },

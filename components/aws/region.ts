@@ -2,7 +2,7 @@
 // storage. The mesh and Kafka layers see it through the RegionalCluster it hands out.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { crossRegionIngressRules, PeerRange, planVpcSubnets } from "../../lib/aws-network";
+import { crossRegionIngressRules, PeerRange } from "../../lib/aws-network";
 import { KAFKA_NOFILE_LIMIT, kafkaNodeSysctls, renderNodeUserData, socketBufferSysctls } from "../../lib/aws-user-data";
 import { RegionSpec } from "../../lib/config/validate";
 import { NodeSysctls } from "../../lib/socket-buffers";
@@ -38,6 +38,10 @@ export interface EksRegionArgs {
   iopsPerGiB: number;
   /** CIDRs allowed to the public API endpoint. Default: `[]` (private endpoint only). */
   controlPlaneCidrs?: readonly string[];
+  /** This region's network, created by the stack before any cluster. Required. */
+  network: AwsNetwork;
+  /** The other regions' NAT addresses, admitted to this cluster's public endpoint when it has one. Default `[]`. */
+  peerEgressIps?: pulumi.Input<string>[];
   /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
   kubernetesVersion?: string;
   /** The region's AWS provider; every AWS resource below uses it. Required. */
@@ -64,7 +68,8 @@ export class EksRegion extends pulumi.ComponentResource {
     const { region, provider } = args;
     this.region = region;
 
-    this.network = new AwsNetwork(`${name}-network`, { plan: planVpcSubnets(region.nodeCidr, region.zones), provider }, { parent: this });
+    // The stack creates every region's network first, so each cluster can admit the other regions' NAT addresses.
+    this.network = args.network;
     const privateSubnetIds = this.network.privateSubnets.map((s) => s.id);
 
     this.crossRegion = new CrossRegionSecurityGroup(
@@ -81,6 +86,7 @@ export class EksRegion extends pulumi.ComponentResource {
         subnetIds: privateSubnetIds,
         serviceCidr: region.serviceCidr,
         controlPlaneCidrs: args.controlPlaneCidrs ?? [],
+        peerEgressIps: args.peerEgressIps ?? [],
         kubernetesVersion: args.kubernetesVersion,
         provider,
       },
