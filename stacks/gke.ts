@@ -31,9 +31,22 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
       }),
   );
 
+  // Reserved NAT addresses, known before any cluster: with a public endpoint, each cluster authorizes the others'
+  // (their istiod or Submariner agents reach this API through their NAT).
+  const natAddresses = spec.regions.map(
+    (region, i) =>
+      new gcp.compute.Address(
+        `gke-${region.name}-nat-address`,
+        { region: region.name, addressType: "EXTERNAL", description: `geo-kafka ${region.clusterId}: Cloud NAT egress` },
+        { provider: providers[i] },
+      ),
+  );
+
   const regions = spec.regions.map(
     (region, index) =>
       new GkeRegion(`gke-${region.name}`, {
+        natAddressSelfLink: natAddresses[index].selfLink,
+        peerEgressIps: spec.regions.flatMap((peer, j) => (j === index ? [] : [{ region: peer.name, ip: natAddresses[j].address }])),
         project,
         regions: spec.regions,
         index,

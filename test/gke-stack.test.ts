@@ -172,7 +172,9 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
         expect(nat.inputs).toMatchObject({
           router: `mock-gke-${region.name}-network-router`,
           region: region.name,
-          natIpAllocateOption: "AUTO_ONLY",
+          // A reserved address, so the other regions' control planes can authorize it before it is used.
+          natIpAllocateOption: "MANUAL_ONLY",
+          natIps: [`mock-self-link:addresses/mock-gke-${region.name}-nat-address`],
           sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
           subnetworks: [{ name: subnetLink(region.name), sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
         });
@@ -316,8 +318,15 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
           enablePrivateEndpoint: false,
           masterGlobalAccessConfig: { enabled: true },
         });
+        const region = spec.regions.find((r) => c.name === `gke-${r.name}-cluster-control-plane`)!;
+        // The configured CIDRs, then the other regions' reserved NAT addresses (their mesh agents reach this API).
         expect(c.inputs.masterAuthorizedNetworksConfig).toEqual({
-          cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "geo-kafka:access.controlPlaneCidrs[0]" }],
+          cidrBlocks: [
+            { cidrBlock: "203.0.113.0/24", displayName: "geo-kafka:access.controlPlaneCidrs[0]" },
+            ...spec.regions
+              .filter((peer) => peer.name !== region.name)
+              .map((peer) => ({ cidrBlock: `mock-address:gke-${peer.name}-nat-address/32`, displayName: `geo-kafka NAT of ${peer.name}` })),
+          ],
           gcpPublicCidrsAccessEnabled: false,
         });
       }
@@ -468,13 +477,16 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
 
   it("gives every GCP resource an explicit provider of its own region", () => {
     const gcpResources = recorded.where((r) => r.type.startsWith("gcp:"));
-    // Per region: VPC, subnet, router, NAT, 5 firewall rules, service account, IAM binding, cluster, 2 pools; plus 6 peerings.
-    expect(gcpResources).toHaveLength(3 * 14 + 6);
+    // Per region: NAT address, VPC, subnet, router, NAT, 5 firewall rules, service account, IAM binding, cluster,
+    // 2 pools; plus 6 peerings.
+    expect(gcpResources).toHaveLength(3 * 15 + 6);
     for (const r of gcpResources) {
       const region =
         r.type === T.peering
           ? spec.regions.find((s) => networkLink(s.name) === r.inputs.network)?.name
-          : regionAncestor(recorded, r, spec.regions);
+          : r.type === "gcp:compute/address:Address"
+            ? spec.regions.find((s) => r.name === `gke-${s.name}-nat-address`)?.name
+            : regionAncestor(recorded, r, spec.regions);
       expect(region, r.name).toBeDefined();
       expect(r.provider, r.name).toBe(`gcp-${region}`);
     }

@@ -54,6 +54,12 @@ export interface GkeClusterArgs {
    * answers on its private endpoint only (reachable from the VPC and, with global access, from any region of it).
    */
   controlPlaneCidrs: string[];
+  /**
+   * The other regions' NAT egress addresses, authorized on the public endpoint beside `controlPlaneCidrs` so their
+   * mesh control planes (Istio remote secrets, Submariner's broker) can reach this API. Ignored when the endpoint is
+   * private. Default `[]`.
+   */
+  peerEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
   /** The Kafka pool: tainted and labelled for brokers and controllers only, kernel tuned with `nodeSysctls`. */
   kafkaPool: NodePoolSize;
   /** The system pool: mesh gateways, operators, DNS. */
@@ -167,10 +173,16 @@ export class GkeCluster extends pulumi.ComponentResource {
           masterGlobalAccessConfig: { enabled: true },
         },
         masterAuthorizedNetworksConfig: {
-          cidrBlocks: args.controlPlaneCidrs.map((cidrBlock, i) => ({
-            cidrBlock,
-            displayName: `geo-kafka:access.controlPlaneCidrs[${i}]`,
-          })),
+          cidrBlocks: [
+            ...args.controlPlaneCidrs.map((cidrBlock, i) => ({
+              cidrBlock,
+              displayName: `geo-kafka:access.controlPlaneCidrs[${i}]`,
+            })),
+            ...(this.privateEndpointOnly ? [] : (args.peerEgressIps ?? [])).map((peer) => ({
+              cidrBlock: pulumi.interpolate`${peer.ip}/32`,
+              displayName: `geo-kafka NAT of ${peer.region}`,
+            })),
+          ],
           // Without this, any Compute Engine VM's public address (anyone's project) would count as authorized.
           gcpPublicCidrsAccessEnabled: false,
         },

@@ -18,6 +18,11 @@ export interface RegionalNetworkArgs {
    * e.g. port exhaustion during a mass image pull, without paying for a log line per connection).
    */
   natLogFilter?: "ERRORS_ONLY" | "TRANSLATIONS_ONLY" | "ALL";
+  /**
+   * Self link of a reserved external address for Cloud NAT. With it, the region's egress address is known before
+   * the clusters exist, so the other regions' control planes can admit it. Default: addresses allocated by GCP.
+   */
+  natAddressSelfLink?: pulumi.Input<string>;
 }
 
 export class RegionalNetwork extends pulumi.ComponentResource {
@@ -80,7 +85,9 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       {
         router: this.router.name,
         region: region.name,
-        natIpAllocateOption: "AUTO_ONLY",
+        ...(args.natAddressSelfLink !== undefined
+          ? { natIpAllocateOption: "MANUAL_ONLY", natIps: [args.natAddressSelfLink] }
+          : { natIpAllocateOption: "AUTO_ONLY" }),
         // Only this subnet, primary and secondary ranges: nodes pull images, pods may call out (e.g. to chart repositories).
         sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
         subnetworks: [{ name: this.subnetwork.selfLink, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],

@@ -27,6 +27,10 @@ export interface GkeRegionArgs {
   mesh: Mesh;
   /** Who may reach the control plane's public endpoint; empty for a private endpoint only. */
   controlPlaneCidrs: string[];
+  /** Reserved external address (self link) for this region's Cloud NAT. Default: allocated by GCP. */
+  natAddressSelfLink?: pulumi.Input<string>;
+  /** The other regions' NAT addresses, authorized on this cluster's public endpoint. Default `[]`. */
+  peerEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
   /** Machine types and per-region counts of the Kafka and system pools. */
   nodePools: NodePoolsConfig;
   /** Socket-buffer sysctls for the Kafka pool (lib/socket-buffers.ts). */
@@ -61,7 +65,11 @@ export class GkeRegion extends pulumi.ComponentResource {
     this.region = region;
     const { provider } = args;
 
-    this.network = new RegionalNetwork(`${name}-network`, { region, provider }, { parent: this });
+    this.network = new RegionalNetwork(
+      `${name}-network`,
+      { region, provider, ...(args.natAddressSelfLink !== undefined ? { natAddressSelfLink: args.natAddressSelfLink } : {}) },
+      { parent: this },
+    );
     this.firewall = new RegionalFirewall(
       `${name}-firewall`,
       { network: this.network.networkSelfLink, regions: args.regions, localIndex: args.index, mesh: args.mesh, provider },
@@ -78,6 +86,7 @@ export class GkeRegion extends pulumi.ComponentResource {
         serviceRangeName: SERVICE_RANGE_NAME,
         mesh: args.mesh,
         controlPlaneCidrs: args.controlPlaneCidrs,
+        peerEgressIps: args.peerEgressIps ?? [],
         kafkaPool: args.nodePools.kafka,
         systemPool: args.nodePools.system,
         nodeSysctls: args.nodeSysctls,

@@ -25,6 +25,11 @@ export const computed: ComputedOutputs = {
     selfLink: selfLink("routers", name, inputs),
   }),
   "gcp:compute/networkPeering:NetworkPeering": () => ({ state: "mock-state" }),
+  "gcp:compute/address:Address": (name, inputs) => ({
+    name: physicalName(name, inputs),
+    selfLink: selfLink("addresses", name, inputs),
+    address: `mock-address:${name}`,
+  }),
   "gcp:container/cluster:Cluster": (name, inputs) => ({
     name: physicalName(name, inputs),
     selfLink: selfLink("clusters", name, inputs),
