@@ -1,15 +1,10 @@
 // Bad stack configuration is refused before anything is created, every problem named by its config path.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../lib/config/validate";
 import { REPO_ROOT, runStack } from "../tools/run-stack";
-import { planStack, setPath, stackConfig } from "./helpers/harness";
-
-const exec = promisify(execFile);
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+import { planStack, runTool, setPath, stackConfig } from "./helpers/harness";
 
 const CORPUS = path.join(REPO_ROOT, "test", "fixtures", "bad-config");
 
@@ -58,14 +53,7 @@ describe("bad-input corpus (test/fixtures/bad-config)", () => {
     "npm run plan -- --config %s exits 1 and lists the paths",
     async (file) => {
       const fixture = readFixture(file);
-      const run = await exec(
-        TSX,
-        [path.join(REPO_ROOT, "tools", "plan.ts"), "--stack", fixture.stack, "--config", path.join(CORPUS, file)],
-        { cwd: REPO_ROOT },
-      ).then(
-        () => ({ code: 0, stderr: "" }),
-        (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
-      );
+      const run = await runTool("plan", ["--stack", fixture.stack, "--config", path.join(CORPUS, file)]);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/nothing planned/);
       for (const wanted of fixture.expect) expect(run.stderr).toContain(wanted);

@@ -1,9 +1,7 @@
 // The cost model against hand-computed scenarios, the scenario file checks, and the estimate a stack exports.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import fc from "fast-check";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -11,21 +9,11 @@ import { CostInputs, estimateCost } from "../lib/cost";
 import { parseScenario } from "../lib/cost-scenario";
 import { renderMarkdown } from "../lib/cost-report";
 import { REPO_ROOT } from "../tools/run-stack";
-import { planStackOk, setPath, stackConfig } from "./helpers/harness";
+import { planStackOk, runTool, setPath, stackConfig } from "./helpers/harness";
 
-const exec = promisify(execFile);
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 const FIXTURES = path.join(REPO_ROOT, "test", "fixtures", "cost");
 
-async function costCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(TSX, [path.join(REPO_ROOT, "tools", "cost.ts"), ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const costCli = (args: string[]) => runTool("cost", args);
 
 /** Expected values worked out by hand (docs/cost.md walks through the first). 100 MiB/s = 351.5625 GiB/h. */
 const HAND_COMPUTED = {

@@ -8,12 +8,9 @@ import { EksNodeGroup } from "../components/aws/node-group";
 import { CrossRegionSecurityGroup } from "../components/aws/security";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster } from "../components/platform";
 import { crossRegionIngressRules } from "../lib/aws-network";
-import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import { derivePlan } from "../stacks/common";
 import { eksStack } from "../stacks/eks";
-import { stackFilePath } from "../tools/run-stack";
-import { readStackFile } from "../tools/stack-file";
-import { planStack, planStackOk, runComponent, setPath, stackConfig } from "./helpers/harness";
+import { planStack, planStackOk, runComponent, setPath, stackConfig, stackSpec } from "./helpers/harness";
 
 /** The value of an output, once the mocks have answered. */
 function resolve<T>(output: pulumi.Input<T>): Promise<T> {
@@ -71,11 +68,7 @@ describe("stack eks with other settings", () => {
 
 describe("eksStack's RegionalCluster list", () => {
   it("gives the layers above one cluster per region: its Kubernetes provider, io1 class, Kafka placement and readiness", async () => {
-    const file = readStackFile(stackFilePath("eks"));
-    if (!file.ok) throw new Error("cannot read Pulumi.eks.yaml");
-    const validated = validateConfig(rawConfigFromMap(file.file.config));
-    if (!validated.ok) throw new Error("Pulumi.eks.yaml does not validate");
-    const spec = validated.spec;
+    const spec = stackSpec("eks");
     let clusters: RegionalCluster[] = [];
     let dependsOnNames: string[][] = [];
     let providerNames: string[] = [];

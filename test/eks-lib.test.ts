@@ -15,18 +15,10 @@ import {
 } from "../lib/aws-eks";
 import { crossRegionIngressRules, eksSpecProblems, peerRanges, planVpcSubnets, tryPlanVpcSubnets } from "../lib/aws-network";
 import { cidr, contains, overlaps } from "../lib/cidr";
-import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import { crossRegionPorts } from "../lib/ports";
-import { stackFilePath } from "../tools/run-stack";
-import { readStackFile } from "../tools/stack-file";
+import { stackSpec } from "./helpers/harness";
 
-function eksSpec(): StackSpec {
-  const file = readStackFile(stackFilePath("eks"));
-  if (!file.ok) throw new Error("cannot read Pulumi.eks.yaml");
-  const result = validateConfig(rawConfigFromMap(file.file.config));
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.spec;
-}
+const eksSpec = () => stackSpec("eks");
 
 describe("planVpcSubnets", () => {
   it("cuts a /16 over three zones into three /18 private and three /24 public subnets", () => {

@@ -3,16 +3,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cidr, contains, overlaps } from "../lib/cidr";
-import { RegionSpec, StackSpec, validateConfig } from "../lib/config/validate";
+import { RegionSpec, StackSpec } from "../lib/config/validate";
 import { KAFKA_PORTS, SUBMARINER_CROSS_REGION_PORTS, ISTIO_CROSS_REGION_PORTS } from "../lib/ports";
 import { planSocketBuffers } from "../lib/socket-buffers";
-import { PROJECT } from "../lib/problems";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../components/platform";
 import { KAFKA_VM_MAX_MAP_COUNT } from "../components/gcp/node-plan";
 import { derivePlan } from "../stacks/common";
 import { gkeStack } from "../stacks/gke";
 import { RecordedResource, containsSecret, isSecretValue } from "../tools/mock-runtime";
-import { Recorded, planStackOk, runComponent, setPath, stackConfig } from "./helpers/harness";
+import { Recorded, planStackOk, runComponent, setPath, stackConfig, stackSpec } from "./helpers/harness";
 import { isKubernetesObject, schemaErrors } from "./helpers/k8s-schema";
 
 const T = {
@@ -33,15 +32,6 @@ const T = {
 } as const;
 
 const KAFKA_TCP_PORTS = Object.values(KAFKA_PORTS);
-
-/** The validated spec of a config map as the tests' reference (planned ranges included). */
-function specOf(config: Record<string, unknown>): StackSpec {
-  const prefix = `${PROJECT}:`;
-  const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]));
-  const result = validateConfig(raw);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
-  return result.spec;
-}
 
 /** The mocks' selfLink of a region's VPC (tools/mocks/gcp.ts). */
 const networkLink = (region: string) => `mock-self-link:networks/mock-gke-${region}-network-vpc`;
@@ -88,7 +78,7 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
   let spec: StackSpec;
 
   beforeAll(async () => {
-    spec = specOf(stackConfig("gke"));
+    spec = stackSpec("gke");
     const { run, recorded: r } = await planStackOk("gke");
     recorded = r;
     outputs = run.outputs;
@@ -570,7 +560,7 @@ describe("stack gke without control plane CIDRs", () => {
 
 describe("the Submariner DNS hook of stack gke", () => {
   it("patches only kube-dns's stubDomains, in each region's cluster, through that cluster's provider", async () => {
-    const spec = specOf(stackConfig("gke"));
+    const spec = stackSpec("gke");
     // The stack wires the hook to the mesh: each cluster's stub domain points at its own Lighthouse DNS Service.
     const { recorded } = await runComponent(() => gkeStack(spec, derivePlan(spec)));
     const patches = recorded.ofType(T.configMapPatch);

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { StretchedKafka } from "../components/kafka";
 import type { ExportServiceArgs, MeshLayer } from "../components/mesh/types";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster } from "../components/platform";
-import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/validate";
 import { nodeAddress } from "../lib/kafka/addresses";
 import { isValidKafkaClusterId } from "../lib/kafka/cluster-id";
 import { Properties, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
@@ -18,9 +18,7 @@ import { PROJECT } from "../lib/problems";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import type { Mesh } from "../lib/types";
 import { MockRun, RecordedResource, containsSecret, isSecretValue, renderSecrets, runUnderMocks } from "../tools/mock-runtime";
-import { stackFilePath } from "../tools/run-stack";
-import { readStackFile } from "../tools/stack-file";
-import { Recorded, planStackOk, runComponent } from "./helpers/harness";
+import { Recorded, planStackOk, runComponent, stackSpec } from "./helpers/harness";
 import { schemaErrors } from "./helpers/k8s-schema";
 
 const T = {
@@ -34,14 +32,6 @@ const T = {
   peerAuthentication: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
   serviceExport: "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport",
 } as const;
-
-function stackSpec(stack: "gke" | "eks"): StackSpec {
-  const file = readStackFile(stackFilePath(stack));
-  if (!file.ok) throw new Error(file.problems.map((p) => p.message).join("\n"));
-  const result = validateConfig(rawConfigFromMap(file.file.config));
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
-  return result.spec;
-}
 
 /** Three clusters as the cloud stacks hand them over, each with its own provider. */
 function fakeClusters(spec: StackSpec): RegionalCluster[] {

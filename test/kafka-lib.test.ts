@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/validate";
 import { kafkaDeploymentProblems, KafkaDeploymentInput } from "../lib/kafka/checks";
 import { KAFKA_CLUSTER_ID_LENGTH, isValidKafkaClusterId, kafkaClusterIdFromUuid } from "../lib/kafka/cluster-id";
 import {
@@ -32,16 +32,7 @@ import { LOG4J2_CONFIG, renderStartScript } from "../lib/kafka/start-script";
 import { brokersOf, kafkaNodes } from "../lib/kafka/topology";
 import { machineTypeShape } from "../lib/prices";
 import { planSocketBuffers } from "../lib/socket-buffers";
-import { stackFilePath } from "../tools/run-stack";
-import { readStackFile } from "../tools/stack-file";
-
-function stackSpec(stack: "gke" | "eks"): StackSpec {
-  const file = readStackFile(stackFilePath(stack));
-  if (!file.ok) throw new Error(file.problems.map((p) => p.message).join("\n"));
-  const result = validateConfig(rawConfigFromMap(file.file.config));
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
-  return result.spec;
-}
+import { stackSpec } from "./helpers/harness";
 
 const gke = stackSpec("gke");
 const eks = stackSpec("eks");

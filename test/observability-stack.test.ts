@@ -5,7 +5,7 @@
 import { EnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { StackSpec, validateConfig } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/validate";
 import {
   JMX_EXPORTER,
   KUBE_PROMETHEUS_STACK,
@@ -18,7 +18,7 @@ import { runPolicies } from "../lib/policy/rules";
 import { PROJECT } from "../lib/problems";
 import { MockRun, RecordedResource, containsSecret, isSecretValue, renderSecrets } from "../tools/mock-runtime";
 import { policyResources } from "../tools/policy";
-import { Recorded, planStack, planStackOk, setPath, stackConfig } from "./helpers/harness";
+import { Recorded, planStack, planStackOk, setPath, stackConfig, stackSpec } from "./helpers/harness";
 import { schemaErrors } from "./helpers/k8s-schema";
 
 const T = {
@@ -82,19 +82,11 @@ interface StackPlan {
   recorded: Recorded;
 }
 
-/** The validated spec of a config map as stackConfig returns it (keys `geo-kafka:<key>`). */
-function specOf(config: Record<string, unknown>): StackSpec {
-  const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.slice(PROJECT.length + 1), v]));
-  const result = validateConfig(raw);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
-  return result.spec;
-}
-
 async function planOf(stack: "gke" | "eks", change?: (config: Record<string, unknown>) => void): Promise<StackPlan> {
   const config = stackConfig(stack);
   change?.(config);
   const { run, recorded } = await planStackOk(stack, change ? config : undefined);
-  return { spec: specOf(config), run, recorded };
+  return { spec: stackSpec(stack, config), run, recorded };
 }
 
 const plans = new Map<string, Promise<StackPlan>>();

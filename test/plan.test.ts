@@ -1,29 +1,15 @@
 // The offline plan: both stacks plan, output is deterministic, secrets stay hidden, bad input writes nothing.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import { REPO_ROOT, toPlan } from "../tools/run-stack";
-import { planStackOk, runComponent } from "./helpers/harness";
+import { planStackOk, runComponent, runTool } from "./helpers/harness";
 
-const exec = promisify(execFile);
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
-const PLAN = path.join(REPO_ROOT, "tools", "plan.ts");
-
-async function planCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(TSX, [PLAN, ...args], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const planCli = (args: string[]) => runTool("plan", args);
 
 describe("stack gke", () => {
   it("creates one GCP provider per configured region, in the configured project", async () => {

@@ -1,18 +1,13 @@
 // Review tooling: plan:diff between two plans, and the CI workflow that posts plan and cost diffs.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { Plan } from "../lib/plan";
 import { diffPlans, renderPlanDiff } from "../lib/plan-diff";
 import { REPO_ROOT, toPlan } from "../tools/run-stack";
-import { planStackOk, setPath, stackConfig } from "./helpers/harness";
-
-const exec = promisify(execFile);
-const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+import { planStackOk, runTool, setPath, stackConfig } from "./helpers/harness";
 
 const resource = (name: string, inputs: Record<string, unknown> = {}, parent: string | null = null) => ({
   type: "test:index:Thing",
@@ -62,11 +57,8 @@ describe("npm run plan:diff", () => {
     const head = await planStackOk("gke", config);
     fs.writeFileSync(path.join(dir, "base.json"), JSON.stringify(toPlan("gke", base.run)));
     fs.writeFileSync(path.join(dir, "head.json"), JSON.stringify(toPlan("gke", head.run)));
-    const { stdout } = await exec(
-      TSX,
-      [path.join(REPO_ROOT, "tools", "plan-diff.ts"), path.join(dir, "base.json"), path.join(dir, "head.json")],
-      { cwd: REPO_ROOT },
-    );
+    const { code, stdout } = await runTool("plan-diff", [path.join(dir, "base.json"), path.join(dir, "head.json")]);
+    expect(code).toBe(0);
     expect(stdout).toMatch(/^plan diff: \d+ to add, [1-9]\d* to change, \d+ to remove/);
     for (const region of ["us-east4", "us-central1", "us-west1"]) expect(stdout).toContain(`${region}:`);
     const baseMonth = (base.run.outputs.costEstimate as { totalUsdPerMonth: number }).totalUsdPerMonth;

@@ -1,9 +1,13 @@
 // Test harness: run a whole stack or a single component under mocks, then query what was registered.
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
+import { StackSpec, validateConfig } from "../../lib/config/validate";
 import { PROJECT } from "../../lib/problems";
 import { MockRun, RecordedResource, runUnderMocks } from "../../tools/mock-runtime";
-import { StackRunResult, runStack, stackFilePath } from "../../tools/run-stack";
+import { REPO_ROOT, StackRunResult, runStack, stackFilePath } from "../../tools/run-stack";
 import { parseStackFile } from "../../tools/stack-file";
 
 /** Query helpers over recorded registrations. */
@@ -96,4 +100,33 @@ export async function runComponent(
   });
   if (run.error !== undefined) throw run.error;
   return { run, recorded: new Recorded(run.resources) };
+}
+
+/**
+ * The validated spec of a stack, from a config map as `stackConfig` returns it (keys `geo-kafka:<key>`); default:
+ * the stack's own file. Throws with every problem when it does not validate.
+ */
+export function stackSpec(stack: string, config: Record<string, unknown> = stackConfig(stack)): StackSpec {
+  const prefix = `${PROJECT}:`;
+  const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]));
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+  return result.spec;
+}
+
+const exec = promisify(execFile);
+const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs a command-line tool of tools/ as a user would (`tools/<script>.ts` under tsx), never throwing on a non-zero exit. */
+export async function runTool(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(TSX, [path.join(REPO_ROOT, "tools", `${script}.ts`), ...args], {
+      cwd: REPO_ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }

@@ -2,21 +2,17 @@
 // three fake RegionalClusters, each with its own k8s.Provider named after its region.
 import * as k8s from "@pulumi/kubernetes";
 import type { RegionalCluster } from "../../components/platform";
-import { StackSpec, rawConfigFromMap, validateConfig } from "../../lib/config/validate";
+import { StackSpec } from "../../lib/config/validate";
+import { PROJECT } from "../../lib/problems";
 import type { Mesh } from "../../lib/types";
 import { RecordedResource, isSecretValue } from "../../tools/mock-runtime";
-import { stackFilePath } from "../../tools/run-stack";
-import { readStackFile } from "../../tools/stack-file";
+import { stackConfig, stackSpec } from "./harness";
 
 /** The validated spec of a stack file, with `mesh.mode` replaced when given. */
 export function meshSpec(stack: "gke" | "eks", mode?: Mesh): StackSpec {
-  const file = readStackFile(stackFilePath(stack));
-  if (!file.ok) throw new Error(file.problems.map((p) => p.message).join("\n"));
-  const raw = rawConfigFromMap(file.file.config);
-  if (mode) raw.mesh = { mode };
-  const result = validateConfig(raw);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
-  return result.spec;
+  const config = stackConfig(stack);
+  if (mode) config[`${PROJECT}:mesh`] = { mode };
+  return stackSpec(stack, config);
 }
 
 export const providerName = (region: string) => `k8s-${region}`;
