@@ -11,6 +11,7 @@ import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster } from "../componen
 import { StackSpec } from "../lib/config/validate";
 import { nodeAddress } from "../lib/kafka/addresses";
 import { isValidKafkaClusterId } from "../lib/kafka/cluster-id";
+import { KAFKA_IMAGE_VOLUMES } from "../lib/kafka/image";
 import { Properties, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
 import { kafkaNodes } from "../lib/kafka/topology";
 import { KAFKA_PORTS } from "../lib/ports";
@@ -219,6 +220,8 @@ interface StatefulSetInputs {
           securityContext?: Record<string, unknown>;
           volumeMounts: Array<{ name: string; mountPath: string; subPath?: string; subPathExpr?: string }>;
         }>;
+        initContainers?: Array<{ name: string; volumeMounts?: Array<{ name: string; mountPath: string }> }>;
+        volumes?: Array<{ name: string; emptyDir?: unknown; secret?: unknown; configMap?: unknown }>;
         hostNetwork?: boolean;
         terminationGracePeriodSeconds: number;
         nodeSelector: Record<string, string>;
@@ -230,7 +233,10 @@ interface StatefulSetInputs {
         securityContext: Record<string, unknown>;
       };
     };
-    volumeClaimTemplates: Array<{ spec: { storageClassName: string; resources: { requests: { storage: string } } } }>;
+    volumeClaimTemplates: Array<{
+      metadata: { name: string };
+      spec: { storageClassName: string; resources: { requests: { storage: string } } };
+    }>;
   };
 }
 
@@ -356,6 +362,34 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
       return c.region;
     });
     expect(new Set(votedRegions)).toEqual(new Set(regions()));
+  });
+
+  it("mounts the data claim exactly at the image's data VOLUME, covers its other VOLUMEs, and keeps logs and the agent apart on it", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    for (const sts of statefulSets(p).map((s) => plain<StatefulSetInputs>(s))) {
+      const pod = sts.spec.template.spec;
+      const kafka = pod.containers.find((c) => c.name === "kafka")!;
+      const claim = sts.spec.volumeClaimTemplates[0].metadata.name;
+      expect(kafka.volumeMounts.filter((m) => m.name === claim)).toEqual([{ name: claim, mountPath: "/var/lib/kafka/data" }]);
+      for (const path of Object.values(KAFKA_IMAGE_VOLUMES)) {
+        const at = kafka.volumeMounts.filter((m) => m.mountPath === path);
+        expect(at, path).toHaveLength(1);
+        if (path !== KAFKA_IMAGE_VOLUMES.data)
+          expect(
+            pod.volumes?.map((v) => v.name),
+            path,
+          ).toContain(at[0].name);
+      }
+      // The metrics agent's jar is cached on the data volume too, outside log.dirs.
+      const agent = kafka.env.find((e) => e.name === "KAFKA_OPTS")?.value ?? "";
+      expect(agent).toMatch(/^-javaagent:\/var\/lib\/kafka\/data\/jmx-exporter\//);
+      expect(pod.initContainers?.[0].volumeMounts).toEqual([{ name: claim, mountPath: "/var/lib/kafka/data" }]);
+    }
+    for (const n of renderedNodes(p)) {
+      expect(n.props["log.dirs"]).toBe("/var/lib/kafka/data/logs");
+      if (n.role === "controller") expect(n.props["metadata.log.dir"]).toBe("/var/lib/kafka/data/logs");
+    }
   });
 
   it("leaves no plaintext listener reachable from outside its pod", (ctx) => {

@@ -9,14 +9,8 @@ import { describe, expect, it } from "vitest";
 import { StackSpec } from "../lib/config/validate";
 import { kafkaDeploymentProblems, KafkaDeploymentInput } from "../lib/kafka/checks";
 import { KAFKA_CLUSTER_ID_LENGTH, isValidKafkaClusterId, kafkaClusterIdFromUuid } from "../lib/kafka/cluster-id";
-import {
-  bootstrapServers,
-  clientSnippets,
-  crossClusterSourceRanges,
-  DATA_VOLUME_MOUNT_PATH,
-  nodeDnsNames,
-  renderClusterConfigs,
-} from "../lib/kafka/cluster";
+import { bootstrapServers, clientSnippets, crossClusterSourceRanges, nodeDnsNames, renderClusterConfigs } from "../lib/kafka/cluster";
+import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../lib/kafka/image";
 import { checkStackPlacement, defaultTopics } from "../lib/kafka/placement-from-spec";
 import { ClusterSettings, PATHS, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
 import {
@@ -245,8 +239,34 @@ describe("renderClusterConfigs", () => {
     expect(() => renderClusterConfigs({ ...settings(gke), nodes })).toThrow(/ordinals must run 0\.\.1/);
   });
 
-  it("keeps the data volume's root out of log.dirs", () => {
-    expect(path.posix.dirname(PATHS.data)).toBe(DATA_VOLUME_MOUNT_PATH);
+  it("keeps logs on the data volume, which is the image's data VOLUME, in a subdirectory of it (never the root)", () => {
+    expect(PATHS.data).toBe("/var/lib/kafka/data");
+    expect(PATHS.data).toBe(KAFKA_IMAGE_VOLUMES.data);
+    expect(path.posix.dirname(PATHS.logDirs)).toBe(PATHS.data);
+    for (const set of renderClusterConfigs(settings(gke))) {
+      for (const text of Object.values(set.files)) {
+        const p = parseProperties(text);
+        expect(p["log.dirs"]).toBe("/var/lib/kafka/data/logs");
+        expect(p["metadata.log.dir"]).toBe(set.role === "controller" ? "/var/lib/kafka/data/logs" : undefined);
+      }
+    }
+  });
+});
+
+describe("the apache/kafka image", () => {
+  it("declares the VOLUMEs of its Dockerfile", () => {
+    expect(Object.values(KAFKA_IMAGE_VOLUMES).sort()).toEqual(["/etc/kafka/secrets", "/mnt/shared/config", "/var/lib/kafka/data"]);
+  });
+
+  it.each([
+    ["apache/kafka:4.1.2", true],
+    ["docker.io/apache/kafka:4.1.2", true],
+    ["registry.example:5000/apache/kafka@sha256:0123", true],
+    ["apache/kafka", true],
+    ["apache/kafka-native:4.1.2", false],
+    ["curlimages/curl:8.11.1", false],
+  ])("%s is the Kafka image: %s", (image, expected) => {
+    expect(isKafkaImage(image)).toBe(expected);
   });
 });
 

@@ -31,6 +31,11 @@ function kafkaObjects(provider: string): PolicyResource[] {
     name: "kafka",
     image: "apache/kafka:4.1.2",
     resources: { requests: { cpu: "4", memory: "16Gi" }, limits: { cpu: "8", memory: "16Gi" } },
+    volumeMounts: [
+      { name: "data", mountPath: "/var/lib/kafka/data" },
+      { name: "secrets", mountPath: "/etc/kafka/secrets" },
+      { name: "shared", mountPath: "/mnt/shared/config" },
+    ],
   };
   return [
     {
@@ -42,8 +47,16 @@ function kafkaObjects(provider: string): PolicyResource[] {
         spec: {
           template: {
             metadata: { labels },
-            spec: { containers: [container], topologySpreadConstraints: [{ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 }] },
+            spec: {
+              containers: [container],
+              volumes: [
+                { name: "secrets", emptyDir: {} },
+                { name: "shared", emptyDir: {} },
+              ],
+              topologySpreadConstraints: [{ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 }],
+            },
           },
+          volumeClaimTemplates: [{ metadata: { name: "data" } }],
         },
       },
     },
@@ -72,6 +85,16 @@ function kafkaObjects(provider: string): PolicyResource[] {
 }
 
 type Breaker = (rs: PolicyResource[]) => PolicyResource[];
+
+interface FixtureStatefulSet {
+  spec: {
+    template: { spec: { containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string }> }>; volumes: unknown[] } };
+  };
+}
+/** The kafka container's mounts of a StatefulSet's inputs. */
+const kafkaMounts = (r: PolicyResource) => (r.inputs as unknown as FixtureStatefulSet).spec.template.spec.containers[0].volumeMounts;
+const firstKafkaStatefulSet = (rs: PolicyResource[]) =>
+  rs.find((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name.endsWith("-broker"))!;
 
 /** For every rule, at least one change to a passing plan that must make it fail. */
 const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breaker }>> = {
@@ -279,6 +302,40 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
         const out = clone(rs);
         first(out, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy = "Delete";
         return out;
+      },
+    },
+  ],
+  "image-volumes-mounted": [
+    {
+      stack: "gke",
+      why: "the data claim mounted at /var/lib/kafka, the parent of the image's data VOLUME",
+      apply: (rs) => {
+        const out = clone(rs);
+        kafkaMounts(firstKafkaStatefulSet(out)).find((m) => m.name === "data")!.mountPath = "/var/lib/kafka";
+        return out;
+      },
+    },
+    {
+      stack: "eks",
+      why: "nothing mounted at /mnt/shared/config",
+      apply: (rs) => {
+        const out = clone(rs);
+        const sts = firstKafkaStatefulSet(out);
+        const mounts = kafkaMounts(sts);
+        mounts.splice(
+          mounts.findIndex((m) => m.mountPath === "/mnt/shared/config"),
+          1,
+        );
+        return out;
+      },
+    },
+    {
+      stack: "gke",
+      why: "an emptyDir instead of the claim at the data path",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "gke"));
+        kafkaMounts(objs[0])[0].name = "secrets";
+        return [...rs, ...objs];
       },
     },
   ],

@@ -1,7 +1,8 @@
 // Typed pod and StatefulSet specs for Kafka brokers and controllers. Builds inputs only; region.ts creates the objects.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DATA_VOLUME_MOUNT_PATH, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
+import { StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
+import { KAFKA_IMAGE_REPOSITORY, KAFKA_IMAGE_VOLUMES, KafkaImageVolume } from "../../lib/kafka/image";
 import { PATHS } from "../../lib/kafka/properties";
 import { ContainerSizing, heapOpts, resourceQuantities } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "../../lib/kafka/start-script";
@@ -29,7 +30,18 @@ const CONTAINER_SECURITY_CONTEXT: k8s.types.input.core.v1.SecurityContext = {
   runAsGroup: KAFKA_GID,
   capabilities: { drop: ["ALL"] },
 };
-export const KAFKA_IMAGE_REPOSITORY = "apache/kafka";
+/** Name of the volume claim template every Kafka pod's data volume comes from. */
+export const DATA_VOLUME = "data";
+/**
+ * What covers each path the image declares as a VOLUME (lib/kafka/image): the data claim where the logs live, and a
+ * small emptyDir where nothing needs to persist, so the runtime never adds an anonymous volume of its own.
+ */
+const IMAGE_VOLUME_NAMES: Record<KafkaImageVolume, string> = {
+  data: DATA_VOLUME,
+  secrets: "image-secrets",
+  sharedConfig: "image-shared-config",
+};
+const IMAGE_SCRATCH_SIZE_LIMIT = "1Mi";
 
 /**
  * Grace period for a broker's controlled shutdown: it moves leadership of every partition it leads to other
@@ -156,13 +168,18 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     { name: "tmp", emptyDir: { sizeLimit: TMP_SIZE_LIMIT } },
     { name: "logs", emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
   ];
-  const mounts: k8s.types.input.core.v1.VolumeMount[] = [
-    // The volume's root may hold the filesystem's lost+found, which Kafka would take for a partition directory.
-    { name: "data", mountPath: DATA_VOLUME_MOUNT_PATH },
+  const mounts: k8s.types.input.core.v1.VolumeMount[] = [];
+  for (const [key, mountPath] of Object.entries(KAFKA_IMAGE_VOLUMES) as Array<[KafkaImageVolume, string]>) {
+    const name = IMAGE_VOLUME_NAMES[key];
+    // The data claim comes from volumeClaimTemplates; the others hold nothing worth keeping.
+    if (name !== DATA_VOLUME) volumes.push({ name, emptyDir: { sizeLimit: IMAGE_SCRATCH_SIZE_LIMIT } });
+    mounts.push({ name, mountPath });
+  }
+  mounts.push(
     { name: "config", mountPath: PATHS.config, readOnly: true },
     { name: "tmp", mountPath: "/tmp" },
     { name: "logs", mountPath: LOGS_PATH },
-  ];
+  );
   if (args.tlsSecretName) {
     // Group-readable only; fsGroup makes the files readable by the Kafka user.
     volumes.push({ name: "tls", secret: { secretName: args.tlsSecretName, defaultMode: 0o440 } });
@@ -184,17 +201,18 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     // rolling restart of a stretched cluster.
     volumes.push({ name: "jmx-exporter-config", configMap: { name: args.metrics.configMapName } });
     mounts.push({ name: "jmx-exporter-config", mountPath: EXPORTER_CONFIG_DIR, readOnly: true });
-    env.push({ name: "KAFKA_OPTS", value: javaAgentOpts(DATA_VOLUME_MOUNT_PATH) });
+    // The agent's jar is cached on the data volume, beside log.dirs (PATHS.logDirs), never inside it.
+    env.push({ name: "KAFKA_OPTS", value: javaAgentOpts(PATHS.data) });
     ports.push({ name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: "TCP" });
     initContainers.push({
       name: "fetch-jmx-exporter",
       image: AGENT_FETCH_IMAGE.image,
       imagePullPolicy: "IfNotPresent",
-      command: ["/bin/sh", "-c", agentFetchScript(DATA_VOLUME_MOUNT_PATH, args.metrics.agentUrl)],
+      command: ["/bin/sh", "-c", agentFetchScript(PATHS.data, args.metrics.agentUrl)],
       resources: AGENT_FETCH_RESOURCES,
       securityContext: CONTAINER_SECURITY_CONTEXT,
       // The data volume caches the verified jar, so only a pod's first start downloads it.
-      volumeMounts: [{ name: "data", mountPath: DATA_VOLUME_MOUNT_PATH }],
+      volumeMounts: [{ name: DATA_VOLUME, mountPath: PATHS.data }],
     });
   }
 
@@ -278,7 +296,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     },
     volumeClaimTemplates: [
       {
-        metadata: { name: "data", labels: selector },
+        metadata: { name: DATA_VOLUME, labels: selector },
         spec: {
           accessModes: ["ReadWriteOnce"],
           storageClassName: args.storageClassName,

@@ -4,7 +4,7 @@ import type { RegionSpec } from "../config/validate";
 import { KAFKA_PORTS } from "../ports";
 import type { Cloud, Mesh } from "../types";
 import { KAFKA_NAMESPACE, headlessServiceName, nodeAddress } from "./addresses";
-import { ClusterSettings, PATHS, Properties, consumerProperties, nodeProperties, producerProperties, renderProperties } from "./properties";
+import { ClusterSettings, Properties, consumerProperties, nodeProperties, producerProperties, renderProperties } from "./properties";
 import { CONFIG_FILES, SCRAM_MECHANISM } from "./start-script";
 import { KafkaNode, KafkaRole, brokersOf } from "./topology";
 
@@ -154,6 +154,3 @@ export function listenerPorts(role: KafkaRole): Array<{ name: string; port: numb
       ]
     : [{ name: "tcp-controller", port: KAFKA_PORTS.controller }];
 }
-
-/** The directory a data volume is mounted at: the parent of log.dirs, so a filesystem's lost+found never sits in it. */
-export const DATA_VOLUME_MOUNT_PATH = PATHS.data.slice(0, PATHS.data.lastIndexOf("/"));

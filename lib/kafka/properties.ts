@@ -3,13 +3,20 @@
 import { KAFKA_PORTS } from "../ports";
 import type { Mesh } from "../types";
 import { nodeAddress } from "./addresses";
+import { KAFKA_IMAGE_VOLUMES } from "./image";
 import { KafkaNode, controllersOf } from "./topology";
 
 export type Properties = Record<string, string>;
 
-/** Paths inside the container where volumes are mounted. */
+/** Paths inside the container: where volumes are mounted, and where Kafka keeps its logs. */
 export const PATHS = {
-  data: "/var/lib/kafka/data",
+  /** The node's PersistentVolumeClaim, mounted exactly where the image declares its data VOLUME. */
+  data: KAFKA_IMAGE_VOLUMES.data,
+  /**
+   * `log.dirs` (and a controller's `metadata.log.dir`): a directory on the data volume, not its root, where a
+   * filesystem's `lost+found` would look like a partition to Kafka.
+   */
+  logDirs: `${KAFKA_IMAGE_VOLUMES.data}/logs`,
   tls: "/etc/kafka/tls",
   config: "/etc/kafka/config",
 } as const;
@@ -142,7 +149,7 @@ const threads: Section = (node, s): Properties => {
 };
 
 const storage: Section = (node): Properties =>
-  node.role === "broker" ? { "log.dirs": PATHS.data } : { "log.dirs": PATHS.data, "metadata.log.dir": PATHS.data };
+  node.role === "broker" ? { "log.dirs": PATHS.logDirs } : { "log.dirs": PATHS.logDirs, "metadata.log.dir": PATHS.logDirs };
 
 const SECTIONS: readonly Section[] = [identity, listeners, security, quorum, rackAwareness, durability, socketBuffers, threads, storage];
 

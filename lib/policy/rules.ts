@@ -1,5 +1,6 @@
 // Security and operations rules over a stack's resources, as pure functions: run on the offline plan in tests,
 // and packaged for `pulumi preview --policy-pack policy/` (policy/index.ts) over a real preview.
+import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../kafka/image";
 import { parseProperties } from "../kafka/properties";
 import { KAFKA_PORTS } from "../ports";
 
@@ -398,6 +399,46 @@ const replicationDefaults: PolicyRule = {
   },
 };
 
+const imageVolumesMounted: PolicyRule = {
+  id: "image-volumes-mounted",
+  description:
+    "Every apache/kafka container of a StatefulSet mounts a volume at exactly each path the image declares as a VOLUME, " +
+    "and the one at the data path is a claim of the StatefulSet's volumeClaimTemplates.",
+  check(resources) {
+    const out: Violation[] = [];
+    for (const sts of resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet")) {
+      const claims = new Set(list(get(sts.inputs, "spec", "volumeClaimTemplates")).map((t) => str(get(t, "metadata", "name"))));
+      const podVolumes = new Set(list(podSpec(sts)?.volumes).map((v) => str(get(v, "name"))));
+      for (const c of containers(sts).filter((x) => isKafkaImage(String(reveal(x.image) ?? "")))) {
+        const mounts = list(c.volumeMounts).map((m) => ({ name: str(get(m, "name")), path: str(get(m, "mountPath")) }));
+        for (const path of Object.values(KAFKA_IMAGE_VOLUMES)) {
+          const at = mounts.filter((m) => m.path === path);
+          if (at.length === 0) {
+            out.push(
+              violation(
+                this.id,
+                sts,
+                `container ${String(c.name)} mounts nothing at ${path}: the runtime hides it under an anonymous volume`,
+              ),
+            );
+          }
+        }
+        const data = mounts.find((m) => m.path === KAFKA_IMAGE_VOLUMES.data);
+        if (data && !(data.name !== undefined && claims.has(data.name) && !podVolumes.has(data.name))) {
+          out.push(
+            violation(
+              this.id,
+              sts,
+              `container ${String(c.name)} mounts ${data.name ?? "?"} at ${KAFKA_IMAGE_VOLUMES.data}, not a claim of the StatefulSet`,
+            ),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};
+
 export const RULES: readonly PolicyRule[] = [
   noPublicKafkaPorts,
   encryptedVolumes,
@@ -410,6 +451,7 @@ export const RULES: readonly PolicyRule[] = [
   imagesPinned,
   storageRetain,
   replicationDefaults,
+  imageVolumesMounted,
 ];
 
 export function runPolicies(resources: readonly PolicyResource[], rules: readonly PolicyRule[] = RULES): Violation[] {
