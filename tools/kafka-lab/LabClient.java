@@ -106,7 +106,8 @@ public class LabClient {
         "  consume --topic T --group G [--duration-s S]",
         "  verify --topic T --acked-files f1,f2",
         "  follower-fetch --topic T --rack R [--partitions 0,1,2] [--duration-s S]",
-        "  replication-rate --topic T --follower B [--duration-s S] [--size BYTES]");
+        "  replication-rate --topic T --follower B [--duration-s S] [--size BYTES]",
+        "  init-transactions --transactional-id ID");
 
     /** Options each command accepts besides --config and --timeout-s. */
     private static final Map<String, Set<String>> OPTIONS = new LinkedHashMap<>();
@@ -126,6 +127,7 @@ public class LabClient {
         OPTIONS.put("verify", Set.of("topic", "acked-files"));
         OPTIONS.put("follower-fetch", Set.of("topic", "rack", "partitions", "duration-s"));
         OPTIONS.put("replication-rate", Set.of("topic", "follower", "duration-s", "size"));
+        OPTIONS.put("init-transactions", Set.of("transactional-id"));
     }
 
     public static void main(String[] argv) {
@@ -182,6 +184,7 @@ public class LabClient {
             case "verify": return cmdVerify(a, cfg);
             case "follower-fetch": return cmdFollowerFetch(a, cfg);
             case "replication-rate": return cmdReplicationRate(a, cfg);
+            case "init-transactions": return cmdInitTransactions(a, cfg);
             default: throw new UsageException("unknown command: " + cmd);
         }
     }
@@ -1041,6 +1044,31 @@ public class LabClient {
             return obj("sent", sent, "acked", ackedCount, "failed", failed, "ackedPerSecond", ps,
                 "firstErrorAt", firstErrorAt, "firstError", firstError, "errors", new TreeMap<>(errors));
         }
+    }
+
+    /**
+     * Registers a transactional producer and commits an empty transaction: the first InitProducerId of the cluster is
+     * what makes a broker create __transaction_state, whose placement the lab then checks.
+     */
+    private static Map<String, Object> cmdInitTransactions(Args a, Properties cfg) throws Exception {
+        String txId = a.str("transactional-id");
+        Map<String, String> d = new HashMap<>();
+        d.put("client.id", "lab-init-transactions");
+        d.put("request.timeout.ms", "15000");
+        d.put("max.block.ms", String.valueOf(Math.max(5000, remainingMs() - 5000)));
+        Properties p = merge(d, cfg, Map.of(
+            "transactional.id", txId,
+            "enable.idempotence", "true",
+            "acks", "all",
+            "key.serializer", ByteArraySerializer.class.getName(),
+            "value.serializer", ByteArraySerializer.class.getName()));
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.commitTransaction();
+        }
+        return obj("initialized", true, "transactionalId", txId, "seconds", secondsSince(start));
     }
 
     private static Map<String, Object> cmdProduce(Args a, Properties cfg) throws Exception {

@@ -1,0 +1,58 @@
+// Options of `npm run lab:kafka`, parsed and checked all at once.
+import { parseArgs } from "node:util";
+import { CLOUDS, Cloud } from "../types";
+
+export interface KafkaLabOptions {
+  stack: Cloud;
+  json: boolean;
+  /** Leave the cluster running at the end and print how to stop it. */
+  keep: boolean;
+  /** Rate of every emulated inter-region link, Mbit/s at the IP layer. */
+  rateMbit: number;
+  /** How long each region stays cut off, seconds (at least 60). */
+  cutSeconds: number;
+}
+
+export const KAFKA_LAB_DEFAULTS = { rateMbit: 200, cutSeconds: 60 } as const;
+export const KAFKA_LAB_USAGE =
+  "usage: npm run lab:kafka -- --stack gke|eks [--json] [--keep] [--rate-mbit M] [--cut-seconds S]";
+
+export type ParsedKafkaLabArgs = { ok: true; options: KafkaLabOptions } | { ok: false; message: string; help?: boolean };
+
+export function parseKafkaLabArgs(argv: readonly string[]): ParsedKafkaLabArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        stack: { type: "string" },
+        json: { type: "boolean" },
+        keep: { type: "boolean" },
+        "rate-mbit": { type: "string" },
+        "cut-seconds": { type: "string" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    return { ok: false, message: `${(err as Error).message}\n${KAFKA_LAB_USAGE}` };
+  }
+  if (values.help) return { ok: false, message: KAFKA_LAB_USAGE, help: true };
+  const errors: string[] = [];
+  const stack = values.stack as string | undefined;
+  if (!stack || !(CLOUDS as readonly string[]).includes(stack)) errors.push(`--stack must be one of ${CLOUDS.join(", ")}`);
+  const num = (name: string, fallback: number, min: number, max: number) => {
+    const text = values[name] as string | undefined;
+    if (text === undefined) return fallback;
+    const v = Number(text);
+    if (text.trim() === "" || !Number.isInteger(v) || v < min || v > max) {
+      errors.push(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+      return fallback;
+    }
+    return v;
+  };
+  const rateMbit = num("rate-mbit", KAFKA_LAB_DEFAULTS.rateMbit, 10, 2000);
+  const cutSeconds = num("cut-seconds", KAFKA_LAB_DEFAULTS.cutSeconds, 60, 600);
+  if (errors.length > 0) return { ok: false, message: `${errors.join("\n")}\n${KAFKA_LAB_USAGE}` };
+  return { ok: true, options: { stack: stack as Cloud, json: values.json === true, keep: values.keep === true, rateMbit, cutSeconds } };
+}
