@@ -35,6 +35,8 @@ let links: RunningLink[] = [];
 let pods: PodRuntime[] = [];
 let stopping = false;
 let options: KafkaLabOptions | undefined;
+let runDir = "";
+let labNet: LabNetwork | undefined;
 const started = Date.now();
 
 function log(line: string): void {
@@ -197,29 +199,16 @@ function clientConfigs(plan: Plan, net: LabNetwork, dir: string, rewrites: Rewri
   return files;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const parsed = parseKafkaLabArgs(argv);
-  if (!parsed.ok) {
-    process.stderr.write(`${parsed.message}\n`);
-    return parsed.help ? 0 : 2;
-  }
-  options = parsed.options;
-  const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push("the lab needs root: it creates network namespaces, veth pairs, TUN devices and mounts, and sets net.core.rmem_max");
-  for (const c of ["ip", "gcc", "openssl", "nsenter", "setpriv", "timeout"]) if (!hasCommand(c)) problems.push(`${c} is missing (Debian: iproute2, gcc, openssl, util-linux, coreutils)`);
-  if (!fs.existsSync("/dev/net/tun")) problems.push("/dev/net/tun is missing: the delay line needs TUN devices");
-  log(`phase: plan (${options.stack}, under mocks as npm run plan does)`);
-  const { plan, spec } = await loadStack(options.stack);
-  problems.push(...runtimeProblems(spec.kafka.version));
-  if (problems.length > 0) {
-    process.stderr.write(`lab:kafka cannot run:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
-    return 1;
-  }
-  const runtime = runtimePaths();
+async function runLab(
+  options: KafkaLabOptions,
+  plan: Plan,
+  spec: Loaded["spec"],
+  runtime: ReturnType<typeof runtimePaths>,
+  rewrites: Rewrite[],
+): Promise<{ checks: LabCheck[]; figures: Record<string, unknown> }> {
   const regionNames = spec.regions.map((r) => r.name);
   const planned = plannedKafkaPods(plan);
   const byRegion = orderPods(planned, regionNames);
-  const rewrites: Rewrite[] = [];
   const envRewrites = new Map<string, Rewrite>();
 
   process.on("SIGINT", () => onSignal("SIGINT", 130));
@@ -227,7 +216,7 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGHUP", () => onSignal("SIGHUP", 129));
 
   // Not under /tmp: each pod gets its own /tmp (an emptyDir), which would hide a run directory below it.
-  const runDir = fs.mkdtempSync(path.join("/var/tmp", `geo-kafka-lab-${options.stack}-`));
+  runDir = fs.mkdtempSync(path.join("/var/tmp", `geo-kafka-lab-${options.stack}-`));
   fs.chmodSync(runDir, 0o755);
   state = acquireState(runDir);
   const maxSeconds = options.keep ? MAX_SECONDS_KEEP : MAX_SECONDS;
@@ -236,6 +225,7 @@ async function main(argv: string[]): Promise<number> {
     regionNames.map((name) => ({ name, pods: byRegion.get(name)!.map((p) => p.podName) })),
     spec.links,
   );
+  labNet = net;
 
   log(`phase: kernel (the plan's Kafka node sysctls)`);
   const sysctls = plannedKafkaSysctls(plan);
@@ -310,7 +300,38 @@ async function main(argv: string[]): Promise<number> {
   for (const p of pods) startPod(p, runtime, state, maxSeconds);
 
   const ctx: LabContext = { options, spec, plan, net, pods, client, runtime, state, log, maxSeconds, started };
-  const { checks, figures } = await runPhases(ctx);
+  return runPhases(ctx);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseKafkaLabArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.message}\n`);
+    return parsed.help ? 0 : 2;
+  }
+  options = parsed.options;
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push("the lab needs root: it creates network namespaces, veth pairs, TUN devices and mounts, and sets net.core.rmem_max");
+  for (const c of ["ip", "gcc", "openssl", "nsenter", "setpriv", "timeout"]) if (!hasCommand(c)) problems.push(`${c} is missing (Debian: iproute2, gcc, openssl, util-linux, coreutils)`);
+  if (!fs.existsSync("/dev/net/tun")) problems.push("/dev/net/tun is missing: the delay line needs TUN devices");
+  log(`phase: plan (${options.stack}, under mocks as npm run plan does)`);
+  const { plan, spec } = await loadStack(options.stack);
+  problems.push(...runtimeProblems(spec.kafka.version));
+  if (problems.length > 0) {
+    process.stderr.write(`lab:kafka cannot run:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
+    return 1;
+  }
+  const runtime = runtimePaths();
+  const rewrites: Rewrite[] = [];
+  let result: { checks: LabCheck[]; figures: Record<string, unknown> };
+  try {
+    result = await runLab(options, plan, spec, runtime, rewrites);
+  } catch (err) {
+    // A setup step the plan makes impossible (a certificate OpenSSL refuses, a node that cannot start) is a result.
+    log(`setup failed: ${(err as Error).message}`);
+    result = { checks: [{ name: "setup", ok: false, detail: (err as Error).message }], figures: {} };
+  }
+  const { checks, figures } = result;
   const report: KafkaLabReport = {
     stack: options.stack,
     kafkaVersion: runtime.version,
@@ -319,16 +340,16 @@ async function main(argv: string[]): Promise<number> {
     checks,
     figures,
   };
-  fs.writeFileSync(path.join(runDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
+  if (runDir) fs.writeFileSync(path.join(runDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     process.stdout.write(`\nrewrites (what the lab changed, so what it did not test):\n${rewrites.map((r) => `  - ${r.what} (${r.why})`).join("\n")}\n\n`);
     process.stdout.write(`figures:\n${JSON.stringify(figures, null, 2)}\n\n${renderChecks(checks)}\n`);
   }
   log(`run directory: ${runDir} (pod logs, client logs, report.json)`);
-  if (options.keep) {
-    log(`--keep: the cluster stays up. Namespaces: ${allNamespaces(net).join(" ")}`);
-    log(`  a client shell:   ip netns exec ${net.regions[0].client.ns} bash`);
+  if (options.keep && labNet) {
+    log(`--keep: the cluster stays up. Namespaces: ${allNamespaces(labNet).join(" ")}`);
+    log(`  a client shell:   ip netns exec ${labNet.regions[0].client.ns} bash`);
     log(`  inside a pod:     nsenter -t $(ip netns pids ${pods[0].ns} | head -1) -m -n bash`);
     log(`  stop and remove:  Ctrl-C here, or kill ${process.pid}`);
     await new Promise<void>(() => undefined);
