@@ -325,6 +325,20 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     expect(new Set(ids).size).toBe(12);
   });
 
+  it("renders every controller with the topic defaults it applies (KRaft controllers fill them in, and set min.insync.replicas with ELR)", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    const controllers = renderedNodes(p).filter((n) => n.role === "controller");
+    expect(controllers).toHaveLength(3);
+    for (const c of controllers) {
+      expect(c.props).toMatchObject({
+        "num.partitions": String(p.spec.kafka.defaultPartitions),
+        "default.replication.factor": String(p.spec.kafka.replicationFactor),
+        "min.insync.replicas": String(p.spec.kafka.minInsyncReplicas),
+      });
+    }
+  });
+
   it("names three controllers of three regions in the quorum, each at an address that reaches it", (ctx) => {
     const p = plan();
     if (!p) return ctx.skip();

@@ -90,6 +90,16 @@ describe("nodeProperties", () => {
     expect(keys).toEqual([...keys].sort());
   });
 
+  it("gives controllers the topic defaults they apply: partitions and replication factor, and the cluster-wide min.insync.replicas", () => {
+    for (const c of controllersOf(nodes)) {
+      const p = nodeProperties(c, { ...settings("istio"), defaultPartitions: 48, replicationFactor: 3, minInsyncReplicas: 2 });
+      expect(p).toMatchObject({ "num.partitions": "48", "default.replication.factor": "3", "min.insync.replicas": "2" });
+      // Broker-side settings stay on brokers.
+      expect(p["offsets.topic.replication.factor"]).toBeUndefined();
+      expect(p["unclean.leader.election.enable"]).toBeUndefined();
+    }
+  });
+
   it("gives controllers no broker-only settings", () => {
     const p = nodeProperties(controllersOf(nodes)[0], settings("submariner"));
     expect(p["process.roles"]).toBe("controller");

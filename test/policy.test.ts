@@ -350,6 +350,19 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
         return [...rs, ...objs];
       },
     },
+    {
+      stack: "gke",
+      why: "a controller without min.insync.replicas (with ELR it would set 1 cluster-wide)",
+      apply: (rs) => {
+        const objs = kafkaObjects(providerOf(rs, "gke"));
+        const data = objs[2].inputs.data as Record<string, string>;
+        data["server-0.properties"] = data["server-0.properties"]
+          .replace("process.roles=broker", "process.roles=controller")
+          .replace("min.insync.replicas=2\n", "")
+          .replace(/\nmin.insync.replicas=2$/, "");
+        return [...rs, ...objs];
+      },
+    },
   ],
 };
 

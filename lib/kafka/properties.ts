@@ -1,5 +1,6 @@
 // Renders each Kafka node's server.properties, one section per concern (identity, listeners, quorum, rack and
-// follower fetching, durability defaults, socket buffers, threads, storage, TLS/SASL), like a configuration builder.
+// follower fetching, topic and durability defaults, socket buffers, threads, storage, TLS/SASL), like a configuration
+// builder.
 import { KAFKA_PORTS } from "../ports";
 import type { Mesh } from "../types";
 import { nodeAddress } from "./addresses";
@@ -107,15 +108,24 @@ const quorum: Section = (_node, s) => ({
 const rackAwareness: Section = (node): Properties =>
   node.role === "broker" ? { "broker.rack": node.region, "replica.selector.class": RACK_AWARE_SELECTOR } : {};
 
+/**
+ * Topic defaults, on every node. In KRaft the controller, not the broker, fills in `num.partitions` and
+ * `default.replication.factor` for a CreateTopics request without them, and with Eligible Leader Replicas (on by
+ * default from 4.1) it writes a cluster-level `min.insync.replicas` from its own configuration: a controller without
+ * these settings would create RF-1 topics and set min.insync.replicas=1 cluster-wide.
+ */
+const topicDefaults: Section = (_node, s) => ({
+  "num.partitions": String(s.defaultPartitions),
+  "default.replication.factor": String(s.replicationFactor),
+  "min.insync.replicas": String(s.minInsyncReplicas),
+});
+
 const durability: Section = (node, s): Properties =>
   node.role === "broker"
     ? {
-        "default.replication.factor": String(s.replicationFactor),
-        "min.insync.replicas": String(s.minInsyncReplicas),
         "offsets.topic.replication.factor": String(s.replicationFactor),
         "transaction.state.log.replication.factor": String(s.replicationFactor),
         "transaction.state.log.min.isr": String(s.minInsyncReplicas),
-        "num.partitions": String(s.defaultPartitions),
         "unclean.leader.election.enable": "false",
         "auto.create.topics.enable": "false",
         "auto.leader.rebalance.enable": "true",
@@ -151,7 +161,18 @@ const threads: Section = (node, s): Properties => {
 const storage: Section = (node): Properties =>
   node.role === "broker" ? { "log.dirs": PATHS.logDirs } : { "log.dirs": PATHS.logDirs, "metadata.log.dir": PATHS.logDirs };
 
-const SECTIONS: readonly Section[] = [identity, listeners, security, quorum, rackAwareness, durability, socketBuffers, threads, storage];
+const SECTIONS: readonly Section[] = [
+  identity,
+  listeners,
+  security,
+  quorum,
+  rackAwareness,
+  topicDefaults,
+  durability,
+  socketBuffers,
+  threads,
+  storage,
+];
 
 /** Every setting of one node; a key set by two sections is a programming error. */
 export function nodeProperties(node: KafkaNode, settings: ClusterSettings): Properties {

@@ -385,11 +385,12 @@ const storageRetain: PolicyRule = {
 
 const replicationDefaults: PolicyRule = {
   id: "replication-defaults",
-  description: "Brokers default to replication factor 3 and min.insync.replicas 2.",
+  // Controllers too: in KRaft they fill in a new topic's replication factor and, with Eligible Leader Replicas, write
+  // the cluster-wide min.insync.replicas from their own configuration.
+  description: "Brokers and controllers default to replication factor 3 and min.insync.replicas 2.",
   check(resources) {
     const out: Violation[] = [];
     for (const { r, file, props } of propertiesFiles(resources)) {
-      if (!props["process.roles"].includes("broker")) continue;
       if (props["default.replication.factor"] !== "3")
         out.push(violation(this.id, r, `${file}: default.replication.factor=${props["default.replication.factor"] ?? "1 (default)"}`));
       if (props["min.insync.replicas"] !== "2")
