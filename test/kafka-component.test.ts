@@ -319,7 +319,9 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
         "socket.send.buffer.bytes": buffer,
         "socket.receive.buffer.bytes": buffer,
         "replica.socket.receive.buffer.bytes": buffer,
+        "replica.fetch.max.bytes": String(Math.max(p.socketBufferBytes, 1_048_576)),
       });
+      expect(Number(b.props["replica.fetch.response.max.bytes"])).toBeGreaterThanOrEqual(Number(b.props["replica.fetch.max.bytes"]));
     }
     const ids = renderedNodes(p).map((n) => n.props["node.id"]);
     expect(new Set(ids).size).toBe(12);

@@ -3,7 +3,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeAddress } from "../lib/kafka/addresses";
 import { assignReplicas, checkPlacement, rackAlternatedBrokers } from "../lib/kafka/placement";
-import { ClusterSettings, RACK_AWARE_SELECTOR, nodeProperties, parseProperties, renderProperties } from "../lib/kafka/properties";
+import {
+  ClusterSettings,
+  RACK_AWARE_SELECTOR,
+  nodeProperties,
+  parseProperties,
+  renderProperties,
+  replicaFetchBytes,
+} from "../lib/kafka/properties";
 import { brokersOf, controllersOf, kafkaNodes } from "../lib/kafka/topology";
 
 const regions = [
@@ -53,9 +60,25 @@ describe("nodeProperties", () => {
         "socket.send.buffer.bytes": "81250000",
         "socket.receive.buffer.bytes": "81250000",
         "replica.socket.receive.buffer.bytes": "81250000",
+        "replica.fetch.max.bytes": "81250000",
         "replica.fetch.response.max.bytes": "81250000",
       });
     }
+  });
+
+  it("sizes replica.fetch.max.bytes (per partition) with the buffer, never below Kafka's 1 MiB, and the response bound at least as large", () => {
+    const at = (socketBufferBytes: number) => nodeProperties(broker, { ...settings("istio"), socketBufferBytes });
+    expect(at(245_000_000)).toMatchObject({ "replica.fetch.max.bytes": "245000000", "replica.fetch.response.max.bytes": "245000000" });
+    // Kafka's default buffer: both bounds stay at Kafka's defaults.
+    expect(at(102_400)).toMatchObject({ "replica.fetch.max.bytes": "1048576", "replica.fetch.response.max.bytes": "10485760" });
+    expect(at(4_194_304)).toMatchObject({ "replica.fetch.max.bytes": "4194304", "replica.fetch.response.max.bytes": "10485760" });
+    expect(nodeProperties(controllersOf(nodes)[0], settings("istio"))["replica.fetch.max.bytes"]).toBeUndefined();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2_147_483_647 }), (buffer) => {
+        const { perPartition, perResponse } = replicaFetchBytes(buffer);
+        return perPartition >= buffer && perPartition >= 1_048_576 && perResponse >= perPartition && perResponse >= 10_485_760;
+      }),
+    );
   });
 
   it("names the three controllers of three regions in the quorum, by cross-cluster address", () => {
