@@ -14,7 +14,7 @@ describe("lab:kafka options", () => {
   it("defaults and every problem at once", () => {
     expect(parseKafkaLabArgs(["--stack", "gke"])).toEqual({
       ok: true,
-      options: { stack: "gke", json: false, keep: false, rateMbit: 200, cutSeconds: 60 },
+      options: { stack: "gke", json: false, keep: false, rateMbit: 200, cutSeconds: 60, phases: ["defaults", "follower", "cut", "restarts", "throughput"] },
     });
     const bad = parseKafkaLabArgs(["--stack", "aks", "--rate-mbit", "0", "--cut-seconds", "30"]);
     expect(bad.ok).toBe(false);
@@ -25,6 +25,9 @@ describe("lab:kafka options", () => {
       expect(bad.message).toContain("--cut-seconds must be an integer from 60 to 600");
     }
     expect(parseKafkaLabArgs(["--stack", "eks", "--nope"]).ok).toBe(false);
+    expect(parseKafkaLabArgs(["--stack", "eks", "--phases", "cut,nope"]).ok).toBe(false);
+    const some = parseKafkaLabArgs(["--stack", "eks", "--phases", "throughput"]);
+    expect(some.ok && some.options.phases).toEqual(["throughput"]);
   });
 });
 

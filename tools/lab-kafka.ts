@@ -59,6 +59,8 @@ async function doTeardown(): Promise<void> {
   const failures = undoState(s);
   await stopLinks(links).catch(() => []);
   for (const c of children) c.kill("SIGKILL");
+  // The pods' volumes hold gigabytes of replicated test data; their logs stay for reading.
+  for (const p of pods) for (const dir of Object.values(p.claims)) fs.rmSync(dir, { recursive: true, force: true });
   if (failures.length === 0) fs.rmSync(STATE_FILE, { force: true });
   else log(`cleanup could not undo: ${failures.join("; ")} (the next run retries from ${STATE_FILE})`);
 }
@@ -299,7 +301,7 @@ async function runLab(
   );
   for (const p of pods) startPod(p, runtime, state, maxSeconds);
 
-  const ctx: LabContext = { options, spec, plan, net, pods, client, runtime, state, log, maxSeconds, started };
+  const ctx: LabContext = { options, spec, plan, net, pods, client, runtime, state, log, maxSeconds, started, topics: [] };
   return runPhases(ctx);
 }
 

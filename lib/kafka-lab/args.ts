@@ -11,11 +11,16 @@ export interface KafkaLabOptions {
   rateMbit: number;
   /** How long each region stays cut off, seconds (at least 60). */
   cutSeconds: number;
+  /** Which phases run after the cluster check (all by default); for poking at one behaviour quickly. */
+  phases: LabPhase[];
 }
+
+export const LAB_PHASES = ["defaults", "follower", "cut", "restarts", "throughput"] as const;
+export type LabPhase = (typeof LAB_PHASES)[number];
 
 export const KAFKA_LAB_DEFAULTS = { rateMbit: 200, cutSeconds: 60 } as const;
 export const KAFKA_LAB_USAGE =
-  "usage: npm run lab:kafka -- --stack gke|eks [--json] [--keep] [--rate-mbit M] [--cut-seconds S]";
+  `usage: npm run lab:kafka -- --stack gke|eks [--json] [--keep] [--rate-mbit M] [--cut-seconds S] [--phases ${LAB_PHASES.join(",")}]`;
 
 export type ParsedKafkaLabArgs = { ok: true; options: KafkaLabOptions } | { ok: false; message: string; help?: boolean };
 
@@ -30,6 +35,7 @@ export function parseKafkaLabArgs(argv: readonly string[]): ParsedKafkaLabArgs {
         keep: { type: "boolean" },
         "rate-mbit": { type: "string" },
         "cut-seconds": { type: "string" },
+        phases: { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -53,6 +59,13 @@ export function parseKafkaLabArgs(argv: readonly string[]): ParsedKafkaLabArgs {
   };
   const rateMbit = num("rate-mbit", KAFKA_LAB_DEFAULTS.rateMbit, 10, 2000);
   const cutSeconds = num("cut-seconds", KAFKA_LAB_DEFAULTS.cutSeconds, 60, 600);
+  const phaseText = values.phases as string | undefined;
+  const phases = phaseText === undefined ? [...LAB_PHASES] : phaseText.split(",").map((p) => p.trim());
+  const unknown = phases.filter((p) => !(LAB_PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0 || phases.length === 0) errors.push(`--phases takes a comma-separated list of ${LAB_PHASES.join(", ")}; got "${phaseText}"`);
   if (errors.length > 0) return { ok: false, message: `${errors.join("\n")}\n${KAFKA_LAB_USAGE}` };
-  return { ok: true, options: { stack: stack as Cloud, json: values.json === true, keep: values.keep === true, rateMbit, cutSeconds } };
+  return {
+    ok: true,
+    options: { stack: stack as Cloud, json: values.json === true, keep: values.keep === true, rateMbit, cutSeconds, phases: phases as LabPhase[] },
+  };
 }
