@@ -157,11 +157,15 @@ describe("lab figures", () => {
     ).toEqual([0]);
   });
 
-  it("produce rate during a cut and the first acknowledgement after it", () => {
-    // Two survivors; cut at 10.4 s, healed at 15.2 s; the cut second itself is not counted as "after".
-    const a = [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 0, 0, 3, 6, 6];
-    const b = [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0, 6, 6];
-    expect(cutFigures([a, b], 10.4, 15.2)).toEqual({ produceDuringCutPerSecond: 1.8, secondsToFirstProduceAfterCut: 3.6 });
-    expect(cutFigures([[0, 0, 0, 0]], 1, 3)).toEqual({ produceDuringCutPerSecond: 0, secondsToFirstProduceAfterCut: null });
+  it("produce rate during a cut and the first acknowledgement after it, on the wall clock", () => {
+    // Two survivors started 2 s apart; cut at 10 s after the first started, healed 5 s later.
+    const a = { startEpochMs: 1_000_000, ackedPerSecond: [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 0, 0, 3, 6, 6, 6] };
+    const b = { startEpochMs: 1_002_000, ackedPerSecond: [5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0, 2, 6] };
+    // Seconds 10..14 after a's start: a 4,0,0,3,6 and b 0,0,0,0,2 (b's index 8..12).
+    expect(cutFigures([a, b], 1_010_000, 1_015_000)).toEqual({ produceDuringCutPerSecond: 3, secondsToFirstProduceAfterCut: 3 });
+    expect(cutFigures([{ startEpochMs: 0, ackedPerSecond: [0, 0, 0, 0] }], 1000, 3000)).toEqual({
+      produceDuringCutPerSecond: 0,
+      secondsToFirstProduceAfterCut: null,
+    });
   });
 });

@@ -62,28 +62,34 @@ export function partitionsLedElsewhere(partitions: readonly TopicPartition[], ra
   return partitions.filter((p) => rackOf(p.leader) !== rack).map((p) => p.partition);
 }
 
+/** A producer's acknowledgements per second since it started (LabClient produce: ackedPerSecond, startEpochMs). */
+export interface ProducerTimeline {
+  startEpochMs: number;
+  ackedPerSecond: readonly number[];
+}
+
 /**
- * Figures of one region cut from the producers' per-second acknowledgement counts. `timelines` are indexed by
- * seconds since each producer started; `cutAt`/`healAt` are seconds on the same clock (producers start together).
+ * Figures of one region cut from the surviving producers' per-second acknowledgement counts, each aligned on the
+ * wall clock by its own start (a producer's JVM takes seconds to start). Resolution: one second. The cut's first
+ * second may still acknowledge requests answered before the cut, so "first after the cut" starts one second later.
  */
 export function cutFigures(
-  survivors: ReadonlyArray<readonly number[]>,
-  cutAt: number,
-  healAt: number,
+  survivors: readonly ProducerTimeline[],
+  cutEpochMs: number,
+  healEpochMs: number,
 ): { produceDuringCutPerSecond: number; secondsToFirstProduceAfterCut: number | null } {
-  const from = Math.ceil(cutAt);
-  const to = Math.floor(healAt);
+  const seconds = Math.floor((healEpochMs - cutEpochMs) / 1000);
   let total = 0;
   let first: number | null = null;
-  for (let s = from; s < to; s++) {
-    const acked = survivors.reduce((sum, t) => sum + (t[s] ?? 0), 0);
+  for (let k = 0; k < seconds; k++) {
+    const t = cutEpochMs + k * 1000;
+    const acked = survivors.reduce((sum, p) => sum + (p.ackedPerSecond[Math.floor((t - p.startEpochMs) / 1000)] ?? 0), 0);
     total += acked;
-    // The second the cut happens may still acknowledge requests that were answered before it: start one later.
-    if (first === null && s > from && acked > 0) first = s - cutAt;
+    if (first === null && k >= 1 && acked > 0) first = k;
   }
   return {
-    produceDuringCutPerSecond: to > from ? Math.round((total / (to - from)) * 10) / 10 : 0,
-    secondsToFirstProduceAfterCut: first === null ? null : Math.round(first * 10) / 10,
+    produceDuringCutPerSecond: seconds > 0 ? Math.round((total / seconds) * 10) / 10 : 0,
+    secondsToFirstProduceAfterCut: first,
   };
 }
 

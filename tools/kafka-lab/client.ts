@@ -25,6 +25,7 @@ export interface ClientRun<T> {
 }
 
 let seq = 0;
+const LONG_RUNNING = new Set(["produce", "consume", "verify", "follower-fetch", "replication-rate"]);
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -33,6 +34,8 @@ export function clientCommand(ctx: ClientContext, region: LabRegion, args: reado
     "java",
     `-Xmx${heapMiB}m`,
     "-XX:+UseSerialGC",
+    // Short admin commands spend most of their CPU compiling; C1 alone halves it. Load generators keep C2.
+    ...(LONG_RUNNING.has(args[0]) ? [] : ["-XX:TieredStopAtLevel=1"]),
     `-Dlog4j2.configurationFile=${path.join(ctx.runtime.home, "config", "tools-log4j2.yaml")}`,
     "-cp",
     `${ctx.runtime.clientClasses}:${ctx.runtime.libs}/*`,

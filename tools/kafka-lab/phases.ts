@@ -291,7 +291,7 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
   if (!created.ok) log(`  create ${topic}: ${(created.result as { error?: string }).error}`);
   const acked = cutAckedFiles(ctx, topic);
   const producers = net.regions.map((r, i) =>
-    startClient<{ sent: number; acked: number; failed: number; ackedPerSecond: number[] }>(
+    startClient<{ sent: number; acked: number; failed: number; ackedPerSecond: number[]; startEpochMs: number }>(
       ctx.client,
       r,
       ["produce", "--topic", topic, "--id", r.name, "--duration-s", String(duration), "--rate", "100", "--size", "512", "--acked-file", acked[i], "--config", producerConfig(ctx, r)],
@@ -304,7 +304,8 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
   const t0 = Date.now();
   await sleep(pre * 1000);
   cutRegion(net, target.index);
-  const cutAt = (Date.now() - t0) / 1000;
+  const cutEpochMs = Date.now();
+  const cutAt = (cutEpochMs - t0) / 1000;
   log(`  cut ${target.name} at ${cutAt.toFixed(1)} s`);
   // The readiness probe of a surviving broker, mid-cut: under-replicated partitions exist, so it must say not ready.
   await sleep(Math.min(40, ctx.options.cutSeconds - 5) * 1000);
@@ -312,7 +313,8 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
   const midCutReady = survivor?.pod.readinessExec ? execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
   await sleep(Math.max(0, ctx.options.cutSeconds * 1000 - (Date.now() - t0 - cutAt * 1000)));
   healRegion(net, target.index);
-  const healAt = (Date.now() - t0) / 1000;
+  const healEpochMs = Date.now();
+  const healAt = (healEpochMs - t0) / 1000;
   log(`  healed at ${healAt.toFixed(1)} s; waiting for every ISR`);
   const isr = await client<{ ok: boolean; seconds: number }>(net.regions[0], ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"], 300_000);
   const afterReady = survivor?.pod.readinessExec ? execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
@@ -323,8 +325,10 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
     ["verify", "--topic", topic, "--acked-files", acked.join(","), "--timeout-s", "120"],
     180_000,
   );
-  const survivors = produced.filter((_p, i) => net.regions[i].index !== target.index).map((p) => p.result.ackedPerSecond ?? []);
-  const rates = cutFigures(survivors, cutAt, healAt);
+  const survivors = produced
+    .filter((_p, i) => net.regions[i].index !== target.index)
+    .map((p) => ({ startEpochMs: p.result.startEpochMs ?? t0, ackedPerSecond: p.result.ackedPerSecond ?? [] }));
+  const rates = cutFigures(survivors, cutEpochMs, healEpochMs);
   const figure: RegionCutFigure = {
     region: target.name,
     heldActiveController: heldActive,
