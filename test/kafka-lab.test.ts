@@ -8,7 +8,8 @@ import { cutFigures, partitionsLedElsewhere, placementFigure } from "../lib/kafk
 import { plannedKafkaSysctls, sysctlLines } from "../lib/kafka-lab/sysctls";
 import { parseProperties } from "../lib/kafka/properties";
 import { toPlan } from "../tools/run-stack";
-import { planStackOk, stackSpec } from "./helpers/harness";
+import { pinnedKafkaVersion, runtimeProblems } from "../tools/kafka-lab/runtime";
+import { planStackOk, runTool, stackSpec } from "./helpers/harness";
 
 describe("lab:kafka options", () => {
   it("defaults and every problem at once", () => {
@@ -167,5 +168,23 @@ describe("lab figures", () => {
       produceDuringCutPerSecond: 0,
       secondsToFirstProduceAfterCut: null,
     });
+  });
+});
+
+describe("lab refusals", () => {
+  it("names the pom to change when the stack deploys another Kafka version", () => {
+    const problems = runtimeProblems("4.0.0");
+    expect(problems.some((p) => p.includes(`the stack deploys Kafka 4.0.0 but tools/kafka-lab/pom.xml pins ${pinnedKafkaVersion()}`))).toBe(true);
+    expect(problems.every((p) => !p.includes("undefined"))).toBe(true);
+  });
+
+  it("the pinned version is the shipped stacks' kafka.version", () => {
+    for (const stack of ["gke", "eks"] as const) expect(stackSpec(stack).kafka.version).toBe(pinnedKafkaVersion());
+  });
+
+  it("refuses bad options before touching the machine", async () => {
+    const r = await runTool("lab-kafka", ["--stack", "aks"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--stack must be one of gke, eks");
   });
 });
