@@ -691,8 +691,13 @@ describe("StretchedKafka in Submariner mode (stack gke)", () => {
     const csrs = p.recorded.ofType("tls:index/certRequest:CertRequest");
     expect(csrs).toHaveLength(12);
     for (const node of nodes) {
-      const csr = plain<{ dnsNames: string[] }>(p.recorded.one("tls:index/certRequest:CertRequest", `kafka-tls-${node.podName}-csr`));
+      const csr = plain<{ dnsNames: string[]; subject: { commonName: string } }>(
+        p.recorded.one("tls:index/certRequest:CertRequest", `kafka-tls-${node.podName}-csr`),
+      );
       expect(csr.dnsNames[0]).toBe(nodeAddress("submariner", node));
+      // RFC 5280 ub-common-name: the pod name, never the hundred-character cross-cluster name.
+      expect(csr.subject.commonName).toBe(node.podName);
+      expect(csr.subject.commonName.length).toBeLessThanOrEqual(64);
       const cert = plain<{ allowedUses: string[] }>(
         p.recorded.one("tls:index/locallySignedCert:LocallySignedCert", `kafka-tls-${node.podName}-cert`),
       );
@@ -793,6 +798,28 @@ describe.each(["gke", "eks"] as const)("the whole %s stack's plan", (stack) => {
 });
 
 describe("StretchedKafka input checks", () => {
+  it("refuses, before creating anything, a cluster id that makes a certificate common name longer than 64 characters", async () => {
+    const base = stackSpec("gke");
+    const spec: StackSpec = { ...base, regions: base.regions.map((r, i) => (i === 2 ? { ...r, clusterId: "x".repeat(50) } : r)) };
+    const attempt = runComponent(() => {
+      new StretchedKafka("kafka", {
+        spec,
+        clusters: fakeClusters(spec),
+        mesh: fakeMesh(
+          "submariner",
+          [],
+          spec.regions.map((r) => r.name),
+        ),
+        socketBufferBytes: 81_250_000,
+      });
+    });
+    await expect(attempt).rejects.toSatisfy((err: unknown) => {
+      expect(pulumi.InputPropertiesError.isInstance(err)).toBe(true);
+      expect((err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).toEqual(["spec.regions[2].clusterId"]);
+      return true;
+    });
+  });
+
   it("refuses, before creating anything, a mesh layer of another mode and clusters out of region order", async () => {
     const spec = stackSpec("gke");
     const attempt = runComponent(() => {

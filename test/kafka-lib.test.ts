@@ -7,7 +7,13 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StackSpec } from "../lib/config/validate";
-import { kafkaDeploymentProblems, KafkaDeploymentInput } from "../lib/kafka/checks";
+import {
+  MAX_COMMON_NAME_LENGTH,
+  certificateNameProblems,
+  kafkaDeploymentProblems,
+  KafkaDeploymentInput,
+  nodeCommonName,
+} from "../lib/kafka/checks";
 import { KAFKA_CLUSTER_ID_LENGTH, isValidKafkaClusterId, kafkaClusterIdFromUuid } from "../lib/kafka/cluster-id";
 import { bootstrapServers, clientSnippets, crossClusterSourceRanges, nodeDnsNames, renderClusterConfigs } from "../lib/kafka/cluster";
 import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../lib/kafka/image";
@@ -280,6 +286,37 @@ describe("names, bootstrap and client snippets", () => {
       "kafka-broker-gke-us-west1-2.kafka-broker-gke-us-west1.kafka.svc.cluster.local",
       "kafka-broker-gke-us-west1-2.kafka-broker-gke-us-west1.kafka.svc",
     ]);
+  });
+
+  it.each([
+    ["gke", gke],
+    ["eks", eks],
+  ] as const)("%s: every certificate common name is the pod name, within RFC 5280's 64 characters", (_stack, spec) => {
+    const all = nodesOf(spec);
+    expect(all).toHaveLength(12);
+    for (const n of all) {
+      expect(nodeCommonName(n)).toBe(n.podName);
+      expect(nodeCommonName(n).length).toBeLessThanOrEqual(MAX_COMMON_NAME_LENGTH);
+      // The long names the certificate must answer to are its SANs.
+      expect(Math.max(...nodeDnsNames(spec.mesh.mode, n).map((d) => d.length))).toBeGreaterThan(MAX_COMMON_NAME_LENGTH);
+    }
+    expect(certificateNameProblems(all)).toEqual([]);
+  });
+
+  it("refuses cluster ids that make a common name longer than 64 characters, once per region", () => {
+    const long = kafkaNodes({
+      regions: [
+        { name: "a", clusterId: "a" },
+        { name: "b", clusterId: "b".repeat(48) },
+        { name: "c", clusterId: "c" },
+      ],
+      brokersPerRegion: 3,
+      controllersPerRegion: 1,
+    });
+    const problems = certificateNameProblems(long);
+    expect(problems.map((p) => p.propertyPath)).toEqual(["spec.regions[1].clusterId"]);
+    // kafka-controller-<48>-0: 17 + 48 + 2 = 67 characters.
+    expect(problems[0].reason).toMatch(/kafka-controller-b{48}-0 67 characters long; RFC 5280 allows 64/);
   });
 
   it("bootstraps each region from its own three brokers' client listeners", () => {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackSpec } from "../../lib/config/validate";
-import { kafkaDeploymentProblems } from "../../lib/kafka/checks";
+import { certificateNameProblems, kafkaDeploymentProblems } from "../../lib/kafka/checks";
 import { kafkaClusterIdFromUuid } from "../../lib/kafka/cluster-id";
 import { ClientSnippets, StatefulSetConfig, clientSnippets, crossClusterSourceRanges, renderClusterConfigs } from "../../lib/kafka/cluster";
 import { MachineShape, KafkaSizing, kafkaSizing } from "../../lib/kafka/sizing";
@@ -100,14 +100,15 @@ export class StretchedKafka extends pulumi.ComponentResource {
     if (!/^[A-Za-z0-9._-]+$/.test(this.adminUsername)) {
       problems.push({ propertyPath: "adminUsername", reason: "may hold only letters, digits, '.', '_' and '-'" });
     }
-    if (problems.length > 0)
-      throw new pulumi.InputPropertiesError({ message: `invalid arguments for Kafka cluster ${name}`, errors: problems });
-
     this.nodes = kafkaNodes({
       regions: spec.regions.map((r) => ({ name: r.name, clusterId: r.clusterId })),
       brokersPerRegion: spec.kafka.brokersPerRegion,
       controllersPerRegion: spec.kafka.controllersPerRegion,
     });
+    problems.push(...certificateNameProblems(this.nodes));
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for Kafka cluster ${name}`, errors: problems });
+
     this.statefulSetConfigs = renderClusterConfigs({
       mesh: mesh.mode,
       nodes: this.nodes,

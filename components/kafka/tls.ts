@@ -1,9 +1,10 @@
-// Kafka's own TLS for Submariner mode: one cluster CA and a certificate per broker and controller, each valid for the
-// node's cross-cluster name and its in-cluster names, with both server and client use (mutual TLS between nodes).
+// Kafka's own TLS for Submariner mode: one cluster CA and a certificate per broker and controller, named after its pod
+// and valid for the node's cross-cluster name and its in-cluster names, with both server and client use (mutual TLS
+// between nodes).
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { nodeCommonName } from "../../lib/kafka/checks";
 import { nodeDnsNames } from "../../lib/kafka/cluster";
-import { nodeAddress } from "../../lib/kafka/addresses";
 import { KafkaNode } from "../../lib/kafka/topology";
 import type { Mesh } from "../../lib/types";
 
@@ -57,7 +58,8 @@ export class KafkaTls extends pulumi.ComponentResource {
         `${name}-${node.podName}-csr`,
         {
           privateKeyPem: key.privateKeyPem,
-          subject: { commonName: nodeAddress(args.mesh, node), organization: "geo-kafka" },
+          // The pod name: full names exceed RFC 5280's 64-character common name, and clients verify the SANs anyway.
+          subject: { commonName: nodeCommonName(node), organization: "geo-kafka" },
           dnsNames: nodeDnsNames(args.mesh, node),
         },
         { parent: this },

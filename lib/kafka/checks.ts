@@ -1,6 +1,6 @@
 // Checks on the inputs of the stretched Kafka component, run before anything is created: every problem is
 // collected with the input path it concerns, so the component can throw them together.
-import { IDS_PER_REGION } from "./topology";
+import { IDS_PER_REGION, KafkaNode } from "./topology";
 
 export interface InputProblem {
   /** Path of the offending input, e.g. `clusters[1].region` or `spec.kafka.brokersPerRegion`. */
@@ -74,4 +74,37 @@ export function kafkaDeploymentProblems(input: KafkaDeploymentInput): InputProbl
       problems.push({ propertyPath: `clientNamespaces[${i}]`, reason: `${JSON.stringify(ns)} is not a namespace name` });
   });
   return problems;
+}
+
+/** RFC 5280 (appendix A, ub-common-name): a certificate's common name holds at most 64 characters. */
+export const MAX_COMMON_NAME_LENGTH = 64;
+
+/**
+ * The common name of a node's certificate: its pod name, short and unique across the clusters. Its DNS names, which
+ * are what TLS clients verify, are the certificate's subject alternative names (lib/kafka/cluster nodeDnsNames); the
+ * cross-cluster name alone runs to about a hundred characters, beyond what a common name may hold.
+ */
+export function nodeCommonName(node: Pick<KafkaNode, "podName">): string {
+  return node.podName;
+}
+
+/**
+ * Certificate common names beyond RFC 5280's limit, one problem per region (its longest name), under the cluster id
+ * that makes them long.
+ */
+export function certificateNameProblems(nodes: readonly KafkaNode[]): InputProblem[] {
+  const longest = new Map<number, KafkaNode>();
+  for (const n of nodes) {
+    const seen = longest.get(n.regionIndex);
+    if (nodeCommonName(n).length > MAX_COMMON_NAME_LENGTH && (!seen || nodeCommonName(n).length > nodeCommonName(seen).length))
+      longest.set(n.regionIndex, n);
+  }
+  return [...longest.values()]
+    .sort((a, b) => a.regionIndex - b.regionIndex)
+    .map((n) => ({
+      propertyPath: `spec.regions[${n.regionIndex}].clusterId`,
+      reason:
+        `${n.clusterId} makes the certificate common name ${nodeCommonName(n)} ${nodeCommonName(n).length} characters long; ` +
+        `RFC 5280 allows ${MAX_COMMON_NAME_LENGTH}`,
+    }));
 }
