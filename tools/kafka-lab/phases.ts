@@ -283,24 +283,32 @@ type Client = <T>(region: LabRegion, args: string[], timeoutMs?: number) => Prom
 
 async function regionCut(ctx: LabContext, topic: string, target: LabRegion, heldActive: boolean, check: Check, client: Client): Promise<RegionCutFigure> {
   const { net, log } = ctx;
-  const pre = 10;
-  const post = 20;
+  // Seconds of steady production before the cut (counted from the producers' first acknowledgements) and after healing.
+  const pre = 5;
+  const post = 10;
   const duration = pre + ctx.options.cutSeconds + post;
   const created = await client(net.regions[0], ["create-topic", "--topic", topic, "--partitions", "12"]);
   ctx.topics.push(topic);
   if (!created.ok) log(`  create ${topic}: ${(created.result as { error?: string }).error}`);
   const acked = cutAckedFiles(ctx, topic);
-  const producers = net.regions.map((r, i) =>
-    startClient<{ sent: number; acked: number; failed: number; ackedPerSecond: number[]; startEpochMs: number }>(
+  const firstAcks: Array<Promise<void>> = [];
+  const producers = net.regions.map((r, i) => {
+    let producing: () => void = () => undefined;
+    firstAcks.push(new Promise<void>((resolve) => (producing = resolve)));
+    return startClient<{ sent: number; acked: number; failed: number; ackedPerSecond: number[]; startEpochMs: number }>(
       ctx.client,
       r,
       ["produce", "--topic", topic, "--id", r.name, "--duration-s", String(duration), "--rate", "100", "--size", "512", "--acked-file", acked[i], "--config", producerConfig(ctx, r)],
       (duration + 240) * 1000,
-    ),
-  );
+      (line) => {
+        if (/"acked":[1-9]/.test(line)) producing();
+      },
+    );
+  });
   const consumers = net.regions.map((r) =>
     startClient<{ records: number }>(ctx.client, r, ["consume", "--topic", topic, "--group", `${topic}-${r.name}`, "--duration-s", String(duration + 20)], (duration + 120) * 1000),
   );
+  await Promise.race([Promise.all(firstAcks), sleep(60_000)]);
   const t0 = Date.now();
   await sleep(pre * 1000);
   cutRegion(net, target.index);
@@ -310,14 +318,14 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
   // The readiness probe of a surviving broker, mid-cut: under-replicated partitions exist, so it must say not ready.
   await sleep(Math.min(40, ctx.options.cutSeconds - 5) * 1000);
   const survivor = ctx.pods.find((p) => p.pod.role === "broker" && p.pod.region !== target.name);
-  const midCutReady = survivor?.pod.readinessExec ? execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
+  const midCutReady = survivor?.pod.readinessExec ? await execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
   await sleep(Math.max(0, ctx.options.cutSeconds * 1000 - (Date.now() - t0 - cutAt * 1000)));
   healRegion(net, target.index);
   const healEpochMs = Date.now();
   const healAt = (healEpochMs - t0) / 1000;
   log(`  healed at ${healAt.toFixed(1)} s; waiting for every ISR`);
   const isr = await client<{ ok: boolean; seconds: number }>(net.regions[0], ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"], 300_000);
-  const afterReady = survivor?.pod.readinessExec ? execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
+  const afterReady = survivor?.pod.readinessExec ? await execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
   const produced = await Promise.all(producers.map((p) => p.done));
   await Promise.all(consumers.map((c) => c.done));
   const verify = await client<{ acked: number; found: number; lost: number; lostSample: string[] }>(

@@ -152,19 +152,20 @@ export async function killPod(rt: PodRuntime, signal: NodeJS.Signals = "SIGKILL"
 }
 
 /** Runs a command inside the running pod's mount and network namespaces, as its user, with its environment. */
-export function execInPod(rt: PodRuntime, command: readonly string[], timeoutMs: number, extraEnv: Record<string, string> = {}) {
+export async function execInPod(
+  rt: PodRuntime,
+  command: readonly string[],
+  timeoutMs: number,
+  extraEnv: Record<string, string> = {},
+): Promise<{ ok: boolean; code: number | null; stdout: string; stderr: string }> {
   const pid = podPids(rt)[0];
-  if (pid === undefined) throw new Error(`${rt.pod.podName} is not running`);
+  if (pid === undefined) return { ok: false, code: null, stdout: "", stderr: `${rt.pod.podName} is not running` };
   const uid = rt.pod.user?.uid ?? 0;
   const gid = rt.pod.user?.gid ?? 0;
   const envArgs = Object.entries({ PATH, HOME: "/tmp", ...rt.env, ...extraEnv }).map(([k, v]) => `${k}=${v}`);
-  return sh(
-    "timeout",
+  const p = spawnBounded(
+    "nsenter",
     [
-      "-s",
-      "KILL",
-      String(Math.ceil(timeoutMs / 1000)),
-      "nsenter",
       "-t",
       String(pid),
       "-m",
@@ -176,6 +177,9 @@ export function execInPod(rt: PodRuntime, command: readonly string[], timeoutMs:
       ...envArgs,
       ...command,
     ],
-    timeoutMs + 5000,
+    timeoutMs,
+    { logFile: path.join(rt.dir, "exec.log") },
   );
+  const f = await p.done;
+  return { ok: f.code === 0, code: f.code, stdout: f.stdout, stderr: f.stderr };
 }
