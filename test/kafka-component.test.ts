@@ -218,9 +218,9 @@ interface StatefulSetInputs {
           livenessProbe?: unknown;
           startupProbe?: unknown;
           securityContext?: Record<string, unknown>;
-          volumeMounts: Array<{ name: string; mountPath: string; subPath?: string; subPathExpr?: string }>;
+          volumeMounts: Array<{ name: string; mountPath: string; subPath?: string; subPathExpr?: string; readOnly?: boolean }>;
         }>;
-        initContainers?: Array<{ name: string; volumeMounts?: Array<{ name: string; mountPath: string }> }>;
+        initContainers?: Array<{ name: string; env?: unknown[]; volumeMounts?: Array<{ name: string; mountPath: string }> }>;
         volumes?: Array<{ name: string; emptyDir?: unknown; secret?: unknown; configMap?: unknown }>;
         hostNetwork?: boolean;
         terminationGracePeriodSeconds: number;
@@ -491,13 +491,47 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
       expect(leaks, `${r.type} ${r.name}`).toEqual([]);
     }
     for (const secret of p.recorded.ofType(T.secret)) expect(isSecretValue(secret.inputs.stringData), secret.name).toBe(true);
-    // The admin credential reaches Kafka only through a secretKeyRef.
-    for (const sts of statefulSets(p)) {
-      const env = plain<StatefulSetInputs>(sts).spec.template.spec.containers[0].env;
-      expect(env.find((e) => e.name === "KAFKA_ADMIN_PASSWORD")).toEqual({
-        name: "KAFKA_ADMIN_PASSWORD",
-        valueFrom: { secretKeyRef: { name: "kafka-admin-credentials", key: "password" } },
-      });
+  });
+
+  it("keeps the password out of every pod: no container environment refers to it, Kafka reads only the salted credential from a file", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    const password = isSecretValue(p.run.outputs.adminPassword) ? String(p.run.outputs.adminPassword.value) : undefined;
+    for (const region of p.spec.regions.map((r) => r.name)) {
+      for (const sts of statefulSets(p, region).map((s) => plain<StatefulSetInputs>(s))) {
+        const pod = sts.spec.template.spec;
+        for (const c of [...(pod.initContainers ?? []), ...pod.containers] as Array<{ name: string; env?: unknown[] }>) {
+          const env = JSON.stringify(c.env ?? []);
+          expect(env, c.name).not.toMatch(/PASSWORD|kafka-admin-credentials|secretKeyRef/);
+          if (password) expect(env, c.name).not.toContain(password);
+        }
+        // Only the Kafka container mounts the credential, read-only, from a Secret whose files are group-readable only.
+        const kafka = pod.containers.find((c) => c.name === "kafka")!;
+        const mount = kafka.volumeMounts.find((m) => m.mountPath === "/etc/kafka/secrets")!;
+        expect(mount).toMatchObject({ readOnly: true });
+        expect(pod.volumes?.find((v) => v.name === mount.name)).toEqual({
+          name: mount.name,
+          secret: { secretName: "kafka-admin-scram", defaultMode: 0o440 },
+        });
+        for (const init of pod.initContainers ?? []) expect(init.volumeMounts?.map((m) => m.name)).not.toContain(mount.name);
+      }
+      const scram = p.recorded
+        .ofType(T.secret)
+        .filter((r) => r.provider === p.providers[region])
+        .filter((r) => plain<{ metadata: { name: string } }>(r).metadata.name === "kafka-admin-scram");
+      expect(scram).toHaveLength(1);
+      expect(isSecretValue(scram[0].inputs.stringData)).toBe(true);
+      const credential = plain<{ stringData: Record<string, string> }>(scram[0]).stringData["admin-scram"];
+      expect(credential).toMatch(
+        /^SCRAM-SHA-512=\[name=admin,iterations=8192,salt="[A-Za-z0-9+/]{43}=",saltedpassword="[A-Za-z0-9+/]{86}=="\]$/,
+      );
+      if (password) expect(credential).not.toContain(password);
+    }
+    // No rendered file names a password.
+    for (const cm of p.recorded.ofType(T.configMap)) {
+      const text = JSON.stringify(plain(cm));
+      expect(text, cm.name).not.toMatch(/mock-password|saltedpassword/);
+      if (password) expect(text, cm.name).not.toContain(password);
     }
   });
 }

@@ -28,7 +28,8 @@ import {
   reservedCpuMillis,
   reservedMemoryMiB,
 } from "../lib/kafka/sizing";
-import { LOG4J2_CONFIG, renderStartScript } from "../lib/kafka/start-script";
+import { SCRAM_ITERATIONS, scramCredential, scramSaltedPassword } from "../lib/kafka/scram";
+import { CONFIG_FILES, LOG4J2_CONFIG, START_ENV, renderStartScript } from "../lib/kafka/start-script";
 import { brokersOf, kafkaNodes } from "../lib/kafka/topology";
 import { machineTypeShape } from "../lib/prices";
 import { planSocketBuffers } from "../lib/socket-buffers";
@@ -74,6 +75,30 @@ describe("kafkaClusterIdFromUuid", () => {
         expect(Buffer.from(id, "base64url").equals(bytes)).toBe(true);
       }),
     );
+  });
+});
+
+describe("SCRAM credential", () => {
+  // Kafka 4.1.2's own ScramFormatter(SCRAM_SHA_512).saltedPassword("pencil-Sharpener-42", bytes 0..31, 8192), run
+  // on the release's jars, printed this (docs/kafka.md, "Verified").
+  const SALT = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+  const KAFKA_SALTED = "qHRKrN3dC6hvJqB2Ka7DThPnlxxxXO6eD//9MiM2G6bZiiQ6VH0MGzI8TMPEwAiivFCGsCMhxN7xr+vjgimdsQ==";
+
+  it("salts the password as Kafka's ScramFormatter does (RFC 5802 Hi with HMAC-SHA-512)", () => {
+    expect(scramSaltedPassword("pencil-Sharpener-42", SALT, 8192).toString("base64")).toBe(KAFKA_SALTED);
+  });
+
+  it("renders the salted form that kafka-storage format --add-scram accepts", () => {
+    expect(scramCredential({ username: "admin", password: "pencil-Sharpener-42", salt: SALT })).toBe(
+      `SCRAM-SHA-512=[name=admin,iterations=${SCRAM_ITERATIONS},salt="${SALT.toString("base64")}",saltedpassword="${KAFKA_SALTED}"]`,
+    );
+    expect(SCRAM_ITERATIONS).toBe(8192);
+  });
+
+  it("refuses names that need quoting, an empty salt and fewer than 4096 iterations", () => {
+    expect(() => scramCredential({ username: "a,b", password: "p", salt: SALT })).toThrow(/quoting/);
+    expect(() => scramCredential({ username: "a", password: "p", salt: Buffer.alloc(0) })).toThrow(/salt/);
+    expect(() => scramCredential({ username: "a", password: "p", salt: SALT, iterations: 4095 })).toThrow(/4096/);
   });
 });
 
@@ -157,31 +182,52 @@ describe("renderStartScript", () => {
       fs.chmodSync(file, 0o755);
     }
     for (const o of ordinals) fs.writeFileSync(path.join(configDir, `server-${o}.properties`), `node.id=${o}\n`);
+    const secretsDir = path.join(root, "secrets");
+    fs.mkdirSync(secretsDir);
+    fs.writeFileSync(path.join(secretsDir, CONFIG_FILES.adminScram), CREDENTIAL);
     const script = path.join(root, "start.sh");
-    fs.writeFileSync(script, renderStartScript({ kafkaHome: home, configDir }));
-    return { root, configDir, log, script };
+    fs.writeFileSync(script, renderStartScript({ kafkaHome: home, configDir, secretsDir }));
+    return { root, configDir, secretsDir, log, script };
   }
 
+  const CREDENTIAL = scramCredential({ username: "admin", password: "s3cretPassw0rd", salt: Buffer.alloc(32, 7) });
   const env = (pod: string) => ({
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     POD_NAME: pod,
     KAFKA_CLUSTER_ID: "AAECAwQFBgcICQoLDA0ODw",
-    KAFKA_ADMIN_USER: "admin",
-    KAFKA_ADMIN_PASSWORD: "s3cretPassw0rd",
     KAFKA_HEAP_OPTS: "-Xms6144m -Xmx6144m",
   });
 
-  it.runIf(hasShell)("picks the pod's file by ordinal, formats once with the cluster id and SCRAM user, then execs the server", () => {
-    const k = fakeKafka([0, 1, 2]);
-    execFileSync("sh", [k.script], { env: env("kafka-broker-gke-us-central1-2") });
-    const [format, start] = fs.readFileSync(k.log, "utf8").trim().split("\n");
-    const config = path.join(k.configDir, "server-2.properties");
-    expect(format).toBe(
-      `kafka-storage.sh heap=-Xms256m -Xmx256m [format] [--cluster-id] [AAECAwQFBgcICQoLDA0ODw] [--config] [${config}] [--ignore-formatted] ` +
-        `[--add-scram] [SCRAM-SHA-512=[name=admin,password=s3cretPassw0rd]]`,
-    );
-    // The server keeps the 6 GiB heap the container sets; only the format tool runs small.
-    expect(start).toBe(`kafka-server-start.sh heap=-Xms6144m -Xmx6144m [${config}]`);
+  it.runIf(hasShell)(
+    "picks the pod's file by ordinal, formats once with the cluster id and the salted SCRAM credential, then execs the server",
+    () => {
+      const k = fakeKafka([0, 1, 2]);
+      execFileSync("sh", [k.script], { env: env("kafka-broker-gke-us-central1-2") });
+      const [format, start] = fs.readFileSync(k.log, "utf8").trim().split("\n");
+      const config = path.join(k.configDir, "server-2.properties");
+      expect(format).toBe(
+        `kafka-storage.sh heap=-Xms256m -Xmx256m [format] [--cluster-id] [AAECAwQFBgcICQoLDA0ODw] [--config] [${config}] [--ignore-formatted] ` +
+          `[--add-scram] [${CREDENTIAL}]`,
+      );
+      // The server keeps the 6 GiB heap the container sets; only the format tool runs small.
+      expect(start).toBe(`kafka-server-start.sh heap=-Xms6144m -Xmx6144m [${config}]`);
+    },
+  );
+
+  it.runIf(hasShell)("refuses to start without the SCRAM credential file", () => {
+    const k = fakeKafka([0]);
+    fs.rmSync(path.join(k.secretsDir, CONFIG_FILES.adminScram));
+    const result = spawnSync("sh", [k.script], { env: env("kafka-broker-x-0"), encoding: "utf8" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no SCRAM credential in .*admin-scram/);
+    expect(fs.existsSync(k.log)).toBe(false);
+  });
+
+  it("names no credential in the script or its environment: the credential is read from a file", () => {
+    const text = renderStartScript();
+    expect(text).not.toMatch(/password/i);
+    expect(text).toContain(`scram_file="/etc/kafka/secrets/${CONFIG_FILES.adminScram}"`);
+    expect(Object.values(START_ENV).filter((name) => /PASSWORD|SCRAM|SECRET/i.test(name))).toEqual([]);
   });
 
   it.runIf(hasShell)("falls back to HOSTNAME and fails clearly when the ordinal has no rendered file", () => {

@@ -5,7 +5,7 @@ import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
-import { ADMIN_CREDENTIALS_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
+import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { KafkaSizing } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
 import { KafkaNode } from "../../lib/kafka/topology";
@@ -30,10 +30,15 @@ export interface KafkaRegionArgs {
   sizing: KafkaSizing;
   /** Kafka cluster id shared by every node (22-character base64url). Required. */
   clusterId: pulumi.Input<string>;
-  /** SCRAM user created when the log directories are formatted. Required. */
+  /** The client admin's SCRAM user, for the clients' basic-auth Secret. Required. */
   adminUsername: string;
-  /** Its password; must be a Pulumi secret. Required. */
+  /** Its password, for the clients' basic-auth Secret only; must be a Pulumi secret. Required. */
   adminPassword: pulumi.Input<string>;
+  /**
+   * The admin's salted SCRAM credential (lib/kafka/scram scramCredential) that log directories are formatted with;
+   * a Pulumi secret, mounted as a file into the Kafka containers. Required.
+   */
+  adminScramCredential: pulumi.Input<string>;
   /** Submariner mode: per pod name, the PEM keystore (secret). Absent in Istio mode (mesh mTLS, no Kafka TLS). */
   keystores?: Record<string, pulumi.Input<string>>;
   /** Submariner mode: the cluster CA certificate. Required with `keystores`. */
@@ -116,12 +121,25 @@ export class KafkaRegion extends pulumi.ComponentResource {
       labels: { "app.kubernetes.io/part-of": "geo-kafka", ...labels },
     });
 
-    const credentials = new k8s.core.v1.Secret(
+    // For clients: the admin's user name and password. Kafka itself never reads it (see the SCRAM Secret below).
+    new k8s.core.v1.Secret(
       `${name}-admin-credentials`,
       {
         metadata: meta(ADMIN_CREDENTIALS_SECRET),
         type: "kubernetes.io/basic-auth",
         stringData: { username: args.adminUsername, password: pulumi.secret(args.adminPassword) },
+      },
+      inCluster(),
+    );
+
+    // The credential the storage tool formats with. A file, not an environment variable: the containers' environment
+    // holds no credential at all.
+    const scramSecret = new k8s.core.v1.Secret(
+      `${name}-admin-scram`,
+      {
+        metadata: meta(ADMIN_SCRAM_SECRET),
+        type: "Opaque",
+        stringData: { [CONFIG_FILES.adminScram]: pulumi.secret(args.adminScramCredential) },
       },
       inCluster(),
     );
@@ -242,8 +260,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             sidecar: set.role === "broker" ? args.sizing.brokerSidecar : args.sizing.controllerSidecar,
             configMapName: configMap.metadata.name,
             ...(tlsSecret ? { tlsSecretName: tlsSecret.metadata.name } : {}),
-            credentialsSecretName: credentials.metadata.name,
-            adminUsername: args.adminUsername,
+            scramSecretName: scramSecret.metadata.name,
             clusterId: args.clusterId,
             storageClassName: cluster.storageClassName,
             volumeSizeGiB: set.role === "broker" ? args.brokerVolumeSizeGiB : (args.controllerVolumeSizeGiB ?? CONTROLLER_VOLUME_GIB),
@@ -264,7 +281,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
         inCluster([
           headless,
           configMap,
-          credentials,
+          scramSecret,
           ...(exporterConfig ? [exporterConfig] : []),
           ...(tlsSecret ? [tlsSecret] : []),
           ...exported,

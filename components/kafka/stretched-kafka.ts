@@ -8,6 +8,7 @@ import type { StackSpec } from "../../lib/config/validate";
 import { certificateNameProblems, kafkaDeploymentProblems } from "../../lib/kafka/checks";
 import { kafkaClusterIdFromUuid } from "../../lib/kafka/cluster-id";
 import { ClientSnippets, StatefulSetConfig, clientSnippets, crossClusterSourceRanges, renderClusterConfigs } from "../../lib/kafka/cluster";
+import { SCRAM_SALT_BYTES, SCRAM_USERNAME, scramCredential } from "../../lib/kafka/scram";
 import { MachineShape, KafkaSizing, kafkaSizing } from "../../lib/kafka/sizing";
 import { KafkaNode, kafkaNodes } from "../../lib/kafka/topology";
 import { machineTypeShape } from "../../lib/prices";
@@ -43,7 +44,7 @@ export interface StretchedKafkaArgs {
   machineShape?: MachineShape;
   /** Size of each controller's metadata volume, GiB. Default 20 (CONTROLLER_VOLUME_GIB); count it in cost estimates. */
   controllerVolumeSizeGiB?: number;
-  /** SCRAM user for clients. Default `admin`. Letters, digits, '.', '_' and '-' only (it is passed inside `--add-scram`). */
+  /** SCRAM user for clients. Default `admin`. Letters, digits, '.', '_' and '-' only (it is written inside `--add-scram`'s `[name=...]`). */
   adminUsername?: string;
   /**
    * Prometheus JMX exporter agent on every broker and controller (init container, `KAFKA_OPTS`, port 9404, rules
@@ -97,7 +98,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
     if (args.brokerProxy && mesh.mode !== "istio") {
       problems.push({ propertyPath: "brokerProxy", reason: `sidecar settings need mesh mode istio (found ${mesh.mode})` });
     }
-    if (!/^[A-Za-z0-9._-]+$/.test(this.adminUsername)) {
+    if (!SCRAM_USERNAME.test(this.adminUsername)) {
       problems.push({ propertyPath: "adminUsername", reason: "may hold only letters, digits, '.', '_' and '-'" });
     }
     this.nodes = kafkaNodes({
@@ -123,10 +124,18 @@ export class StretchedKafka extends pulumi.ComponentResource {
     // never joins. Replacing this resource means re-formatting every volume.
     const uuid = new random.RandomUuid(`${name}-cluster-id`, {}, { parent: this });
     this.clusterId = uuid.result.apply(kafkaClusterIdFromUuid);
-    // Alphanumeric: the password is passed inside `--add-scram 'SCRAM-SHA-512=[name=...,password=...]'`, where ',',
-    // ']' and quotes would break the parse. 32 characters of 62 give about 190 bits.
+    // Alphanumeric, so that clients can put it in a JAAS line without quoting. 32 characters of 62 give about 190 bits.
     const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
     this.adminPassword = pulumi.secret(password.result);
+    // Kafka is formatted with the salted credential, never the password; the salt is kept in state so the credential,
+    // and the Secret holding it, stay the same from one `pulumi up` to the next.
+    const salt = new random.RandomBytes(`${name}-scram-salt`, { length: SCRAM_SALT_BYTES }, { parent: this });
+    const username = this.adminUsername;
+    const scram = pulumi.secret(
+      pulumi
+        .all([password.result, salt.base64])
+        .apply(([p, s]) => scramCredential({ username, password: p, salt: Buffer.from(s, "base64") })),
+    );
 
     let tlsMaterial: KafkaTls | undefined;
     if (mesh.mode === "submariner") {
@@ -150,6 +159,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             clusterId: this.clusterId,
             adminUsername: this.adminUsername,
             adminPassword: this.adminPassword,
+            adminScramCredential: scram,
             ...(tlsMaterial ? { keystores: tlsMaterial.keystores, caCertPem: tlsMaterial.caCertPem, certPems: tlsMaterial.certPems } : {}),
             brokerVolumeSizeGiB: spec.kafka.disk.sizeGiB,
             ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),

@@ -32,16 +32,21 @@ const CONTAINER_SECURITY_CONTEXT: k8s.types.input.core.v1.SecurityContext = {
 };
 /** Name of the volume claim template every Kafka pod's data volume comes from. */
 export const DATA_VOLUME = "data";
-/**
- * What covers each path the image declares as a VOLUME (lib/kafka/image): the data claim where the logs live, and a
- * small emptyDir where nothing needs to persist, so the runtime never adds an anonymous volume of its own.
- */
-const IMAGE_VOLUME_NAMES: Record<KafkaImageVolume, string> = {
-  data: DATA_VOLUME,
-  secrets: "image-secrets",
-  sharedConfig: "image-shared-config",
-};
 const IMAGE_SCRATCH_SIZE_LIMIT = "1Mi";
+
+/**
+ * What covers each path the image declares as a VOLUME (lib/kafka/image), so the runtime never adds an anonymous
+ * volume of its own: the data claim where the logs live, the admin's SCRAM credential (group-readable only; fsGroup
+ * lets the Kafka user read it) in the secrets directory, and a small emptyDir where nothing needs to persist.
+ * `undefined`: the claim, which comes from volumeClaimTemplates.
+ */
+function imageVolumes(scramSecretName: pulumi.Input<string>): Record<KafkaImageVolume, k8s.types.input.core.v1.Volume | undefined> {
+  return {
+    data: undefined,
+    secrets: { name: "admin-scram", secret: { secretName: scramSecretName, defaultMode: 0o440 } },
+    sharedConfig: { name: "image-shared-config", emptyDir: { sizeLimit: IMAGE_SCRATCH_SIZE_LIMIT } },
+  };
+}
 
 /**
  * Grace period for a broker's controlled shutdown: it moves leadership of every partition it leads to other
@@ -96,8 +101,8 @@ export interface WorkloadArgs {
   configMapName: pulumi.Input<string>;
   /** Submariner mode: Secret with `<pod>.pem` keystores and `ca.crt`. */
   tlsSecretName?: pulumi.Input<string>;
-  credentialsSecretName: pulumi.Input<string>;
-  adminUsername: string;
+  /** Secret with the admin's salted SCRAM credential (CONFIG_FILES.adminScram), read by the start script. */
+  scramSecretName: pulumi.Input<string>;
   clusterId: pulumi.Input<string>;
   storageClassName: pulumi.Input<string>;
   volumeSizeGiB: number;
@@ -169,11 +174,15 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     { name: "logs", emptyDir: { sizeLimit: LOGS_SIZE_LIMIT } },
   ];
   const mounts: k8s.types.input.core.v1.VolumeMount[] = [];
+  const covers = imageVolumes(args.scramSecretName);
   for (const [key, mountPath] of Object.entries(KAFKA_IMAGE_VOLUMES) as Array<[KafkaImageVolume, string]>) {
-    const name = IMAGE_VOLUME_NAMES[key];
-    // The data claim comes from volumeClaimTemplates; the others hold nothing worth keeping.
-    if (name !== DATA_VOLUME) volumes.push({ name, emptyDir: { sizeLimit: IMAGE_SCRATCH_SIZE_LIMIT } });
-    mounts.push({ name, mountPath });
+    const volume = covers[key];
+    if (volume === undefined) {
+      mounts.push({ name: DATA_VOLUME, mountPath });
+    } else {
+      volumes.push(volume);
+      mounts.push({ name: volume.name as string, mountPath, ...(volume.secret ? { readOnly: true } : {}) });
+    }
   }
   mounts.push(
     { name: "config", mountPath: PATHS.config, readOnly: true },
@@ -224,8 +233,6 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     env: [
       { name: START_ENV.podName, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: START_ENV.clusterId, value: args.clusterId },
-      { name: START_ENV.adminUser, value: args.adminUsername },
-      { name: START_ENV.adminPassword, valueFrom: { secretKeyRef: { name: args.credentialsSecretName, key: "password" } } },
       { name: "KAFKA_HEAP_OPTS", value: heapOpts(args.sizing.heapMiB) },
       { name: "KAFKA_LOG4J_OPTS", value: `-Dlog4j2.configurationFile=${PATHS.config}/${CONFIG_FILES.log4j}` },
       // Bounded GC log (5 x 20 MB) inside the size-limited log volume; the script default allows 1 GB.

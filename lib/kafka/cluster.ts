@@ -5,7 +5,8 @@ import { KAFKA_PORTS } from "../ports";
 import type { Cloud, Mesh } from "../types";
 import { KAFKA_NAMESPACE, headlessServiceName, nodeAddress } from "./addresses";
 import { ClusterSettings, Properties, consumerProperties, nodeProperties, producerProperties, renderProperties } from "./properties";
-import { CONFIG_FILES, SCRAM_MECHANISM } from "./start-script";
+import { SCRAM_MECHANISM } from "./scram";
+import { CONFIG_FILES } from "./start-script";
 import { KafkaNode, KafkaRole, brokersOf } from "./topology";
 
 /** One StatefulSet: its nodes in ordinal order and the rendered configuration file of each. */
@@ -70,8 +71,10 @@ export function bootstrapServers(mesh: Mesh, nodes: readonly KafkaNode[], region
     .join(",");
 }
 
-/** Kubernetes Secret (basic-auth) that holds the client admin's SCRAM username and password in every cluster. */
+/** Kubernetes Secret (basic-auth) that holds the client admin's SCRAM username and password in every cluster, for clients. */
 export const ADMIN_CREDENTIALS_SECRET = "kafka-admin-credentials";
+/** Kubernetes Secret with the admin's salted SCRAM credential, mounted into Kafka containers only (lib/kafka/scram). */
+export const ADMIN_SCRAM_SECRET = "kafka-admin-scram";
 
 /** Where a client mounts the cluster CA to verify brokers (Submariner mode). The path is a convention of the snippet. */
 export const CLIENT_TRUSTSTORE_PATH = "/etc/kafka-client/ca.crt";

@@ -20,6 +20,8 @@ export const PATHS = {
   logDirs: `${KAFKA_IMAGE_VOLUMES.data}/logs`,
   tls: "/etc/kafka/tls",
   config: "/etc/kafka/config",
+  /** The client admin's salted SCRAM credential (a Secret), at the image's secrets VOLUME. */
+  secrets: KAFKA_IMAGE_VOLUMES.secrets,
 } as const;
 
 export const RACK_AWARE_SELECTOR = "org.apache.kafka.common.replica.RackAwareReplicaSelector";

@@ -1,27 +1,27 @@
 // The container entry point of every broker and controller, rendered as text so it is reviewable in the plan and
 // testable here: pick this pod's server.properties by StatefulSet ordinal, format the log directory once (cluster
-// id and the client admin's SCRAM credential), then exec the Kafka server so SIGTERM reaches the JVM and starts a
-// controlled shutdown.
+// id and the client admin's salted SCRAM credential, read from a file), then exec the Kafka server so SIGTERM reaches
+// the JVM and starts a controlled shutdown.
 import { PATHS } from "./properties";
+import { SCRAM_MECHANISM } from "./scram";
 
-/** SCRAM mechanism of the client listener (properties.ts enables only this one). */
-export const SCRAM_MECHANISM = "SCRAM-SHA-512";
+export { SCRAM_MECHANISM };
 /** Where the official apache/kafka image unpacks Kafka. */
 export const KAFKA_HOME = "/opt/kafka";
 
-/** Environment variables the script reads; the StatefulSet sets them. */
+/** Environment variables the script reads; the StatefulSet sets them. No credential is among them. */
 export const START_ENV = {
   clusterId: "KAFKA_CLUSTER_ID",
-  adminUser: "KAFKA_ADMIN_USER",
-  adminPassword: "KAFKA_ADMIN_PASSWORD",
   podName: "POD_NAME",
 } as const;
 
-/** File names inside the configuration volume. */
+/** File names the scripts read: in the configuration volume (PATHS.config) unless said otherwise. */
 export const CONFIG_FILES = {
   startScript: "start.sh",
   log4j: "log4j2.yaml",
   serverProperties: (ordinal: number) => `server-${ordinal}.properties`,
+  /** In PATHS.secrets: `SCRAM-SHA-512=[name=...,iterations=...,salt="...",saltedpassword="..."]` (lib/kafka/scram). */
+  adminScram: "admin-scram",
 } as const;
 
 export interface StartScriptOptions {
@@ -29,19 +29,25 @@ export interface StartScriptOptions {
   kafkaHome?: string;
   /** Directory holding the rendered `server-<ordinal>.properties`. Default PATHS.config. */
   configDir?: string;
+  /** Directory holding the `admin-scram` credential file. Default PATHS.secrets. */
+  secretsDir?: string;
   /** Heap of the one-off format tool: it needs little, and the server's 6 GiB would only slow its start. */
   formatHeapMiB?: number;
 }
 
 /**
- * The start script (POSIX sh). `--ignore-formatted` makes the format step a no-op after the first start, so the
- * SCRAM credential given by `--add-scram` is written to the bootstrap metadata once: later password changes must
- * go through `kafka-configs.sh --alter --add-config 'SCRAM-SHA-512=[...]'`. With `controller.quorum.voters` set
- * (a static quorum) controllers are formatted without `--standalone` / `--initial-controllers`.
+ * The start script (POSIX sh; the image is Alpine-based, so busybox ash runs it). `--ignore-formatted` makes the
+ * format step a no-op after the first start, so the SCRAM credential given by `--add-scram` is written to the
+ * bootstrap metadata once: later password changes must go through `kafka-configs.sh --alter --add-config
+ * 'SCRAM-SHA-512=[...]'`. The credential is the salted form, read from a file into a shell variable that is not
+ * exported: neither the password nor the salted password is in any process's environment. With
+ * `controller.quorum.voters` set (a static quorum) controllers are formatted without `--standalone` /
+ * `--initial-controllers`.
  */
 export function renderStartScript(options: StartScriptOptions = {}): string {
   const home = options.kafkaHome ?? KAFKA_HOME;
   const configDir = options.configDir ?? PATHS.config;
+  const secretsDir = options.secretsDir ?? PATHS.secrets;
   const formatHeap = options.formatHeapMiB ?? 256;
   return `#!/bin/sh
 # geo-kafka start script (lib/kafka/start-script.ts). Rendered, not edited by hand.
@@ -55,13 +61,19 @@ if [ ! -f "$config" ]; then
   exit 1
 fi
 echo "geo-kafka: pod $pod uses $config"
+scram_file="${secretsDir}/${CONFIG_FILES.adminScram}"
+if [ ! -s "$scram_file" ]; then
+  echo "geo-kafka: no SCRAM credential in $scram_file" >&2
+  exit 1
+fi
+scram="$(cat "$scram_file")"
 # Formats only an empty log directory (meta.properties absent); a restart keeps its data and node id.
 # KAFKA_OPTS is cleared for this short-lived JVM so the metrics agent binds its port only in the server.
 KAFKA_OPTS="" KAFKA_HEAP_OPTS="-Xms${formatHeap}m -Xmx${formatHeap}m" "${home}/bin/kafka-storage.sh" format \\
   --cluster-id "$${START_ENV.clusterId}" \\
   --config "$config" \\
   --ignore-formatted \\
-  --add-scram "${SCRAM_MECHANISM}=[name=$${START_ENV.adminUser},password=$${START_ENV.adminPassword}]"
+  --add-scram "$scram"
 exec "${home}/bin/kafka-server-start.sh" "$config"
 `;
 }

@@ -1,6 +1,6 @@
 // Mock computed outputs and invoke results for kubernetes resources.
 // Also random and tls resources whose outputs the Kafka layer puts into Kubernetes objects (cluster id, SCRAM
-// password, CA and node certificates); they can move to tools/mocks/kafka.ts once tools/mock-values.ts merges it.
+// password and salt, CA and node certificates); they can move to tools/mocks/kafka.ts once tools/mock-values.ts merges it.
 import { createHash } from "node:crypto";
 import type { CallResults, ComputedOutputs } from "./index";
 
@@ -10,9 +10,21 @@ const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\
 /** A version-4-shaped UUID that is visibly not random: zeros, then 12 hex digits derived from the resource name. */
 const mockUuid = (name: string) => `00000000-0000-4000-8000-${createHash("sha256").update(name).digest("hex").slice(0, 12)}`;
 
+/** `length` bytes of SHA-256 in counter mode over a label: deterministic, and visibly not from a random source. */
+function mockBytes(label: string, length: number): Buffer {
+  const blocks: Buffer[] = [];
+  for (let i = 0; blocks.length * 32 < length; i++) blocks.push(createHash("sha256").update(`${label}:${i}`).digest());
+  return Buffer.concat(blocks).subarray(0, length);
+}
+
 export const computed: ComputedOutputs = {
   "random:index/randomUuid:RandomUuid": (name) => ({ result: mockUuid(name) }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
+  // Bytes derived from the resource name (a SCRAM salt): stable from run to run, and no real salt.
+  "random:index/randomBytes:RandomBytes": (name, inputs) => {
+    const bytes = mockBytes(`mock-bytes:${name}`, Number(inputs.length ?? 32));
+    return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+  },
   "tls:index/privateKey:PrivateKey": (name) => ({
     privateKeyPem: pem("EC PRIVATE KEY", `mock-private-key:${name}`),
     privateKeyPemPkcs8: pem("PRIVATE KEY", `mock-private-key-pkcs8:${name}`),
