@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -1096,8 +1097,9 @@ public class LabClient {
             "value.serializer", ByteArraySerializer.class.getName()));
         double drainS = a.dbl("drain-s", deliveryTimeoutMs(cfg) / 1000.0 + 5);
 
-        byte[] value = new byte[size];
-        new Random().nextBytes(value);
+        // Fresh random bytes per record: the same payload repeated would let the batch compressor (the plan's
+        // producer snippet sets one) shrink the traffic far below what real records of this size put on the wire.
+        SplittableRandom random = new SplittableRandom();
 
         Path parent = ackedPath.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -1194,6 +1196,8 @@ public class LabClient {
                 String key = id + "-" + seq;
                 seq++;
                 stats.sent();
+                byte[] value = new byte[size];
+                random.nextBytes(value);
                 try {
                     producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value),
                         (md, ex) -> {

@@ -93,8 +93,9 @@ export function containerShell(
   );
   // Mount points that do not exist on this host are created once (and removed at the end); inside the pod's mount
   // namespace a tmpfs covers each, so the pod's directory tree never touches the host's.
-  const roots = new Set<string>();
+  const under = (target: string, dir: string) => target === dir || target.startsWith(`${dir}/`);
   for (const b of binds) {
+    if (state.createdDirs.some((d) => under(b.target, d))) continue;
     const missing = firstMissing(b.target);
     if (missing !== undefined) {
       fs.mkdirSync(missing);
@@ -102,7 +103,8 @@ export function containerShell(
       saveState(state);
     }
   }
-  for (const dir of state.createdDirs) if (binds.some((b) => b.target.startsWith(`${dir}/`)) && !binds.some((b) => b.target === dir)) roots.add(dir);
+  // A tmpfs on each created directory that holds mounts below it (not on one that is itself a mount target).
+  const roots = state.createdDirs.filter((d) => binds.some((b) => b.target.startsWith(`${d}/`)) && !binds.some((b) => b.target === d));
   const lines = ["set -e"];
   for (const r of roots) lines.push(`mount -t tmpfs -o mode=755,size=16m tmpfs ${q(r)}`);
   for (const b of binds) {
