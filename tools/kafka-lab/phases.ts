@@ -30,6 +30,35 @@ export interface LabContext {
   started: number;
   /** Topics the lab created, for ISR waits after restarts. */
   topics: string[];
+  /** Topic creations under way or done, by topic: phases start theirs early, in parallel, and await them later. */
+  creations?: Map<string, Promise<ClientRun<unknown>>>;
+}
+
+/** Creates a topic once (from the first region's client); later calls for the same topic await the same creation. */
+function createTopic(ctx: LabContext, topic: string, args: string[] = []): Promise<ClientRun<unknown>> {
+  ctx.creations ??= new Map();
+  let run = ctx.creations.get(topic);
+  if (!run) {
+    run = runClient(ctx.client, ctx.net.regions[0], ["create-topic", "--topic", topic, ...args], 90_000);
+    ctx.creations.set(topic, run);
+    ctx.topics.push(topic);
+  }
+  return run;
+}
+
+const CUT_TOPIC_ARGS = ["--partitions", "12"];
+
+/** The longest path, a broker at each end, and the throughput topics' assignment (leader near, follower far). */
+function throughputPlan(ctx: LabContext) {
+  const worst = [...ctx.net.links].sort((a, b) => b.rttMs - a.rttMs)[0];
+  const from = ctx.net.regions[worst.a];
+  const to = ctx.net.regions[worst.b];
+  const leader = ctx.pods.find((p) => p.pod.role === "broker" && p.pod.region === from.name)!;
+  const follower = ctx.pods.find((p) => p.pod.role === "broker" && p.pod.region === to.name)!;
+  const leaderId = nodeIdOf(leader);
+  const followerId = nodeIdOf(follower);
+  const assignment = Array.from({ length: 8 }, () => `${leaderId},${followerId}`).join(";");
+  return { worst, from, to, follower, leaderId, followerId, args: ["--assignment", assignment, "--topic-config", "min.insync.replicas=1"] };
 }
 
 interface Broker {
@@ -135,6 +164,11 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   );
 
   const want = (phase: LabPhase) => ctx.options.phases.includes(phase);
+  // Every topic the chosen phases need, created now in parallel (each creation is a JVM and a few WAN round trips).
+  if (want("defaults") || want("follower")) void createTopic(ctx, "lab-default");
+  if (want("cut")) for (const t of ["lab-cut-1", "lab-cut-2"]) void createTopic(ctx, t, CUT_TOPIC_ARGS);
+  if (want("restarts")) void createTopic(ctx, "lab-restarts", CUT_TOPIC_ARGS);
+  if (want("throughput")) for (const t of ["lab-throughput-stack", "lab-throughput-default"]) void createTopic(ctx, t, throughputPlan(ctx).args);
   const far = regions[regions.length - 1];
   let def: TopicDescription | undefined;
   if (want("defaults") || want("follower")) def = await defaultsPhase(ctx, check, client, rackOf, figures);
@@ -168,15 +202,17 @@ async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rack
   const regionNames = regions.map((r) => r.name);
   const brokers = ctx.pods.filter((p) => p.pod.role === "broker");
   log("phase: topic defaults and placement");
-  const created = await client(regions[0], ["create-topic", "--topic", "lab-default"]);
-  ctx.topics.push("lab-default");
+  const created = await createTopic(ctx, "lab-default");
   // Data for the follower-fetch phase, a consumer group (__consumer_offsets) and a transaction (__transaction_state).
   const warmed = await Promise.all([
     startClient(ctx.client, regions[0], ["produce", "--topic", "lab-default", "--id", "warmup", "--duration-s", "8", "--rate", "400", "--size", "1024", "--acked-file", path.join(ctx.client.logDir, "warmup.acked"), "--config", producerConfig(ctx, regions[0])], 90_000).done,
     startClient(ctx.client, regions[1], ["consume", "--topic", "lab-default", "--group", "lab-warmup", "--duration-s", "8"], 60_000).done,
     client(regions[2], ["init-transactions", "--transactional-id", "lab-tx"], 60_000),
   ]);
-  const described = await client<{ topics: TopicDescription[] }>(regions[0], ["describe-topics", "--topics", "lab-default,__consumer_offsets,__transaction_state"]);
+  const [described, clusterConfigs] = await Promise.all([
+    client<{ topics: TopicDescription[] }>(regions[0], ["describe-topics", "--topics", "lab-default,__consumer_offsets,__transaction_state"]),
+    client<Record<string, unknown>>(regions[1], ["describe-cluster-configs"]),
+  ]);
   const topic = (name: string) => described.result.topics?.find((t) => t.name === name);
   const def = topic("lab-default");
   const defFigure = def
@@ -188,7 +224,6 @@ async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rack
       }
     : null;
   figures.defaultTopic = defFigure;
-  const clusterConfigs = await client<Record<string, unknown>>(regions[0], ["describe-cluster-configs"]);
   figures.clusterLevelConfigs = clusterConfigs.ok ? clusterConfigs.result : failure(clusterConfigs);
   check(
     "defaults: a topic without partitions or RF gets the stack's",
@@ -287,8 +322,7 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
   const pre = 5;
   const post = 10;
   const duration = pre + ctx.options.cutSeconds + post;
-  const created = await client(net.regions[0], ["create-topic", "--topic", topic, "--partitions", "12"]);
-  ctx.topics.push(topic);
+  const created = await createTopic(ctx, topic, CUT_TOPIC_ARGS);
   if (!created.ok) log(`  create ${topic}: ${(created.result as { error?: string }).error}`);
   const acked = cutAckedFiles(ctx, topic);
   const firstAcks: Array<Promise<void>> = [];
@@ -376,8 +410,7 @@ async function waitPodUp(ctx: LabContext, client: Client, brokersExpected: numbe
 async function restarts(ctx: LabContext, check: Check, client: Client, figures: Record<string, unknown>): Promise<void> {
   const { net } = ctx;
   // Acknowledged data that every restart below must keep.
-  await client(net.regions[0], ["create-topic", "--topic", "lab-restarts", "--partitions", "12"]);
-  ctx.topics.push("lab-restarts");
+  await createTopic(ctx, "lab-restarts", CUT_TOPIC_ARGS);
   const ackedFile = path.join(ctx.client.logDir, "lab-restarts.acked");
   const seeded = await client<{ acked: number }>(
     net.regions[0],
@@ -476,27 +509,18 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
 }
 
 async function throughput(ctx: LabContext, check: Check, client: Client, figures: Record<string, unknown>): Promise<void> {
-  const { net, log } = ctx;
-  const worst = [...net.links].sort((a, b) => b.rttMs - a.rttMs)[0];
-  const from = net.regions[worst.a];
-  const to = net.regions[worst.b];
-  const leader = ctx.pods.find((p) => p.pod.role === "broker" && p.pod.region === from.name)!;
-  const follower = ctx.pods.find((p) => p.pod.role === "broker" && p.pod.region === to.name)!;
-  const leaderId = Number(parseProperties(mountedFile(leader.pod, `${CONFIG_DIR}/server-${leader.pod.ordinal}.properties`) ?? "")["node.id"]);
-  const followerId = Number(parseProperties(mountedFile(follower.pod, `${CONFIG_DIR}/server-${follower.pod.ordinal}.properties`) ?? "")["node.id"]);
-  const partitions = 8;
-  const assignment = Array.from({ length: partitions }, () => `${leaderId},${followerId}`).join(";");
+  const { log } = ctx;
+  const { worst, from, to, follower, leaderId, followerId, args } = throughputPlan(ctx);
   const measure = async (topic: string) => {
-    const created = await client(from, ["create-topic", "--topic", topic, "--assignment", assignment, "--topic-config", "min.insync.replicas=1"]);
+    const created = await createTopic(ctx, topic, args);
     if (!created.ok) return { error: (created.result as { error?: string }).error };
-    const r = await client<{ followerBytesPerSecond: number; producerBytesPerSecond: number }>(from, ["replication-rate", "--topic", topic, "--follower", String(followerId), "--duration-s", "25"], 120_000);
+    const r = await client<{ followerBytesPerSecond: number; producerBytesPerSecond: number }>(from, ["replication-rate", "--topic", topic, "--follower", String(followerId), "--duration-s", "15"], 120_000);
     return r.ok ? r.result : { error: (r.result as { error?: string }).error };
   };
   log(`  ${from.name} -> ${to.name} (RTT ${worst.rttMs} ms): broker ${leaderId} leads, broker ${followerId} follows`);
   const stack = await measure("lab-throughput-stack");
 
   // The follower again with Kafka's default buffers and fetch sizes: its rendered file minus those keys.
-  const propsPath = `${CONFIG_DIR}/server-${follower.pod.ordinal}.properties`;
   const configMount = follower.pod.mounts.find((m) => m.mountPath === CONFIG_DIR && m.source.kind === "configMap");
   const removed = ["socket.send.buffer.bytes", "socket.receive.buffer.bytes", "replica.socket.receive.buffer.bytes", "replica.fetch.max.bytes", "replica.fetch.response.max.bytes"];
   let defaults: Record<string, unknown> = { error: "no config mount" };
@@ -512,7 +536,11 @@ async function throughput(ctx: LabContext, check: Check, client: Client, figures
     await waitPodUp(ctx, client, ctx.pods.filter((p) => p.pod.role === "broker").length);
     defaults = await measure("lab-throughput-default");
     configMount.source.files[file] = original;
-    void propsPath;
+    if (ctx.options.keep) {
+      // A cluster left up for poking runs the rendered files everywhere.
+      await killPod(follower, "SIGTERM");
+      startPod(follower, ctx.runtime, ctx.state, ctx.maxSeconds);
+    }
   }
   const link = (ctx.options.rateMbit * 1e6) / 8;
   const stackRate = (stack as { followerBytesPerSecond?: number }).followerBytesPerSecond ?? 0;
