@@ -90,15 +90,17 @@ export function simulateRegionLoss(plan: Plan, extraTopics: readonly TopicSpec[]
   const problems: string[] = [];
   if (brokers.length === 0) problems.push("the plan renders no broker configuration");
 
-  // The quorum as the nodes will see it: the voters named in the rendered configuration, placed where they run.
-  const voterIds = new Set(
-    (brokers[0]?.props["controller.quorum.voters"] ?? "")
+  // The quorum as the nodes will see it: the controllers the rendered configuration bootstraps from (a dynamic quorum
+  // names them by address, `controller.quorum.bootstrap.servers`), matched to the controllers advertising those
+  // addresses and placed where they run.
+  const quorumAddresses = new Set((brokers[0]?.props["controller.quorum.bootstrap.servers"] ?? "").split(",").filter(Boolean));
+  const advertises = (n: PlannedNode) =>
+    (n.props["advertised.listeners"] ?? "")
       .split(",")
-      .filter(Boolean)
-      .map((v) => Number(v.split("@")[0])),
-  );
+      .map((l) => l.replace(/^[A-Za-z0-9_]+:\/\//, ""))
+      .some((address) => quorumAddresses.has(address));
   const controllersByRack: Record<string, number> = {};
-  for (const c of controllers.filter((n) => voterIds.has(n.nodeId))) controllersByRack[c.region] = (controllersByRack[c.region] ?? 0) + 1;
+  for (const c of controllers.filter(advertises)) controllersByRack[c.region] = (controllersByRack[c.region] ?? 0) + 1;
   for (const b of brokers)
     if (b.rack !== b.region) problems.push(`broker ${b.nodeId} runs in ${b.region} but says broker.rack=${b.rack ?? "(none)"}`);
 

@@ -10,7 +10,7 @@ import type { ExportServiceArgs, MeshLayer } from "../components/mesh/types";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster } from "../components/platform";
 import { StackSpec } from "../lib/config/validate";
 import { nodeAddress } from "../lib/kafka/addresses";
-import { isValidKafkaClusterId } from "../lib/kafka/cluster-id";
+import { isValidKafkaClusterId, isValidKafkaUuid } from "../lib/kafka/cluster-id";
 import { KAFKA_IMAGE_VOLUMES } from "../lib/kafka/image";
 import { Properties, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
 import { kafkaNodes } from "../lib/kafka/topology";
@@ -346,10 +346,25 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     if (!p) return ctx.skip();
     const regions = () => p.spec.regions.map((r) => r.name);
     const nodes = renderedNodes(p);
-    const voterLists = new Set(nodes.map((n) => n.props["controller.quorum.voters"]));
-    expect(voterLists.size).toBe(1);
-    const voters = [...voterLists][0].split(",").map((v) => /^(\d+)@(.+):(\d+)$/.exec(v)!);
+    // A dynamic quorum: no static voter list anywhere; every node bootstraps from the same three addresses.
+    expect(nodes.filter((n) => n.props["controller.quorum.voters"] !== undefined)).toEqual([]);
+    const bootstrapLists = new Set(nodes.map((n) => n.props["controller.quorum.bootstrap.servers"]));
+    expect(bootstrapLists.size).toBe(1);
+    // The voters are the initial voter set every controller is formatted with.
+    const initial = new Set(
+      statefulSets(p)
+        .filter((s) => roleOf(s) === "controller")
+        .map(
+          (s) =>
+            plain<StatefulSetInputs>(s).spec.template.spec.containers[0].env.find((e) => e.name === "KAFKA_INITIAL_CONTROLLERS")?.value,
+        ),
+    );
+    expect(initial.size).toBe(1);
+    const voters = [...initial][0]!.split(",").map((v) => /^(\d+)@(.+):(\d+):([A-Za-z0-9_-]{22})$/.exec(v)!);
     expect(voters).toHaveLength(3);
+    expect(voters.map(([, , host, port]) => `${host}:${port}`).join(",")).toBe([...bootstrapLists][0]);
+    expect(voters.every(([, , , , dir]) => isValidKafkaUuid(dir))).toBe(true);
+    expect(new Set(voters.map(([, , , , dir]) => dir)).size).toBe(3);
     const controllers = nodes.filter((n) => n.role === "controller");
     const votedRegions = voters.map(([, id, host, port]) => {
       const c = controllers.find((n) => n.props["node.id"] === id)!;
@@ -406,6 +421,31 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
       expect(n.props["log.dirs"]).toBe("/var/lib/kafka/data/logs");
       if (n.role === "controller") expect(n.props["metadata.log.dir"]).toBe("/var/lib/kafka/data/logs");
     }
+  });
+
+  it("gives controllers, and only them, the initial voter set and one bootstrap window opened by a ConfigMap in the first region", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    const first = p.spec.regions[0].name;
+    const windows = p.recorded
+      .ofType(T.configMap)
+      .filter((c) => plain<{ metadata: { name: string } }>(c).metadata.name === "kafka-quorum-bootstrap");
+    expect(windows.map((w) => w.provider)).toEqual([p.providers[first]]);
+    expect(plain<{ metadata: { namespace: string } }>(windows[0]).metadata.namespace).toBe("kafka");
+    const ends = new Set<string | undefined>();
+    for (const sts of statefulSets(p)) {
+      const env = plain<StatefulSetInputs>(sts).spec.template.spec.containers[0].env;
+      const names = env.map((e) => e.name);
+      if (roleOf(sts) === "controller") {
+        expect(names).toEqual(expect.arrayContaining(["KAFKA_INITIAL_CONTROLLERS", "KAFKA_QUORUM_BOOTSTRAP_UNTIL"]));
+        ends.add(env.find((e) => e.name === "KAFKA_QUORUM_BOOTSTRAP_UNTIL")?.value);
+      } else {
+        expect(names).not.toContain("KAFKA_INITIAL_CONTROLLERS");
+        expect(names).not.toContain("KAFKA_QUORUM_BOOTSTRAP_UNTIL");
+      }
+    }
+    // The mocks' creation time is the Unix epoch: the window ends six hours after it, the same for every controller.
+    expect([...ends]).toEqual([String(6 * 3600)]);
   });
 
   it("leaves no plaintext listener reachable from outside its pod", (ctx) => {
@@ -648,7 +688,11 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
     const [id] = [...ids];
     expect(isValidKafkaClusterId(id!)).toBe(true);
     expect(p.run.outputs.clusterId).toBe(id);
-    expect(p.recorded.ofType("random:index/randomUuid:RandomUuid")).toHaveLength(1);
+    // The cluster id and one initial directory id per controller.
+    expect(p.recorded.ofType("random:index/randomUuid:RandomUuid").map((r) => r.name)).toEqual([
+      "kafka-cluster-id",
+      ...p.spec.regions.map((r) => `kafka-kafka-controller-${r.clusterId}-0-directory-id`),
+    ]);
   });
 
   it("admits to the Kafka ports only Kafka pods, the client namespaces (client port) and the other clusters' pod ranges", () => {

@@ -1,6 +1,6 @@
 // The Kafka layer's pure parts: cluster id, container sizing, the start script (run for real with stub Kafka tools),
 // the whole cluster's rendered configuration, certificate names, client snippets, input checks and the stack placement check.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,11 +14,18 @@ import {
   KafkaDeploymentInput,
   nodeCommonName,
 } from "../lib/kafka/checks";
-import { KAFKA_CLUSTER_ID_LENGTH, isValidKafkaClusterId, kafkaClusterIdFromUuid } from "../lib/kafka/cluster-id";
+import {
+  KAFKA_CLUSTER_ID_LENGTH,
+  isValidKafkaClusterId,
+  isValidKafkaUuid,
+  kafkaClusterIdFromUuid,
+  kafkaDirectoryIdFromUuid,
+} from "../lib/kafka/cluster-id";
+import { QUORUM_BOOTSTRAP_WINDOW_SECONDS, initialControllers, quorumBootstrapServers, quorumBootstrapUntil } from "../lib/kafka/quorum";
 import { bootstrapServers, clientSnippets, crossClusterSourceRanges, nodeDnsNames, renderClusterConfigs } from "../lib/kafka/cluster";
 import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../lib/kafka/image";
 import { checkStackPlacement, defaultTopics } from "../lib/kafka/placement-from-spec";
-import { ClusterSettings, PATHS, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
+import { ClusterSettings, PATHS, RACK_AWARE_SELECTOR, parseProperties, renderProperties } from "../lib/kafka/properties";
 import {
   BROKER_HEAP_MIB,
   BROKER_JVM_OVERHEAD_MIB,
@@ -75,6 +82,48 @@ describe("kafkaClusterIdFromUuid", () => {
         expect(Buffer.from(id, "base64url").equals(bytes)).toBe(true);
       }),
     );
+  });
+});
+
+describe("dynamic quorum", () => {
+  const nodes = nodesOf(gke);
+  const dirs = {
+    "kafka-controller-gke-us-east4-0": kafkaDirectoryIdFromUuid("7b3f1c2e-9a4d-4e8f-b1c2-d3e4f5a6b7c8"),
+    "kafka-controller-gke-us-central1-0": kafkaDirectoryIdFromUuid("1c2e7b3f-4e8f-4a4d-8000-000000000001"),
+    "kafka-controller-gke-us-west1-0": kafkaDirectoryIdFromUuid("00000000-0000-4000-8000-000000000063"),
+  };
+
+  it("bootstraps every node from the controllers' cross-cluster addresses", () => {
+    expect(quorumBootstrapServers("istio", nodes)).toBe(
+      "kafka-controller-gke-us-east4-0.kafka.svc.cluster.local:9093,kafka-controller-gke-us-central1-0.kafka.svc.cluster.local:9093," +
+        "kafka-controller-gke-us-west1-0.kafka.svc.cluster.local:9093",
+    );
+  });
+
+  it("names each initial voter by node id, address and initial directory id, in the form --initial-controllers parses", () => {
+    const voters = initialControllers("istio", nodes, dirs).split(",");
+    expect(voters).toEqual([
+      `1000@kafka-controller-gke-us-east4-0.kafka.svc.cluster.local:9093:${dirs["kafka-controller-gke-us-east4-0"]}`,
+      `1100@kafka-controller-gke-us-central1-0.kafka.svc.cluster.local:9093:${dirs["kafka-controller-gke-us-central1-0"]}`,
+      `1200@kafka-controller-gke-us-west1-0.kafka.svc.cluster.local:9093:${dirs["kafka-controller-gke-us-west1-0"]}`,
+    ]);
+    for (const id of Object.values(dirs)) expect(isValidKafkaUuid(id)).toBe(true);
+    expect(() => initialControllers("istio", nodes, {})).toThrow(/no initial directory id for controller kafka-controller-gke-us-east4-0/);
+  });
+
+  it("ends the bootstrap window six hours after the ConfigMap's creation", () => {
+    expect(QUORUM_BOOTSTRAP_WINDOW_SECONDS).toBe(21_600);
+    expect(quorumBootstrapUntil("2026-11-30T09:00:00Z")).toBe(Date.UTC(2026, 10, 30, 15) / 1000);
+    expect(quorumBootstrapUntil("1970-01-01T00:00:00Z", 60)).toBe(60);
+    expect(() => quorumBootstrapUntil("")).toThrow(/RFC 3339/);
+    expect(() => quorumBootstrapUntil("yesterday")).toThrow(/RFC 3339/);
+  });
+
+  it("never turns a version-4 UUID into one of Kafka's reserved directory ids (first 8 bytes zero, last below 100)", () => {
+    expect(isValidKafkaUuid("AAAAAAAAAAAAAAAAAAAAYw")).toBe(false); // 99: DirectoryId.reserved, checked with Kafka's jars
+    expect(isValidKafkaUuid("AAAAAAAAQACAAAAAAAAAAA")).toBe(true);
+    expect(() => kafkaDirectoryIdFromUuid("00000000-0000-0000-0000-000000000063")).toThrow(/reserved/);
+    fc.assert(fc.property(fc.uuid({ version: 4 }), (uuid) => isValidKafkaUuid(kafkaDirectoryIdFromUuid(uuid))));
   });
 });
 
@@ -163,64 +212,203 @@ describe("kafkaSizing", () => {
 });
 
 describe("renderStartScript", () => {
-  const hasShell = spawnSync("sh", ["-c", "true"]).status === 0;
+  /** Shells the script must run under: the image's busybox ash, and dash / the system sh for POSIX. */
+  const shells = ["sh", "busybox sh", "dash"].filter((cmd) => {
+    const [bin, ...args] = cmd.split(" ");
+    return spawnSync(bin, [...args, "-c", "true"]).status === 0;
+  });
+  const CREDENTIAL = scramCredential({ username: "admin", password: "s3cretPassw0rd", salt: Buffer.alloc(32, 7) });
+  const INITIAL =
+    "1000@c0.example:9093:AAECAwQFBgcICQoLDA0ODw,1100@c1.example:9093:EBESExQVFhcYGRobHB0eHw,1200@c2.example:9093:ICEiIyQlJicoKSorLC0uLw";
+  const NEW_DIRECTORY = "Zm9yZ2V0LW1lLW5vdC0xMg";
 
-  /** A fake Kafka installation whose tools record how they were called. */
-  function fakeKafka(ordinals: number[]) {
+  /**
+   * A fake Kafka installation whose tools record how they were called; its storage tool writes meta.properties like
+   * the real one (directory.id from --initial-controllers for this node, else a new one).
+   */
+  function fakeKafka(role: "broker" | "controller", ordinals: number[]) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-start-"));
     const home = path.join(root, "kafka");
     const configDir = path.join(root, "config");
+    const logDir = path.join(root, "data", "logs");
     fs.mkdirSync(path.join(home, "bin"), { recursive: true });
     fs.mkdirSync(configDir);
     const log = path.join(root, "calls.log");
-    for (const tool of ["kafka-storage.sh", "kafka-server-start.sh"]) {
-      const file = path.join(home, "bin", tool);
-      fs.writeFileSync(
-        file,
-        `#!/bin/sh\nprintf '%s heap=%s' "${tool}" "$KAFKA_HEAP_OPTS" >> "${log}"\nfor a in "$@"; do printf ' [%s]' "$a" >> "${log}"; done\necho >> "${log}"\n`,
-      );
-      fs.chmodSync(file, 0o755);
+    const record = (tool: string) =>
+      `printf '%s heap=%s opts=[%s] gc=[%s]' "${tool}" "$KAFKA_HEAP_OPTS" "\${KAFKA_OPTS-unset}" "\${KAFKA_GC_LOG_OPTS-unset}" >> "${log}"\n` +
+      `for a in "$@"; do printf ' [%s]' "$a" >> "${log}"; done\necho >> "${log}"\n`;
+    const storage =
+      `#!/bin/sh\n${record("kafka-storage.sh")}` +
+      `cfg=""; dir="${NEW_DIRECTORY}"; prev=""\n` +
+      `for a in "$@"; do [ "$prev" = --config ] && cfg="$a"; [ "$prev" = --initial-controllers ] && initial="$a"; prev="$a"; done\n` +
+      `id="$(sed -n 's/^node.id=//p' "$cfg")"\n` +
+      `[ -n "\${initial:-}" ] && dir="$(echo "$initial" | tr ',' '\\n' | sed -n "s/^$id@.*:\\([^:]*\\)$/\\1/p")"\n` +
+      `mkdir -p "${logDir}" && printf 'node.id=%s\\ndirectory.id=%s\\n' "$id" "$dir" > "${logDir}/meta.properties"\n`;
+    fs.writeFileSync(path.join(home, "bin", "kafka-storage.sh"), storage);
+    fs.writeFileSync(path.join(home, "bin", "kafka-server-start.sh"), `#!/bin/sh\n${record("kafka-server-start.sh")}`);
+    for (const tool of ["kafka-storage.sh", "kafka-server-start.sh"]) fs.chmodSync(path.join(home, "bin", tool), 0o755);
+    for (const o of ordinals) {
+      const id = (role === "controller" ? 1000 : 0) + 100 * o;
+      const props: Record<string, string> = {
+        "process.roles": role,
+        "node.id": String(id),
+        "log.dirs": logDir,
+        "controller.quorum.bootstrap.servers": "c0.example:9093,c1.example:9093,c2.example:9093",
+        ...(role === "controller" ? { "metadata.log.dir": logDir } : {}),
+      };
+      fs.writeFileSync(path.join(configDir, `server-${o}.properties`), renderProperties(props));
     }
-    for (const o of ordinals) fs.writeFileSync(path.join(configDir, `server-${o}.properties`), `node.id=${o}\n`);
+    fs.writeFileSync(path.join(configDir, CONFIG_FILES.clientProperties), "security.protocol=PLAINTEXT\n");
     const secretsDir = path.join(root, "secrets");
     fs.mkdirSync(secretsDir);
     fs.writeFileSync(path.join(secretsDir, CONFIG_FILES.adminScram), CREDENTIAL);
     const script = path.join(root, "start.sh");
     fs.writeFileSync(script, renderStartScript({ kafkaHome: home, configDir, secretsDir }));
-    return { root, configDir, secretsDir, log, script };
+    const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
+    return { root, home, configDir, secretsDir, logDir, log, script, calls };
   }
 
-  const CREDENTIAL = scramCredential({ username: "admin", password: "s3cretPassw0rd", salt: Buffer.alloc(32, 7) });
-  const env = (pod: string) => ({
+  const env = (pod: string, extra: Record<string, string> = {}) => ({
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     POD_NAME: pod,
     KAFKA_CLUSTER_ID: "AAECAwQFBgcICQoLDA0ODw",
     KAFKA_HEAP_OPTS: "-Xms6144m -Xmx6144m",
+    KAFKA_OPTS: "-javaagent:/agent.jar",
+    KAFKA_GC_LOG_OPTS: "-Xlog:gc*:file=/opt/kafka/logs/gc.log",
+    ...extra,
   });
+  const now = () => Math.floor(Date.now() / 1000);
+  const run = (shell: string, script: string, environment: Record<string, string>) => {
+    const [bin, ...args] = shell.split(" ");
+    return spawnSync(bin, [...args, script], { env: environment, encoding: "utf8" });
+  };
 
-  it.runIf(hasShell)(
-    "picks the pod's file by ordinal, formats once with the cluster id and the salted SCRAM credential, then execs the server",
-    () => {
-      const k = fakeKafka([0, 1, 2]);
-      execFileSync("sh", [k.script], { env: env("kafka-broker-gke-us-central1-2") });
-      const [format, start] = fs.readFileSync(k.log, "utf8").trim().split("\n");
+  describe.each(shells)("under %s", (shell) => {
+    it("broker, empty directory: formats with the cluster id and the salted SCRAM credential, no quorum flag, then execs the server", () => {
+      const k = fakeKafka("broker", [0, 1, 2]);
+      const result = run(shell, k.script, env("kafka-broker-gke-us-central1-2"));
+      expect(result.status, result.stderr).toBe(0);
+      const [format, start, ...rest] = k.calls();
       const config = path.join(k.configDir, "server-2.properties");
+      // The format JVM runs small, without the metrics agent and without writing the server's GC log.
       expect(format).toBe(
-        `kafka-storage.sh heap=-Xms256m -Xmx256m [format] [--cluster-id] [AAECAwQFBgcICQoLDA0ODw] [--config] [${config}] [--ignore-formatted] ` +
+        `kafka-storage.sh heap=-Xms256m -Xmx256m opts=[] gc=[] [format] [--cluster-id] [AAECAwQFBgcICQoLDA0ODw] [--config] [${config}] ` +
           `[--add-scram] [${CREDENTIAL}]`,
       );
-      // The server keeps the 6 GiB heap the container sets; only the format tool runs small.
-      expect(start).toBe(`kafka-server-start.sh heap=-Xms6144m -Xmx6144m [${config}]`);
-    },
-  );
+      // The server keeps the container's heap and agent.
+      expect(start).toBe(
+        `kafka-server-start.sh heap=-Xms6144m -Xmx6144m opts=[-javaagent:/agent.jar] gc=[-Xlog:gc*:file=/opt/kafka/logs/gc.log] [${config}]`,
+      );
+      expect(rest).toEqual([]);
+    });
 
-  it.runIf(hasShell)("refuses to start without the SCRAM credential file", () => {
-    const k = fakeKafka([0]);
-    fs.rmSync(path.join(k.secretsDir, CONFIG_FILES.adminScram));
-    const result = spawnSync("sh", [k.script], { env: env("kafka-broker-x-0"), encoding: "utf8" });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/no SCRAM credential in .*admin-scram/);
-    expect(fs.existsSync(k.log)).toBe(false);
+    it("any node whose log directory holds meta.properties starts without formatting (and without reading the credential)", () => {
+      for (const role of ["broker", "controller"] as const) {
+        const k = fakeKafka(role, [0]);
+        fs.mkdirSync(k.logDir, { recursive: true });
+        fs.writeFileSync(path.join(k.logDir, "meta.properties"), "node.id=0\n");
+        fs.rmSync(path.join(k.secretsDir, CONFIG_FILES.adminScram));
+        const result = run(shell, k.script, env(`kafka-${role}-x-0`));
+        expect(result.status, result.stderr).toBe(0);
+        expect(k.calls().map((c) => c.split(" ")[0])).toEqual(["kafka-server-start.sh"]);
+        expect(result.stdout).toMatch(/is formatted; starting without formatting/);
+      }
+    });
+
+    it("controller, empty directory inside the bootstrap window: formats as an initial voter with the shared voter set", () => {
+      const k = fakeKafka("controller", [0]);
+      const result = run(
+        shell,
+        k.script,
+        env("kafka-controller-gke-us-east4-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_BOOTSTRAP_UNTIL: String(now() + 3600) }),
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const [format, start] = k.calls();
+      expect(format).toMatch(
+        /\[--add-scram\] \[SCRAM-SHA-512=\[name=admin,iterations=8192,.*\]\] \[--initial-controllers\] \[1000@c0\.example:9093:AAECAwQFBgcICQoLDA0ODw,1100@/,
+      );
+      expect(start).toMatch(/^kafka-server-start\.sh /);
+      expect(fs.readFileSync(path.join(k.logDir, "meta.properties"), "utf8")).toContain("directory.id=AAECAwQFBgcICQoLDA0ODw");
+      expect(result.stderr).toBe("");
+    });
+
+    it("controller, empty directory after the window: formats as an observer with a new directory and prints the two recovery commands", () => {
+      const k = fakeKafka("controller", [0, 1]);
+      const result = run(
+        shell,
+        k.script,
+        env("kafka-controller-gke-us-central1-1", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_BOOTSTRAP_UNTIL: String(now() - 1) }),
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const [format, start] = k.calls();
+      expect(format).toMatch(/\[--add-scram\] \[[^\]]+\]\] \[--no-initial-controllers\]$/);
+      expect(format).not.toMatch(/--initial-controllers/);
+      expect(start).toMatch(/^kafka-server-start\.sh /);
+      const addConfig = path.join(path.dirname(k.logDir), CONFIG_FILES.addController);
+      const client = path.join(k.configDir, CONFIG_FILES.clientProperties);
+      const tool = path.join(k.home, "bin", "kafka-metadata-quorum.sh");
+      const controllers = "c0.example:9093,c1.example:9093,c2.example:9093";
+      const lines = result.stderr.trim().split("\n");
+      expect(lines[0]).toMatch(/quorum bootstrap window closed at \d+: formatting as an observer/);
+      expect(lines).toContain(
+        `  ${tool} --bootstrap-controller ${controllers} --command-config ${client} remove-controller --controller-id 1100 --controller-directory-id EBESExQVFhcYGRobHB0eHw`,
+      );
+      expect(lines).toContain(`  ${tool} --bootstrap-controller ${controllers} --command-config ${addConfig} add-controller`);
+      expect(result.stderr).toContain(`now has directory ${NEW_DIRECTORY}`);
+      // add-controller reads the node's own settings (id, listeners, directory) and the client's from one file.
+      expect(fs.readFileSync(addConfig, "utf8")).toBe(
+        fs.readFileSync(path.join(k.configDir, "server-1.properties"), "utf8") + fs.readFileSync(client, "utf8"),
+      );
+    });
+
+    it("controller with a missing or malformed window end: treats the window as closed", () => {
+      for (const until of ["", "soon", "12e9"]) {
+        const k = fakeKafka("controller", [0]);
+        const result = run(
+          shell,
+          k.script,
+          env("kafka-controller-x-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_BOOTSTRAP_UNTIL: until }),
+        );
+        expect(result.status, result.stderr).toBe(0);
+        expect(k.calls()[0]).toMatch(/\[--no-initial-controllers\]$/);
+      }
+    });
+
+    it("controller without the initial voter set: fails before formatting", () => {
+      const k = fakeKafka("controller", [0]);
+      const result = run(shell, k.script, env("kafka-controller-x-0", { KAFKA_QUORUM_BOOTSTRAP_UNTIL: String(now() + 60) }));
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/initial voter set is not set/);
+      expect(k.calls()).toEqual([]);
+    });
+
+    it("refuses to start an empty node without the SCRAM credential file", () => {
+      const k = fakeKafka("broker", [0]);
+      fs.rmSync(path.join(k.secretsDir, CONFIG_FILES.adminScram));
+      const result = run(shell, k.script, env("kafka-broker-x-0"));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/no SCRAM credential in .*admin-scram/);
+      expect(k.calls()).toEqual([]);
+    });
+
+    it("falls back to HOSTNAME and fails clearly when the ordinal has no rendered file", () => {
+      const k = fakeKafka("broker", [0]);
+      const withoutPod: Record<string, string> = { ...env("x"), HOSTNAME: "kafka-controller-gke-us-east4-3" };
+      delete withoutPod.POD_NAME;
+      const result = run(shell, k.script, withoutPod);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/no .*server-3\.properties for pod kafka-controller-gke-us-east4-3/);
+      expect(k.calls()).toEqual([]);
+    });
+  });
+
+  it("uses the official image's paths, Kafka 4's storage tool flags and no static quorum", () => {
+    const text = renderStartScript();
+    expect(text).toContain(`config="${PATHS.config}/server-\${ordinal}.properties"`);
+    expect(text).toContain('"/opt/kafka/bin/kafka-storage.sh" format');
+    expect(text).toMatch(/exec "\/opt\/kafka\/bin\/kafka-server-start\.sh" "\$config"\n$/);
+    expect(text).not.toMatch(/--standalone|--ignore-formatted|controller\.quorum\.voters/);
+    expect(LOG4J2_CONFIG).toMatch(/target: SYSTEM_OUT/);
   });
 
   it("names no credential in the script or its environment: the credential is read from a file", () => {
@@ -228,25 +416,12 @@ describe("renderStartScript", () => {
     expect(text).not.toMatch(/password/i);
     expect(text).toContain(`scram_file="/etc/kafka/secrets/${CONFIG_FILES.adminScram}"`);
     expect(Object.values(START_ENV).filter((name) => /PASSWORD|SCRAM|SECRET/i.test(name))).toEqual([]);
-  });
-
-  it.runIf(hasShell)("falls back to HOSTNAME and fails clearly when the ordinal has no rendered file", () => {
-    const k = fakeKafka([0]);
-    const withoutPod: Record<string, string> = { ...env("x") };
-    delete withoutPod.POD_NAME;
-    const result = spawnSync("sh", [k.script], { env: { ...withoutPod, HOSTNAME: "kafka-controller-gke-us-east4-3" }, encoding: "utf8" });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/no .*server-3\.properties for pod kafka-controller-gke-us-east4-3/);
-    expect(fs.existsSync(k.log)).toBe(false);
-  });
-
-  it("uses the official image's paths and Kafka 4's storage tool flags", () => {
-    const text = renderStartScript();
-    expect(text).toContain(`config="${PATHS.config}/server-\${ordinal}.properties"`);
-    expect(text).toContain('"/opt/kafka/bin/kafka-storage.sh" format');
-    expect(text).toMatch(/exec "\/opt\/kafka\/bin\/kafka-server-start\.sh" "\$config"\n$/);
-    expect(text).not.toMatch(/--standalone|--initial-controllers/);
-    expect(LOG4J2_CONFIG).toMatch(/target: SYSTEM_OUT/);
+    expect(START_ENV).toEqual({
+      clusterId: "KAFKA_CLUSTER_ID",
+      podName: "POD_NAME",
+      initialControllers: "KAFKA_INITIAL_CONTROLLERS",
+      quorumBootstrapUntil: "KAFKA_QUORUM_BOOTSTRAP_UNTIL",
+    });
   });
 });
 

@@ -81,13 +81,16 @@ describe("nodeProperties", () => {
     );
   });
 
-  it("names the three controllers of three regions in the quorum, by cross-cluster address", () => {
-    const voters = nodeProperties(broker, settings("submariner"))["controller.quorum.voters"].split(",");
-    expect(voters).toEqual([
-      "1000@kafka-controller-gke-us-east4-0.gke-us-east4.kafka-controller-gke-us-east4.kafka.svc.clusterset.local:9093",
-      "1100@kafka-controller-gke-us-central1-0.gke-us-central1.kafka-controller-gke-us-central1.kafka.svc.clusterset.local:9093",
-      "1200@kafka-controller-gke-us-west1-0.gke-us-west1.kafka-controller-gke-us-west1.kafka.svc.clusterset.local:9093",
-    ]);
+  it("finds the quorum through the three controllers' cross-cluster addresses, with no static voter list", () => {
+    for (const n of nodes) {
+      const p = nodeProperties(n, settings("submariner"));
+      expect(p["controller.quorum.voters"]).toBeUndefined();
+      expect(p["controller.quorum.bootstrap.servers"].split(",")).toEqual([
+        "kafka-controller-gke-us-east4-0.gke-us-east4.kafka-controller-gke-us-east4.kafka.svc.clusterset.local:9093",
+        "kafka-controller-gke-us-central1-0.gke-us-central1.kafka-controller-gke-us-central1.kafka.svc.clusterset.local:9093",
+        "kafka-controller-gke-us-west1-0.gke-us-west1.kafka-controller-gke-us-west1.kafka.svc.clusterset.local:9093",
+      ]);
+    }
   });
 
   it("encrypts every listener with Kafka TLS under Submariner and leaves it to mesh mTLS under Istio", () => {

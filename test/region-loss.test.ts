@@ -53,10 +53,10 @@ describe("region loss", () => {
   });
 
   it("catches a quorum that loses its majority with one region", () => {
-    // Only two voters, in us-east4 and us-central1: losing either leaves 1 of 2.
+    // Only two controllers, in the first two regions: losing either leaves 1 of 2.
     const sim = simulateRegionLoss(
       editProperties(plans.eks, (t) =>
-        t.replace(/controller\.quorum\.voters=([^,\n]+),([^,\n]+),[^\n]+/, "controller.quorum.voters=$1,$2"),
+        t.replace(/controller\.quorum\.bootstrap\.servers=([^,\n]+),([^,\n]+),[^\n]+/, "controller.quorum.bootstrap.servers=$1,$2"),
       ),
     );
     expect(sim.ok).toBe(false);

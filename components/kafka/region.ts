@@ -6,6 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
 import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
+import { podClientProperties, renderProperties } from "../../lib/kafka/properties";
+import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_BOOTSTRAP_WINDOW_SECONDS, quorumBootstrapUntil } from "../../lib/kafka/quorum";
 import { KafkaSizing } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
 import { KafkaNode } from "../../lib/kafka/topology";
@@ -39,6 +41,15 @@ export interface KafkaRegionArgs {
    * a Pulumi secret, mounted as a file into the Kafka containers. Required.
    */
   adminScramCredential: pulumi.Input<string>;
+  /** The controllers' initial voter set, `id@host:port:directoryId,...` (lib/kafka/quorum initialControllers). Required. */
+  initialControllers: pulumi.Input<string>;
+  /**
+   * End of the quorum bootstrap window in epoch seconds, as the first region derived it. Absent: this region creates
+   * the `kafka-quorum-bootstrap` ConfigMap and derives the end from its creation time (the first region does).
+   */
+  quorumBootstrapUntil?: pulumi.Input<string>;
+  /** Length of the bootstrap window when this region opens it. Default QUORUM_BOOTSTRAP_WINDOW_SECONDS (6 hours). */
+  quorumBootstrapWindowSeconds?: number;
   /** Submariner mode: per pod name, the PEM keystore (secret). Absent in Istio mode (mesh mTLS, no Kafka TLS). */
   keystores?: Record<string, pulumi.Input<string>>;
   /** Submariner mode: the cluster CA certificate. Required with `keystores`. */
@@ -80,6 +91,8 @@ export class KafkaRegion extends pulumi.ComponentResource {
   readonly services: k8s.core.v1.Service[];
   /** What the mesh created to export Services (Submariner ServiceExports). */
   readonly exports: pulumi.Resource[];
+  /** End of the quorum bootstrap window (epoch seconds) this region's controllers were given. */
+  readonly quorumBootstrapUntil: pulumi.Output<string>;
 
   constructor(name: string, args: KafkaRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:kafka:KafkaRegion", name, {}, opts);
@@ -165,6 +178,24 @@ export class KafkaRegion extends pulumi.ComponentResource {
       );
     }
 
+    if (args.quorumBootstrapUntil !== undefined) {
+      this.quorumBootstrapUntil = pulumi.output(args.quorumBootstrapUntil);
+    } else {
+      // Created once with the cluster: the API server sets creationTimestamp once, and Pulumi keeps it in state for
+      // the object's life, so the window's end never moves. The data never needs to change (a change would update the
+      // object in place, not re-create it); replacing the object would re-open the window (docs/kafka.md).
+      const window = args.quorumBootstrapWindowSeconds ?? QUORUM_BOOTSTRAP_WINDOW_SECONDS;
+      const bootstrap = new k8s.core.v1.ConfigMap(
+        `${name}-quorum-bootstrap`,
+        {
+          metadata: meta(QUORUM_BOOTSTRAP_CONFIG_MAP, { "app.kubernetes.io/component": "controller" }),
+          data: { windowSeconds: String(window) },
+        },
+        inCluster(),
+      );
+      this.quorumBootstrapUntil = bootstrap.metadata.creationTimestamp.apply((created) => String(quorumBootstrapUntil(created, window)));
+    }
+
     // The exporter's rules, shared by both StatefulSets. Outside the config checksum: the agent reloads the file.
     const exporterConfig = args.metrics
       ? new k8s.core.v1.ConfigMap(
@@ -188,6 +219,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
         ...set.files,
         [CONFIG_FILES.startScript]: renderStartScript(),
         [CONFIG_FILES.log4j]: LOG4J2_CONFIG,
+        [CONFIG_FILES.clientProperties]: renderProperties(podClientProperties(mesh.mode)),
       };
       const configMap = new k8s.core.v1.ConfigMap(
         `${name}-${set.role}-config`,
@@ -261,6 +293,9 @@ export class KafkaRegion extends pulumi.ComponentResource {
             configMapName: configMap.metadata.name,
             ...(tlsSecret ? { tlsSecretName: tlsSecret.metadata.name } : {}),
             scramSecretName: scramSecret.metadata.name,
+            ...(set.role === "controller"
+              ? { quorum: { initialControllers: args.initialControllers, bootstrapUntil: this.quorumBootstrapUntil } }
+              : {}),
             clusterId: args.clusterId,
             storageClassName: cluster.storageClassName,
             volumeSizeGiB: set.role === "broker" ? args.brokerVolumeSizeGiB : (args.controllerVolumeSizeGiB ?? CONTROLLER_VOLUME_GIB),

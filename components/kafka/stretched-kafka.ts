@@ -6,11 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackSpec } from "../../lib/config/validate";
 import { certificateNameProblems, kafkaDeploymentProblems } from "../../lib/kafka/checks";
-import { kafkaClusterIdFromUuid } from "../../lib/kafka/cluster-id";
+import { kafkaClusterIdFromUuid, kafkaDirectoryIdFromUuid } from "../../lib/kafka/cluster-id";
+import { initialControllers } from "../../lib/kafka/quorum";
 import { ClientSnippets, StatefulSetConfig, clientSnippets, crossClusterSourceRanges, renderClusterConfigs } from "../../lib/kafka/cluster";
 import { SCRAM_SALT_BYTES, SCRAM_USERNAME, scramCredential } from "../../lib/kafka/scram";
 import { MachineShape, KafkaSizing, kafkaSizing } from "../../lib/kafka/sizing";
-import { KafkaNode, kafkaNodes } from "../../lib/kafka/topology";
+import { KafkaNode, controllersOf, kafkaNodes } from "../../lib/kafka/topology";
 import { machineTypeShape } from "../../lib/prices";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
@@ -62,6 +63,8 @@ export class StretchedKafka extends pulumi.ComponentResource {
   readonly sizing: KafkaSizing;
   /** Kafka cluster id (not secret). */
   readonly clusterId: pulumi.Output<string>;
+  /** The controllers' initial voter set, `id@host:port:directoryId,...`, that empty controllers format with. */
+  readonly initialControllers: pulumi.Output<string>;
   /** Per region name: the CLIENT listener addresses of that region's brokers. */
   readonly bootstrapServers: Record<string, string>;
   /** Per region: producer and consumer properties for clients of that region (no password in them). */
@@ -124,6 +127,15 @@ export class StretchedKafka extends pulumi.ComponentResource {
     // never joins. Replacing this resource means re-formatting every volume.
     const uuid = new random.RandomUuid(`${name}-cluster-id`, {}, { parent: this });
     this.clusterId = uuid.result.apply(kafkaClusterIdFromUuid);
+    // Each controller's initial metadata directory id, kept in state like the cluster id: the voter set names voters
+    // by node id and directory id, and every controller must be formatted with the same set (lib/kafka/quorum).
+    const directoryIds: Record<string, pulumi.Output<string>> = {};
+    for (const c of controllersOf(this.nodes)) {
+      const id = new random.RandomUuid(`${name}-${c.podName}-directory-id`, {}, { parent: this });
+      directoryIds[c.podName] = id.result.apply(kafkaDirectoryIdFromUuid);
+    }
+    const nodes = this.nodes;
+    this.initialControllers = pulumi.all(directoryIds).apply((ids) => initialControllers(mesh.mode, nodes, ids));
     // Alphanumeric, so that clients can put it in a JAAS line without quoting. 32 characters of 62 give about 190 bits.
     const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
     this.adminPassword = pulumi.secret(password.result);
@@ -157,6 +169,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
             version: spec.kafka.version,
             sizing: this.sizing,
             clusterId: this.clusterId,
+            initialControllers: this.initialControllers,
+            // The first region opens the bootstrap window; the others take its end.
+            ...(this.regions[0] ? { quorumBootstrapUntil: this.regions[0].quorumBootstrapUntil } : {}),
             adminUsername: this.adminUsername,
             adminPassword: this.adminPassword,
             adminScramCredential: scram,

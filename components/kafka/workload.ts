@@ -103,6 +103,8 @@ export interface WorkloadArgs {
   tlsSecretName?: pulumi.Input<string>;
   /** Secret with the admin's salted SCRAM credential (CONFIG_FILES.adminScram), read by the start script. */
   scramSecretName: pulumi.Input<string>;
+  /** Controllers only: what an empty controller formats with (START_ENV.initialControllers, .quorumBootstrapUntil). */
+  quorum?: { initialControllers: pulumi.Input<string>; bootstrapUntil: pulumi.Input<string> };
   clusterId: pulumi.Input<string>;
   storageClassName: pulumi.Input<string>;
   volumeSizeGiB: number;
@@ -233,6 +235,12 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     env: [
       { name: START_ENV.podName, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
       { name: START_ENV.clusterId, value: args.clusterId },
+      ...(args.quorum
+        ? [
+            { name: START_ENV.initialControllers, value: args.quorum.initialControllers },
+            { name: START_ENV.quorumBootstrapUntil, value: args.quorum.bootstrapUntil },
+          ]
+        : []),
       { name: "KAFKA_HEAP_OPTS", value: heapOpts(args.sizing.heapMiB) },
       { name: "KAFKA_LOG4J_OPTS", value: `-Dlog4j2.configurationFile=${PATHS.config}/${CONFIG_FILES.log4j}` },
       // Bounded GC log (5 x 20 MB) inside the size-limited log volume; the script default allows 1 GB.

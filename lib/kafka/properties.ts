@@ -5,7 +5,8 @@ import { KAFKA_PORTS } from "../ports";
 import type { Mesh } from "../types";
 import { nodeAddress } from "./addresses";
 import { KAFKA_IMAGE_VOLUMES } from "./image";
-import { KafkaNode, controllersOf } from "./topology";
+import { quorumBootstrapServers } from "./quorum";
+import { KafkaNode } from "./topology";
 
 export type Properties = Record<string, string>;
 
@@ -85,14 +86,19 @@ const listeners: Section = (node, s) => {
   };
 };
 
+/** The pod's own PEM keystore and the cluster CA: a node's identity, as a server and as a client of its peers. */
+const tlsStores = (): Properties => ({
+  "ssl.keystore.type": "PEM",
+  "ssl.keystore.location": `${PATHS.tls}/keystore.pem`,
+  "ssl.truststore.type": "PEM",
+  "ssl.truststore.location": `${PATHS.tls}/ca.crt`,
+  "ssl.endpoint.identification.algorithm": "https",
+});
+
 const security: Section = (node, s) => {
   if (s.mesh !== "submariner") return {};
   const props: Properties = {
-    "ssl.keystore.type": "PEM",
-    "ssl.keystore.location": `${PATHS.tls}/keystore.pem`,
-    "ssl.truststore.type": "PEM",
-    "ssl.truststore.location": `${PATHS.tls}/ca.crt`,
-    "ssl.endpoint.identification.algorithm": "https",
+    ...tlsStores(),
     "ssl.enabled.protocols": "TLSv1.3",
     "ssl.protocol": "TLSv1.3",
     "listener.name.controller.ssl.client.auth": "required",
@@ -101,12 +107,11 @@ const security: Section = (node, s) => {
   return props;
 };
 
-/** The quorum names its three controllers by their cross-cluster addresses. */
-const quorum: Section = (_node, s) => ({
-  "controller.quorum.voters": controllersOf(s.nodes)
-    .map((c) => `${c.nodeId}@${nodeAddress(s.mesh, c)}:${KAFKA_PORTS.controller}`)
-    .join(","),
-});
+/**
+ * A dynamic quorum (KIP-853): nodes find the controllers by their cross-cluster addresses; the voters themselves are
+ * set when the controllers are formatted (lib/kafka/quorum). No `controller.quorum.voters`: that is a static quorum.
+ */
+const quorum: Section = (_node, s) => ({ "controller.quorum.bootstrap.servers": quorumBootstrapServers(s.mesh, s.nodes) });
 
 /** rack = region, and the selector without which client.rack does nothing. */
 const rackAwareness: Section = (node): Properties =>
@@ -197,6 +202,23 @@ export function nodeProperties(node: KafkaNode, settings: ClusterSettings): Prop
     }
   }
   return out;
+}
+
+/** Admin client request bounds for tools run inside a pod: they fail within seconds instead of hanging. */
+export const POD_CLIENT_TIMEOUTS_MS = { request: 10_000, api: 15_000 } as const;
+
+/**
+ * Admin client settings for Kafka's tools run inside a Kafka pod (`--command-config`), as the node itself would
+ * connect to its peers' REPLICATION and CONTROLLER listeners: Kafka TLS with the pod's own keystore (those listeners
+ * require client certificates) in Submariner mode, plaintext to the sidecar in Istio mode.
+ */
+export function podClientProperties(mesh: Mesh): Properties {
+  return {
+    "security.protocol": mesh === "submariner" ? "SSL" : "PLAINTEXT",
+    ...(mesh === "submariner" ? tlsStores() : {}),
+    "request.timeout.ms": String(POD_CLIENT_TIMEOUTS_MS.request),
+    "default.api.timeout.ms": String(POD_CLIENT_TIMEOUTS_MS.api),
+  };
 }
 
 /** server.properties text: sorted keys, one per line, so diffs stay small and reviewable. */
