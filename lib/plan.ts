@@ -6,6 +6,8 @@ export interface PlanResource {
   parent: string | null;
   provider: string | null;
   inputs: Record<string, unknown>;
+  /** Names of the resources this one waits for; absent in plans recorded before it was kept. */
+  dependsOn?: string[];
 }
 
 export interface PlanDiagnostic {

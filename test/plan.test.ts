@@ -93,7 +93,7 @@ describe("npm run plan", () => {
       const plan = JSON.parse(first.stdout);
       expect(plan.stack).toBe(stack);
       expect(Object.keys(plan)).toEqual(["stack", "resources", "outputs", "diagnostics"]);
-      for (const r of plan.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "provider", "inputs"]);
+      for (const r of plan.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "provider", "inputs", "dependsOn"]);
     }
   });
 

@@ -20,6 +20,8 @@ export interface RecordedResource {
   /** Inputs as sent to the engine. Secrets keep the SDK's marker until rendered. */
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** Names of the resources this one waits for (explicit `dependsOn` and input dependencies), sorted. */
+  dependsOn: string[];
 }
 
 export interface Diagnostic {
@@ -72,6 +74,7 @@ function providerName(reference: string | undefined): string | null {
 export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const resources: RecordedResource[] = [];
   const parents = new Map<string, string>();
+  const dependencies = new Map<string, string[]>();
   const diagnostics: Diagnostic[] = [];
 
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
@@ -88,6 +91,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
             provider: providerName(args.provider),
             inputs: args.inputs ?? {},
             custom: args.custom ?? false,
+            dependsOn: dependencies.get(`${args.type}::${args.name}`) ?? [],
           });
         }
         return { id: args.custom ? `mock-id:${args.name}` : undefined, state: mockState(args.type, args.name, args.inputs ?? {}) };
@@ -101,13 +105,15 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
     options.preview,
   );
 
-  // The mock monitor does not pass the parent to newResource; capture it from the request itself.
+  // The mock monitor passes neither the parent nor the dependencies to newResource; capture them from the request.
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     parents.set(`${req.getType()}::${req.getName()}`, req.getParent());
+    const names = new Set(req.getDependenciesList().filter((urn) => !urn.includes(`::${ROOT_STACK_TYPE}::`)).map(nameFromUrn));
+    dependencies.set(`${req.getType()}::${req.getName()}`, [...names].sort());
     return register(req, callback);
   };
 
@@ -144,6 +150,7 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getDependenciesList(): string[];
 }
 
 /** Routes the SDK's log lines (printed to the console when no engine is attached) into diagnostics. */

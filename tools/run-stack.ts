@@ -66,6 +66,7 @@ export function toPlan(stack: string, run: MockRun, showSecrets = false): Plan {
       parent: r.parent,
       provider: r.provider,
       inputs: renderSecrets(r.inputs, showSecrets) as Record<string, unknown>,
+      dependsOn: r.dependsOn,
     })),
   );
   return {
