@@ -498,6 +498,38 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
     `${wiped.pod.podName} after the bootstrap window: ${running ? "running" : "exited"}, new directory.id ${newMeta?.["directory.id"] ?? "none"}; ` +
       `${observer ? "an observer" : "not an observer"}; voters ${q3.ok ? q3.result.voters.map((v) => `${v.id}:${v.directoryId.slice(0, 6)}`).join(" ") : "?"}`,
   );
+
+  // The recovery the start script prints for this case, run as printed: replace the old voter entry by this node.
+  const printed = (() => {
+    try {
+      return fs.readFileSync(path.join(wiped.dir, "container.log"), "utf8").split("\n");
+    } catch {
+      return [];
+    }
+  })();
+  const steps = printed.filter((l) => /^\s+\S*kafka-metadata-quorum\.sh .*(remove-controller|add-controller)/.test(l)).slice(-2);
+  const recovery: Array<{ command: string; ok: boolean; output: string }> = [];
+  if (steps.length === 2 && running) {
+    // add-controller needs the observer caught up with the leader.
+    await sleep(10_000);
+    for (const step of steps) {
+      const r = await execInPod(wiped, step.trim().split(/\s+/), 90_000);
+      recovery.push({ command: step.trim(), ok: r.ok, output: `${r.stdout}${r.stderr}`.trim().split("\n").slice(-2).join(" | ") });
+      if (!r.ok) break;
+      await sleep(3000);
+    }
+  }
+  const q4 = await client<Quorum>(net.regions[0], ["quorum"]);
+  const votingAgain = q4.ok && q4.result.voters.length === 3 && q4.result.voters.some((v) => v.id === cId && v.directoryId === newMeta?.["directory.id"]);
+  (restartFigures.emptyController as Record<string, unknown>).recovery = recovery;
+  (restartFigures.emptyController as Record<string, unknown>).votersAfterRecovery = q4.ok ? q4.result.voters.map((v) => `${v.id}:${v.directoryId}`) : null;
+  check(
+    "restart: the printed recovery makes the empty controller a voter again",
+    steps.length === 2 && recovery.length === 2 && recovery.every((r) => r.ok) && votingAgain,
+    steps.length === 2
+      ? `${recovery.map((r) => `${r.ok ? "ok" : "FAILED"}: ${r.command.replace(/.*kafka-metadata-quorum\.sh /, "kafka-metadata-quorum.sh ")}${r.ok ? "" : ` (${r.output})`}`).join("; ")}; voters ${q4.ok ? q4.result.voters.map((v) => `${v.id}:${v.directoryId.slice(0, 6)}`).join(" ") : "?"}`
+      : `the start script printed ${steps.length} recovery commands (expected remove-controller and add-controller)`,
+  );
   if (savedUntil !== undefined) wiped.env.KAFKA_QUORUM_BOOTSTRAP_UNTIL = savedUntil;
 
   const kept = await client<{ acked: number; found: number; lost: number }>(net.regions[0], ["verify", "--topic", "lab-restarts", "--acked-files", ackedFile, "--timeout-s", "120"], 180_000);
