@@ -448,6 +448,64 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     expect([...ends]).toEqual([String(6 * 3600)]);
   });
 
+  it("makes a broker ready only when no partition is under-replicated (an exec check), with TCP startup and liveness", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    for (const region of p.spec.regions.map((r) => r.name)) {
+      for (const s of statefulSets(p, region)) {
+        const sts = plain<StatefulSetInputs>(s);
+        const c = sts.spec.template.spec.containers[0] as unknown as Record<string, Record<string, unknown>>;
+        const broker = roleOf(s) === "broker";
+        expect(c.startupProbe.tcpSocket).toBeDefined();
+        expect(c.livenessProbe.tcpSocket).toBeDefined();
+        if (broker) {
+          expect(c.readinessProbe).toEqual({
+            exec: { command: ["/bin/sh", "/etc/kafka/config/ready.sh"] },
+            periodSeconds: 30,
+            timeoutSeconds: 25,
+            failureThreshold: 2,
+          });
+        } else {
+          expect(c.readinessProbe.tcpSocket).toEqual({ port: 9093 });
+        }
+        const configMap = p.recorded
+          .ofType(T.configMap)
+          .find(
+            (r) =>
+              r.provider === p.providers[region] &&
+              plain<{ metadata: { name: string } }>(r).metadata.name === `${sts.metadata.name}-config`,
+          )!;
+        const data = plain<{ data: Record<string, string> }>(configMap).data;
+        expect(Object.keys(data)).toEqual(expect.arrayContaining(["client.properties", "tools-log4j2.yaml"]));
+        expect("ready.sh" in data).toBe(broker);
+        // The check connects as the node itself: its own keystore under Kafka TLS, plaintext to the sidecar under Istio.
+        const client = parseProperties(data["client.properties"]);
+        if (p.spec.mesh.mode === "submariner") {
+          expect(client).toMatchObject({
+            "security.protocol": "SSL",
+            "ssl.keystore.type": "PEM",
+            "ssl.keystore.location": "/etc/kafka/tls/keystore.pem",
+            "ssl.truststore.location": "/etc/kafka/tls/ca.crt",
+          });
+        } else {
+          expect(client["security.protocol"]).toBe("PLAINTEXT");
+          expect(Object.keys(client).filter((k) => k.startsWith("ssl."))).toEqual([]);
+        }
+        // Not ready during a catch-up must block voluntary evictions of brokers; a not-ready controller is crash-looping.
+        const pdb = p.recorded
+          .ofType(T.pdb)
+          .map((r) => ({
+            r,
+            spec: plain<{ spec: { unhealthyPodEvictionPolicy: string; selector: { matchLabels: Record<string, string> } } }>(r).spec,
+          }))
+          .find(
+            (x) => x.r.provider === p.providers[region] && x.spec.selector.matchLabels["app.kubernetes.io/instance"] === sts.metadata.name,
+          )!;
+        expect(pdb.spec.unhealthyPodEvictionPolicy).toBe(broker ? "IfHealthyBudget" : "AlwaysAllow");
+      }
+    }
+  });
+
   it("leaves no plaintext listener reachable from outside its pod", (ctx) => {
     const p = plan();
     if (!p) return ctx.skip();

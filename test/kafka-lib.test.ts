@@ -35,6 +35,7 @@ import {
   reservedCpuMillis,
   reservedMemoryMiB,
 } from "../lib/kafka/sizing";
+import { BROKER_READINESS_PROBE, READINESS_JVM, TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../lib/kafka/readiness";
 import { SCRAM_ITERATIONS, scramCredential, scramSaltedPassword } from "../lib/kafka/scram";
 import { CONFIG_FILES, LOG4J2_CONFIG, START_ENV, renderStartScript } from "../lib/kafka/start-script";
 import { brokersOf, kafkaNodes } from "../lib/kafka/topology";
@@ -422,6 +423,104 @@ describe("renderStartScript", () => {
       initialControllers: "KAFKA_INITIAL_CONTROLLERS",
       quorumBootstrapUntil: "KAFKA_QUORUM_BOOTSTRAP_UNTIL",
     });
+  });
+});
+
+describe("renderReadinessScript", () => {
+  const shells = ["sh", "busybox sh"].filter((cmd) => {
+    const [bin, ...args] = cmd.split(" ");
+    return spawnSync(bin, [...args, "-c", "true"]).status === 0;
+  });
+
+  /** A fake kafka-topics.sh that records its call and answers with FAKE_OUT / FAKE_STATUS. */
+  function fakeBroker() {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "kafka-ready-"));
+    const home = path.join(root, "kafka");
+    const configDir = path.join(root, "config");
+    fs.mkdirSync(path.join(home, "bin"), { recursive: true });
+    fs.mkdirSync(configDir);
+    const log = path.join(root, "calls.log");
+    const tool = path.join(home, "bin", "kafka-topics.sh");
+    fs.writeFileSync(
+      tool,
+      `#!/bin/sh
+printf 'heap=[%s] opts=[%s] gc=[%s] jvm=[%s] log4j=[%s]' "$KAFKA_HEAP_OPTS" "$KAFKA_OPTS" "$KAFKA_GC_LOG_OPTS" "$KAFKA_JVM_PERFORMANCE_OPTS" "$KAFKA_LOG4J_OPTS" > "${log}"
+` +
+        `for a in "$@"; do printf ' [%s]' "$a" >> "${log}"; done
+` +
+        `printf '%s' "$FAKE_OUT"
+exit "\${FAKE_STATUS:-0}"
+`,
+    );
+    fs.chmodSync(tool, 0o755);
+    fs.writeFileSync(
+      path.join(configDir, "server-1.properties"),
+      renderProperties({
+        "process.roles": "broker",
+        "advertised.listeners":
+          "REPLICATION://kafka-broker-x-1.kafka.svc.cluster.local:9091,CLIENT://kafka-broker-x-1.kafka.svc.cluster.local:9092",
+      }),
+    );
+    const script = path.join(root, "ready.sh");
+    fs.writeFileSync(script, renderReadinessScript({ kafkaHome: home, configDir }));
+    return { root, configDir, log, script };
+  }
+
+  const run = (shell: string, script: string, extra: Record<string, string>) => {
+    const [bin, ...args] = shell.split(" ");
+    return spawnSync(bin, [...args, script], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        POD_NAME: "kafka-broker-x-1",
+        // The container's own settings, which the check must not inherit.
+        KAFKA_HEAP_OPTS: "-Xms6144m -Xmx6144m",
+        KAFKA_OPTS: "-javaagent:/var/lib/kafka/data/jmx-exporter/agent.jar=9404:/etc/jmx-exporter/config.yaml",
+        KAFKA_GC_LOG_OPTS: "-Xlog:gc*:file=/opt/kafka/logs/gc.log",
+        KAFKA_LOG4J_OPTS: "-Dlog4j2.configurationFile=/etc/kafka/config/log4j2.yaml",
+        ...extra,
+      },
+    });
+  };
+
+  describe.each(shells)("under %s", (shell) => {
+    it("asks the broker's own REPLICATION listener, with the pod's client settings and a small agent-less JVM, and is ready on an empty answer", () => {
+      const b = fakeBroker();
+      const result = run(shell, b.script, { FAKE_OUT: "" });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      expect(fs.readFileSync(b.log, "utf8")).toBe(
+        `heap=[${READINESS_JVM.heapOpts}] opts=[] gc=[] jvm=[${READINESS_JVM.performanceOpts}] ` +
+          `log4j=[-Dlog4j2.configurationFile=${b.configDir}/tools-log4j2.yaml] ` +
+          `[--bootstrap-server] [kafka-broker-x-1.kafka.svc.cluster.local:9091] [--command-config] [${b.configDir}/client.properties] ` +
+          `[--describe] [--under-replicated-partitions]`,
+      );
+    });
+
+    it("is not ready while any partition is under-replicated, and says which", () => {
+      const b = fakeBroker();
+      const result = run(shell, b.script, { FAKE_OUT: "\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,101,201\tIsr: 1,101\n" });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/under-replicated partitions:\n\tTopic: t\tPartition: 0/);
+    });
+
+    it("is not ready when the tool fails (no metadata, a timeout), even with nothing on stdout", () => {
+      const b = fakeBroker();
+      const result = run(shell, b.script, { FAKE_OUT: "", FAKE_STATUS: "1" });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/kafka-topics failed/);
+    });
+  });
+
+  it("runs from the config volume with the image's Kafka, every 30 s, and logs the tool to stderr only", () => {
+    const text = renderReadinessScript();
+    expect(text).toContain(
+      '"/opt/kafka/bin/kafka-topics.sh" --bootstrap-server "$address" --command-config "/etc/kafka/config/client.properties"',
+    );
+    expect(BROKER_READINESS_PROBE.periodSeconds).toBe(30);
+    expect(BROKER_READINESS_PROBE.timeoutSeconds).toBeLessThan(BROKER_READINESS_PROBE.periodSeconds);
+    expect(TOOLS_LOG4J2_CONFIG).toMatch(/target: SYSTEM_ERR/);
+    expect(TOOLS_LOG4J2_CONFIG).not.toMatch(/SYSTEM_OUT/);
+    expect(CONFIG_FILES.readinessScript).toBe("ready.sh");
   });
 });
 

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
 import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { podClientProperties, renderProperties } from "../../lib/kafka/properties";
+import { TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../../lib/kafka/readiness";
 import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_BOOTSTRAP_WINDOW_SECONDS, quorumBootstrapUntil } from "../../lib/kafka/quorum";
 import { KafkaSizing } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
@@ -220,6 +221,8 @@ export class KafkaRegion extends pulumi.ComponentResource {
         [CONFIG_FILES.startScript]: renderStartScript(),
         [CONFIG_FILES.log4j]: LOG4J2_CONFIG,
         [CONFIG_FILES.clientProperties]: renderProperties(podClientProperties(mesh.mode)),
+        [CONFIG_FILES.toolsLog4j]: TOOLS_LOG4J2_CONFIG,
+        ...(set.role === "broker" ? { [CONFIG_FILES.readinessScript]: renderReadinessScript() } : {}),
       };
       const configMap = new k8s.core.v1.ConfigMap(
         `${name}-${set.role}-config`,
@@ -269,8 +272,11 @@ export class KafkaRegion extends pulumi.ComponentResource {
             // Per cluster only: Kubernetes cannot budget across clusters, so regions must not be drained together.
             maxUnavailable: 1,
             selector: { matchLabels: labels },
-            // A crash-looping pod must not block node drains.
-            unhealthyPodEvictionPolicy: "AlwaysAllow",
+            // A broker is ready only while no partition is under-replicated, so during a region outage or a catch-up
+            // every broker reports not ready: evicting one then must wait until the budget is healthy again
+            // (IfHealthyBudget), which is the point. A controller's readiness is its open port, so a not-ready
+            // controller is crash-looping, and must not block node drains.
+            unhealthyPodEvictionPolicy: set.role === "broker" ? "IfHealthyBudget" : "AlwaysAllow",
           },
         },
         inCluster(),

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { KAFKA_IMAGE_REPOSITORY, KAFKA_IMAGE_VOLUMES, KafkaImageVolume } from "../../lib/kafka/image";
 import { PATHS } from "../../lib/kafka/properties";
+import { BROKER_READINESS_PROBE } from "../../lib/kafka/readiness";
 import { ContainerSizing, heapOpts, resourceQuantities } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "../../lib/kafka/start-script";
 import { KafkaRole } from "../../lib/kafka/topology";
@@ -57,8 +58,9 @@ export const BROKER_TERMINATION_GRACE_SECONDS = 300;
 /** Controllers only hand over quorum leadership. */
 export const CONTROLLER_TERMINATION_GRACE_SECONDS = 120;
 /**
- * A rolled broker counts as available this long after turning ready, so the next one is not stopped before the
- * first has rejoined the ISR of its partitions (readiness means registered and unfenced, not caught up).
+ * A rolled broker counts as available this long after turning ready: two readiness periods. Readiness already means no
+ * partition is under-replicated (lib/kafka/readiness); this only keeps a broker that turns ready and at once falls
+ * behind again from letting the next one stop.
  */
 export const BROKER_MIN_READY_SECONDS = 60;
 export const CONTROLLER_MIN_READY_SECONDS = 30;
@@ -137,8 +139,19 @@ const AGENT_FETCH_RESOURCES = { requests: { cpu: "50m", memory: "32Mi" }, limits
 
 function probePort(role: KafkaRole): number {
   // A broker opens its listeners only once it is caught up with the metadata log and unfenced (BrokerServer
-  // startup), so an open client port means ready to serve; a controller opens its port before the quorum forms.
+  // startup), so an open client port means started; a controller opens its port before the quorum forms.
   return role === "broker" ? KAFKA_PORTS.client : KAFKA_PORTS.controller;
+}
+
+/**
+ * Readiness. A broker: the rendered check that no partition of the cluster is under-replicated (lib/kafka/readiness),
+ * so a rolling update, and the next region's after it, moves on only once replication has caught up. A controller:
+ * its open port (it opens before the quorum forms, so creation cannot deadlock).
+ */
+function readinessProbe(role: KafkaRole, port: number): k8s.types.input.core.v1.Probe {
+  return role === "broker"
+    ? { exec: { command: ["/bin/sh", `${PATHS.config}/${CONFIG_FILES.readinessScript}`] }, ...BROKER_READINESS_PROBE }
+    : { tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
 }
 
 /**
@@ -251,7 +264,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     ports: [...listenerPorts(set.role).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })), ...ports],
     resources: resourceQuantities(args.sizing),
     startupProbe: { tcpSocket: { port }, periodSeconds: STARTUP_PROBE.periodSeconds, failureThreshold: STARTUP_PROBE.failureThreshold },
-    readinessProbe: { tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readinessProbe: readinessProbe(set.role, port),
     // Generous: restarting a broker that is merely slow (a long GC, a busy disk) costs far more than waiting.
     livenessProbe: { tcpSocket: { port }, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 6 },
     securityContext: CONTAINER_SECURITY_CONTEXT,
