@@ -88,9 +88,14 @@ export function containerShell(
 ): string {
   const uid = rt.pod.user?.uid ?? 0;
   const gid = rt.pod.user?.gid ?? 0;
-  const binds = [{ source: runtime.home, target: IMAGE_KAFKA_HOME, readOnly: true, file: false }, ...prepareVolumes(rt, uid, gid)].sort(
-    (a, b) => a.target.split("/").length - b.target.split("/").length,
-  );
+  const depth = (p: string) => p.split("/").length;
+  const all = [{ source: runtime.home, target: IMAGE_KAFKA_HOME, readOnly: true, file: false }, ...prepareVolumes(rt, uid, gid)].map((b) => ({
+    ...b,
+    source: fs.realpathSync(b.source),
+  }));
+  // Shallow targets first; a target that would hide a source (a pod's /tmp over a checkout under /tmp) goes last.
+  const hides = (b: { target: string }) => all.some((o) => o.source.startsWith(`${b.target}/`));
+  const binds = [...all].sort((a, b) => Number(hides(a)) - Number(hides(b)) || depth(a.target) - depth(b.target));
   // Mount points that do not exist on this host are created once (and removed at the end); inside the pod's mount
   // namespace a tmpfs covers each, so the pod's directory tree never touches the host's.
   const under = (target: string, dir: string) => target === dir || target.startsWith(`${dir}/`);
