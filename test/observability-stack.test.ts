@@ -35,6 +35,7 @@ const T = {
   gmpGlobalRules: "kubernetes:monitoring.googleapis.com/v1:GlobalRules",
   envoyFilter: "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter",
   release: "kubernetes:helm.sh/v3:Release",
+  gkeCluster: "gcp:container/cluster:Cluster",
   ampWorkspace: "aws:amp/workspace:Workspace",
   ampScraper: "aws:amp/scraper:Scraper",
   ampRules: "aws:amp/ruleGroupNamespace:RuleGroupNamespace",
@@ -196,10 +197,40 @@ function dashboardExprsOf(r: RecordedResource): string[] {
 const ruleExprs = (r: RecordedResource) =>
   plain<{ spec: { groups: Array<{ rules: Array<{ expr: string }> }> } }>(r).spec.groups.flatMap((g) => g.rules.map((x) => x.expr));
 
-describe.each(["gke", "eks"] as const)("the recorded plan of stack %s (default: Prometheus Operator)", (stack) => {
+describe("defaults that work on a fresh cluster", () => {
+  it("gke scrapes with GKE Managed Service for Prometheus, turned on in every cluster, and creates no monitoring.coreos.com object", async () => {
+    const p = await planOnce("gke/default", "gke");
+    expect(p.spec.observability).toMatchObject({ scrape: "gke-managed", installKubePrometheusStack: false, crdsPreinstalled: false });
+    const clusters = p.recorded.ofType(T.gkeCluster);
+    expect(clusters).toHaveLength(3);
+    for (const c of clusters) expect(c.inputs.monitoringConfig).toEqual({ managedPrometheus: { enabled: true } });
+    expect(p.recorded.where((r) => r.type.startsWith("kubernetes:monitoring.coreos.com/"))).toEqual([]);
+    expect(p.recorded.ofType(T.podMonitoring)).toHaveLength(3);
+  });
+
+  it("eks installs kube-prometheus-stack in every cluster, and every PodMonitor and PrometheusRule waits for its own cluster's", async () => {
+    const p = await planOnce("eks/default", "eks");
+    expect(p.spec.observability).toMatchObject({ scrape: "prometheus-operator", installKubePrometheusStack: true });
+    const releases = p.recorded.ofType(T.release).filter((r) => plain<{ chart: string }>(r).chart === "kube-prometheus-stack");
+    const releaseOf = new Map(releases.map((r) => [r.provider, r.name]));
+    expect(releaseOf.size).toBe(3);
+    const objects = [...p.recorded.ofType(T.podMonitor), ...p.recorded.ofType(T.prometheusRule)];
+    expect(objects).toHaveLength(6);
+    for (const r of objects) expect(r.dependsOn, r.name).toContain(releaseOf.get(r.provider));
+  });
+
+  it("eks with CRDs installed outside the stack: no chart, scrape objects as before", async () => {
+    const p = await planOf("eks", withObservability({ scrape: "prometheus-operator", crdsPreinstalled: true }));
+    expect(p.spec.observability.installKubePrometheusStack).toBe(false);
+    expect(p.recorded.ofType(T.release).filter((r) => plain<{ chart: string }>(r).chart === "kube-prometheus-stack")).toEqual([]);
+    expect(p.recorded.ofType(T.podMonitor)).toHaveLength(3);
+  });
+});
+
+describe.each(["gke", "eks"] as const)("the recorded plan of stack %s with the Prometheus Operator", (stack) => {
   let p: StackPlan;
   beforeAll(async () => {
-    p = await planOnce(`${stack}/default`, stack);
+    p = await planOnce(`${stack}/prometheus-operator`, stack, withObservability({ scrape: "prometheus-operator" }));
   });
 
   it("puts the JMX exporter agent on every broker and controller pod", () => {
@@ -270,7 +301,8 @@ describe.each(["gke", "eks"] as const)("the recorded plan of stack %s (default: 
   });
 
   it("passes the schema checks for every Kubernetes object it adds", () => {
-    const added = p.recorded.where((r) => r.name.startsWith("observability-") && r.type.startsWith("kubernetes:"));
+    // The chart release is Pulumi's own type, checked with the chart tests below.
+    const added = p.recorded.where((r) => r.name.startsWith("observability-") && r.type.startsWith("kubernetes:") && r.type !== T.release);
     expect(added.length).toBeGreaterThanOrEqual(12);
     for (const r of added) expect(schemaErrors(r)).toEqual([]);
     for (const r of p.recorded.where((x) => x.name.endsWith("-jmx-exporter"))) expect(schemaErrors(r)).toEqual([]);
@@ -447,7 +479,11 @@ describe("stack eks with Amazon Managed Service for Prometheus", () => {
 describe("stack gke installing kube-prometheus-stack", () => {
   let p: StackPlan;
   beforeAll(async () => {
-    p = await planOnce("gke/kps", "gke", withObservability({ installKubePrometheusStack: true, monitorLabels: { team: "streaming" } }));
+    p = await planOnce(
+      "gke/kps",
+      "gke",
+      withObservability({ scrape: "prometheus-operator", installKubePrometheusStack: true, monitorLabels: { team: "streaming" } }),
+    );
   });
 
   it("installs the pinned chart once per cluster, with a random Grafana password kept secret and readable values", () => {
@@ -512,6 +548,15 @@ describe("observability config errors", () => {
       `${PROJECT}:observability.envoyKafkaFilter.proxyImage`,
     ]);
     expect(await problemsOf("eks", { scrape: "gke-managed" })).toEqual([`${PROJECT}:observability.scrape`]);
+  });
+
+  it("refuses Prometheus Operator scraping with nothing to install its CRDs, naming the scrape setting", async () => {
+    expect(await problemsOf("eks", { scrape: "prometheus-operator", installKubePrometheusStack: false })).toEqual([
+      `${PROJECT}:observability.scrape`,
+    ]);
+    expect(await problemsOf("gke", { scrape: "prometheus-operator", installKubePrometheusStack: false })).toEqual([
+      `${PROJECT}:observability.scrape`,
+    ]);
   });
 
   it("refuses a replication-lag threshold the ISR would overtake", async () => {

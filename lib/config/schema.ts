@@ -142,24 +142,34 @@ export const gcpSchema = z.strictObject({
 });
 
 const OBSERVABILITY_DEFAULT = {
-  scrape: "prometheus-operator" as const,
-  installKubePrometheusStack: false,
+  crdsPreinstalled: false,
   monitoringNamespace: "monitoring",
   monitorLabels: {},
   envoyKafkaFilter: { enabled: false },
 };
 
+export const scrapeModeSchema = z.enum(["prometheus-operator", "gke-managed", "amazon-managed", "none"]);
+
 export const observabilitySchema = z
   .strictObject({
     /**
      * Who scrapes the JMX exporter on brokers and controllers: `prometheus-operator` (PodMonitor, PrometheusRule; the
-     * operator's CRDs must exist, or set installKubePrometheusStack), `gke-managed` (GKE Managed Service for Prometheus:
-     * PodMonitoring, Rules; gke only), `amazon-managed` (an AMP workspace and managed collector per region; eks only),
-     * or `none` (the agent still runs; nothing scrapes it).
+     * operator's CRDs come from installKubePrometheusStack or must already exist, see crdsPreinstalled), `gke-managed`
+     * (GKE Managed Service for Prometheus: PodMonitoring, Rules; gke only), `amazon-managed` (an AMP workspace and
+     * managed collector per region; eks only), or `none` (the agent still runs; nothing scrapes it).
+     * Default: per cloud, one that works on a fresh cluster (OBSERVABILITY_DEFAULT_SCRAPE in ./validate.ts).
      */
-    scrape: z.enum(["prometheus-operator", "gke-managed", "amazon-managed", "none"]).default("prometheus-operator"),
-    /** Install a pinned kube-prometheus-stack (Prometheus Operator, Prometheus, Grafana) in every cluster. */
-    installKubePrometheusStack: z.boolean().default(false),
+    scrape: scrapeModeSchema.optional(),
+    /**
+     * Install a pinned kube-prometheus-stack (Prometheus Operator and its CRDs, Prometheus, Grafana) in every cluster.
+     * Default: true with scrape prometheus-operator unless crdsPreinstalled, else false.
+     */
+    installKubePrometheusStack: z.boolean().optional(),
+    /**
+     * The Prometheus Operator's CRDs (monitoring.coreos.com) are already installed in all three clusters by something
+     * outside this stack; prometheus-operator scraping then needs no kube-prometheus-stack. Default false.
+     */
+    crdsPreinstalled: z.boolean().default(false),
     /** Namespace of the Prometheus that scrapes Kafka (prometheus-operator mode); the only one admitted to the metrics port. */
     monitoringNamespace: z
       .string()
@@ -218,6 +228,13 @@ export type PricesConfig = z.infer<typeof pricesSchema>;
 export type AccessConfig = z.infer<typeof accessSchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
 export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
+export type ScrapeModeConfig = z.infer<typeof scrapeModeSchema>;
+
+/** Observability settings with the cloud's defaults applied: what the stack builds from. */
+export interface ObservabilitySpec extends Omit<ObservabilityConfig, "scrape" | "installKubePrometheusStack"> {
+  scrape: ScrapeModeConfig;
+  installKubePrometheusStack: boolean;
+}
 
 /** The configuration once every key has the right shape and its defaults. */
 export interface ParsedConfig {

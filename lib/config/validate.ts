@@ -8,7 +8,16 @@ import { PROJECT, Problem, configPath, error, errorsOf, warning } from "../probl
 import { diskPrices, machineTypePrice } from "../prices";
 import { RegionLink, findLink, pairKey, regionPairs } from "../topology";
 import { Cloud, DISK_TYPES_BY_CLOUD } from "../types";
-import { CONFIG_KEYS, ConfigKey, ParsedConfig, REQUIRED_KEYS, configSchemas } from "./schema";
+import {
+  CONFIG_KEYS,
+  ConfigKey,
+  ObservabilityConfig,
+  ObservabilitySpec,
+  ParsedConfig,
+  REQUIRED_KEYS,
+  ScrapeModeConfig,
+  configSchemas,
+} from "./schema";
 
 export interface RegionSpec {
   /** Position in `regions`, stable across the program. */
@@ -23,10 +32,31 @@ export interface RegionSpec {
 }
 
 /** The validated, defaulted configuration every other part of the program works from. */
-export interface StackSpec extends Omit<ParsedConfig, "regions" | "links"> {
+export interface StackSpec extends Omit<ParsedConfig, "regions" | "links" | "observability"> {
   regions: RegionSpec[];
   /** One link per region pair, oriented in `regions` order. */
   links: RegionLink[];
+  observability: ObservabilitySpec;
+}
+
+/**
+ * Scraping that works on a fresh cluster of each cloud, with nothing installed beforehand: GKE installs the
+ * monitoring.googleapis.com CRDs itself when managed collection is enabled on the cluster; on EKS the Prometheus
+ * Operator's CRDs come with the kube-prometheus-stack release this default turns on (docs/observability.md).
+ */
+export const OBSERVABILITY_DEFAULT_SCRAPE: Record<Cloud, ScrapeModeConfig> = {
+  gke: "gke-managed",
+  eks: "prometheus-operator",
+};
+
+/** The cloud's scraper when none is given; kube-prometheus-stack by default wherever it is what installs the CRDs. */
+export function resolveObservability(cloud: Cloud, o: ObservabilityConfig): ObservabilitySpec {
+  const scrape = o.scrape ?? OBSERVABILITY_DEFAULT_SCRAPE[cloud];
+  return {
+    ...o,
+    scrape,
+    installKubePrometheusStack: o.installKubePrometheusStack ?? (scrape === "prometheus-operator" && !o.crdsPreinstalled),
+  };
 }
 
 /**
@@ -123,6 +153,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
   const config = parsed as ParsedConfig;
   const spec: StackSpec = {
     ...config,
+    observability: resolveObservability(config.cloud, config.observability),
     regions: config.regions.map((r, index) => ({
       index,
       name: r.name,
@@ -563,14 +594,28 @@ function checkObservability({ cloud, mesh, links, observability }: Partial<Parse
   if (!observability) return [];
   const problems: Problem[] = [];
   const path = (...segments: string[]) => configPath("observability", segments);
-  const { scrape, envoyKafkaFilter: filter } = observability;
+  const { envoyKafkaFilter: filter } = observability;
+  const resolved = cloud !== undefined ? resolveObservability(cloud, observability) : undefined;
+  const scrape = resolved?.scrape ?? observability.scrape;
+  if (scrape === "prometheus-operator" && resolved !== undefined && !resolved.installKubePrometheusStack && !observability.crdsPreinstalled) {
+    problems.push(
+      error(
+        path("scrape"),
+        "prometheus-operator needs the operator's CRDs (monitoring.coreos.com), which a new cluster lacks: leave " +
+          "installKubePrometheusStack on, or set crdsPreinstalled: true if something outside this stack installs them",
+      ),
+    );
+  }
+  if (observability.crdsPreinstalled && scrape !== "prometheus-operator") {
+    problems.push(warning(path("crdsPreinstalled"), `only matters with scrape prometheus-operator (found ${scrape ?? "unset"})`));
+  }
   if (scrape === "gke-managed" && cloud !== undefined && cloud !== "gke") {
     problems.push(error(path("scrape"), `gke-managed is GKE Managed Service for Prometheus; this stack is ${cloud}`));
   }
   if (scrape === "amazon-managed" && cloud !== undefined && cloud !== "eks") {
     problems.push(error(path("scrape"), `amazon-managed is Amazon Managed Service for Prometheus; this stack is ${cloud}`));
   }
-  if (observability.installKubePrometheusStack && scrape !== "prometheus-operator") {
+  if (observability.installKubePrometheusStack === true && scrape !== "prometheus-operator") {
     problems.push(
       warning(
         path("installKubePrometheusStack"),
