@@ -9,7 +9,13 @@ import { PolicyResource, RULES } from "../lib/policy/rules";
 export const OFFLINE_ONLY = new Set(["secrets-are-secret"]);
 
 export function fromSdk(resources: readonly SdkResource[]): PolicyResource[] {
-  return resources.map((r) => ({ type: r.type, name: r.name, provider: r.provider?.name ?? null, inputs: r.props }));
+  return resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    provider: r.provider?.name ?? null,
+    inputs: r.props,
+    dependsOn: (r.dependencies ?? []).map((d) => d.name),
+  }));
 }
 
 export const policies: StackValidationPolicy[] = RULES.filter((rule) => !OFFLINE_ONLY.has(rule.id)).map((rule) => ({

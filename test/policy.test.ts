@@ -339,6 +339,56 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
       },
     },
   ],
+  "custom-resources-have-crds": [
+    {
+      stack: "eks",
+      why: "PodMonitors whose cluster runs another chart in place of kube-prometheus-stack",
+      apply: (rs) =>
+        rs.map((r) =>
+          r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack"
+            ? { ...r, inputs: { ...r.inputs, chart: "grafana" } }
+            : r,
+        ),
+    },
+    {
+      stack: "gke",
+      why: "a VirtualService whose CRD nothing installs (Submariner mode: no Istio base chart)",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "kubernetes:networking.istio.io/v1:VirtualService",
+          name: "fixture-virtual-service",
+          provider: providerOf(rs, "gke"),
+          inputs: {},
+          dependsOn: [],
+        },
+      ],
+    },
+    {
+      stack: "eks",
+      why: "a PodMonitor whose chart is in the plan but not waited for",
+      apply: (rs) => [
+        ...rs,
+        {
+          type: "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+          name: "fixture-pod-monitor",
+          provider: providerOf(rs, "eks"),
+          inputs: {},
+          dependsOn: [],
+        },
+      ],
+    },
+    {
+      stack: "gke",
+      why: "PodMonitorings on clusters with GKE managed collection turned off",
+      apply: (rs) =>
+        rs.map((r) =>
+          r.type === "gcp:container/cluster:Cluster"
+            ? { ...r, inputs: { ...r.inputs, monitoringConfig: { managedPrometheus: { enabled: false } } } }
+            : r,
+        ),
+    },
+  ],
   "replication-defaults": [
     {
       stack: "eks",
@@ -373,6 +423,16 @@ describe("policy rules over the offline plans", () => {
 
   it("the fixture Kafka objects pass every rule (so each breaker breaks only what it says)", () => {
     expect(runPolicies([...plans.gke, ...kafkaObjects(providerOf(plans.gke, "gke"))])).toEqual([]);
+  });
+
+  it.each(["gke", "eks"])("stack %s: every custom resource waits for what installs its CRD in its own cluster", (stack) => {
+    const rule = RULES.find((r) => r.id === "custom-resources-have-crds")!;
+    const custom = plans[stack].filter(
+      (r) => /^kubernetes:[^/]*\.[^/]*\//.test(r.type) && !/^kubernetes:(helm\.sh|[^/]*\.k8s\.io)\//.test(r.type),
+    );
+    // Both stacks have custom resources for the rule to judge: scrape objects, and the mesh's (ServiceExport or Istio).
+    expect(custom.length).toBeGreaterThanOrEqual(12);
+    expect(rule.check(plans[stack])).toEqual([]);
   });
 
   it("has a failing fixture for every rule", () => {
@@ -414,6 +474,7 @@ describe("policy pack", () => {
       name: "sc",
       provider: null,
       inputs: { reclaimPolicy: "Delete" },
+      dependsOn: [],
     });
   });
 });

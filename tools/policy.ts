@@ -20,6 +20,7 @@ export function policyResources(run: MockRun): PolicyResource[] {
     name: r.name,
     provider: r.provider,
     inputs: toPolicyValue(r.inputs) as Record<string, unknown>,
+    dependsOn: r.dependsOn,
   }));
 }
 
