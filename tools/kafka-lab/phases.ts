@@ -34,14 +34,23 @@ export interface LabContext {
   creations?: Map<string, Promise<ClientRun<unknown>>>;
 }
 
-/** Creates a topic once (from the first region's client); later calls for the same topic await the same creation. */
+/**
+ * Creates a topic once (from the first region's client), retrying a creation that timed out; later calls for the
+ * same topic await the same creation. Only created topics join `ctx.topics` (the ISR waits' list).
+ */
 function createTopic(ctx: LabContext, topic: string, args: string[] = []): Promise<ClientRun<unknown>> {
   ctx.creations ??= new Map();
   let run = ctx.creations.get(topic);
   if (!run) {
-    run = runClient(ctx.client, ctx.net.regions[0], ["create-topic", "--topic", topic, ...args], 90_000);
+    run = (async () => {
+      let r: ClientRun<unknown> | undefined;
+      for (let attempt = 0; attempt < 3 && !r?.ok; attempt++) {
+        r = await runClient(ctx.client, ctx.net.regions[0], ["create-topic", "--topic", topic, "--if-not-exists", ...args], 90_000);
+      }
+      if (r!.ok) ctx.topics.push(topic);
+      return r!;
+    })();
     ctx.creations.set(topic, run);
-    ctx.topics.push(topic);
   }
   return run;
 }
