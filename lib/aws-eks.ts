@@ -91,16 +91,18 @@ export interface EndpointAccess {
 }
 
 /**
- * The API endpoint is always reachable privately (nodes, and peered regions' mesh control planes). It is public
- * only for the configured CIDRs, and never public with an empty list, which EKS would read as 0.0.0.0/0.
+ * The API endpoint is always reachable privately: from the VPC, and from peered VPCs once the control-plane security
+ * group admits them (`apiServerIngressRules` in lib/aws-network.ts; the group EKS creates admits only itself). It is
+ * public only for the configured CIDRs, and never public with an empty list, which EKS would read as 0.0.0.0/0.
+ * With a public endpoint the endpoint's name resolves to public addresses, so the mesh control planes that dial it
+ * come through their NAT gateways, and those addresses (`apiClientEgressIps`) are admitted too.
  */
-export function endpointAccess(controlPlaneCidrs: readonly string[], peerEgressIps: readonly string[] = []): EndpointAccess {
+export function endpointAccess(controlPlaneCidrs: readonly string[], apiClientEgressIps: readonly string[] = []): EndpointAccess {
   if (controlPlaneCidrs.length === 0) return { endpointPrivateAccess: true, endpointPublicAccess: false };
-  // The other regions' mesh control planes (Istio remote secrets) reach this API through their NAT gateways.
   return {
     endpointPrivateAccess: true,
     endpointPublicAccess: true,
-    publicAccessCidrs: [...controlPlaneCidrs, ...peerEgressIps.map((ip) => `${ip}/32`)],
+    publicAccessCidrs: [...controlPlaneCidrs, ...apiClientEgressIps.map((ip) => `${ip}/32`)],
   };
 }
 
@@ -123,12 +125,28 @@ export function fixedScaling(count: number): { desiredSize: number; minSize: num
 }
 
 /**
- * vpc-cni add-on settings. External SNAT: pods keep their own address towards peered VPCs (the NAT gateway
- * translates internet traffic instead), which the EKS guide asks for when pods sit in private subnets behind
- * a NAT gateway, and which the mesh needs so peers see pod addresses.
+ * Largest packet a pod may send: inter-region VPC peering carries at most 8500 bytes (EC2 user guide, "Network
+ * maximum transmission unit (MTU) for your EC2 instance", read 2026-11-30), below the VPC's 9001.
+ */
+export const PEERED_PATH_MTU_BYTES = 8500;
+
+/**
+ * vpc-cni add-on settings (the add-on's configuration schema, `aws eks describe-addon-configuration`):
+ * - External SNAT: pods keep their own address towards peered VPCs (the NAT gateway translates internet traffic
+ *   instead), which the EKS guide asks for when pods sit in private subnets behind a NAT gateway, and which the mesh
+ *   needs so peers see pod addresses.
+ * - `AWS_VPC_ENI_MTU` 8500: the ENIs, and the pods' interfaces with them (`POD_MTU` defaults to it), use the largest
+ *   MTU inter-region peering carries, so a full-sized replication segment never needs a "fragmentation needed" that
+ *   might not come back. It costs 6% of the frame inside a VPC.
+ * - `enableNetworkPolicy` "true" (a string, as the EKS guide "Restrict Pod network traffic with Kubernetes network
+ *   policies" writes it): the network policy agent enforces NetworkPolicies. VPC CNI 1.14 or later, EKS 1.25 or
+ *   later; the add-on's default version for EKS_KUBERNETES_VERSION is far newer.
  */
 export function vpcCniConfiguration(): string {
-  return JSON.stringify({ env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: "true" } });
+  return JSON.stringify({
+    env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: "true", AWS_VPC_ENI_MTU: String(PEERED_PATH_MTU_BYTES) },
+    enableNetworkPolicy: "true",
+  });
 }
 
 /** Name of the io1 StorageClass for Kafka logs, the same in every cluster. */

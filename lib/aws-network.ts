@@ -86,7 +86,12 @@ export function peerRanges(regions: readonly RegionSpec[], self: RegionSpec): Pe
   return regions.filter((r) => r.name !== self.name).map((r) => ({ region: r.name, cidr: r.nodeCidr }));
 }
 
-/** ICMP "destination unreachable, fragmentation needed": inter-region peering carries 1500-byte frames. */
+/**
+ * ICMP "destination unreachable, fragmentation needed", for path MTU discovery between peers. Inter-region VPC peering
+ * carries at most 8500-byte packets (EC2 user guide, "Network MTU", read 2026-11-30); pods are held to that MTU
+ * (lib/aws-eks.ts `PEERED_PATH_MTU_BYTES`), and nodes probe the path MTU (lib/aws-user-data.ts) in case a hop
+ * between drops without telling.
+ */
 export const ICMP_FRAGMENTATION_NEEDED = { type: 3, code: 4 } as const;
 
 /** One ingress rule of the cross-region security group. */
@@ -108,7 +113,7 @@ export interface CrossRegionIngressRule {
 /**
  * Every ingress rule a region's nodes need from its peers: exactly the cross-region ports of the mesh, from
  * each peer's VPC range and nothing wider, plus ICMP "fragmentation needed" from the same ranges so path MTU
- * discovery works across 1500-byte inter-region peering while nodes send 9001-byte frames inside their VPC.
+ * discovery works across 8500-byte inter-region peering while nodes send 9001-byte frames inside their VPC.
  */
 export function crossRegionIngressRules(peers: readonly PeerRange[], mesh: Mesh): CrossRegionIngressRule[] {
   const rules: CrossRegionIngressRule[] = [];
@@ -136,6 +141,26 @@ export function crossRegionIngressRules(peers: readonly PeerRange[], mesh: Mesh)
     });
   }
   return rules;
+}
+
+/** The Kubernetes API port of an EKS control plane (its private endpoint's network interfaces). */
+export const KUBERNETES_API_PORT = 443;
+
+/**
+ * Ingress rules for a cluster's control-plane security group: TCP 443 from the VPC range of every cluster whose mesh
+ * dials this API server (lib/mesh/access.ts `apiServerClients`). EKS's cluster security group admits only itself,
+ * so without them a peer's istiod, reaching the private endpoint over the peering, is refused.
+ */
+export function apiServerIngressRules(clients: readonly PeerRange[]): CrossRegionIngressRule[] {
+  return clients.map((client) => ({
+    key: `api-tcp-${KUBERNETES_API_PORT}-from-${client.cidr.replace(/[./]/g, "-")}`,
+    peerRegion: client.region,
+    cidr: client.cidr,
+    protocol: "tcp",
+    fromPort: KUBERNETES_API_PORT,
+    toPort: KUBERNETES_API_PORT,
+    description: `Kubernetes API from the mesh control plane of ${client.region}`,
+  }));
 }
 
 /**

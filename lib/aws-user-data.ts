@@ -44,6 +44,13 @@ export function kafkaNodeSysctls(sysctls: NodeSysctls): Sysctl[] {
   return [...socketBufferSysctls(sysctls), { key: "vm.max_map_count", value: String(KAFKA_VM_MAX_MAP_COUNT) }];
 }
 
+/**
+ * Path MTU safety on every node: pods already stay at the peering's 8500 bytes (lib/aws-eks.ts), and TCP probes the
+ * path MTU (RFC 4821) when segments go unacknowledged, so a smaller hop that drops without an ICMP "fragmentation
+ * needed" slows a connection down instead of stalling it. Linux's default is 0 (off).
+ */
+export const PATH_MTU_SYSCTLS: readonly Sysctl[] = [{ key: "net.ipv4.tcp_mtu_probing", value: "1" }];
+
 function nodeConfigPart(nofileLimit: number): string {
   return [
     "Content-Type: application/node.eks.aws",

@@ -1,4 +1,5 @@
 // The ports that cross regions, per concern. Firewalls and security groups admit exactly these, from peer ranges only.
+import type { Mesh } from "./types";
 
 export interface PortRule {
   protocol: "tcp" | "udp";
@@ -24,27 +25,21 @@ export const KAFKA_CROSS_REGION_PORTS: readonly PortRule[] = [
 ];
 
 /**
- * Submariner between gateway nodes of different clusters: the cable (IPsec NAT-T, or VXLAN with the vxlan
- * cable driver) on UDP 4500, NAT discovery on UDP 4490. UDP 4800 (VXLAN from nodes to their own gateway)
- * and TCP 8080 (metrics) stay inside a cluster. Source: submariner.io getting-started prerequisites.
+ * What each mesh needs open between regions besides Kafka's own ports: nothing, in both modes.
+ * - Submariner runs on gke as service discovery only (docs/mesh.md): no gateway, no cable, no route agent, so no
+ *   NAT-T (UDP 4500), NAT discovery (UDP 4490) or VXLAN (UDP 4800). Its Lighthouse agents talk only to the broker
+ *   cluster's API server (TCP 443), which the control plane's own access rules govern, not the node firewall.
+ * - Istio is multi-primary on one network: sidecars connect to remote pod IPs on the application ports (Kafka's),
+ *   and each istiod reads the other clusters' API servers (TCP 443, control-plane access). istiod's 15012/15017
+ *   cross clusters only in primary-remote, and 15443 only with east-west gateways (multi-network); istio.io,
+ *   "Install Multi-Primary" and "Install Primary-Remote on different networks", read 2026-11-30.
  */
-export const SUBMARINER_CROSS_REGION_PORTS: readonly PortRule[] = [
-  { protocol: "udp", port: 4500, purpose: "Submariner cable (IPsec NAT-T / VXLAN cable driver)" },
-  { protocol: "udp", port: 4490, purpose: "Submariner NAT discovery" },
-];
-export const SUBMARINER_IN_CLUSTER_PORTS: readonly PortRule[] = [
-  { protocol: "udp", port: 4800, purpose: "Submariner VXLAN from nodes to the gateway" },
-  { protocol: "tcp", port: 8080, purpose: "Submariner gateway metrics" },
-];
-
-/** Istio multi-cluster: east-west gateway mTLS passthrough, istiod xDS, istiod webhook. Source: istio.io multicluster install docs. */
-export const ISTIO_CROSS_REGION_PORTS: readonly PortRule[] = [
-  { protocol: "tcp", port: 15443, purpose: "Istio east-west gateway (mTLS passthrough)" },
-  { protocol: "tcp", port: 15012, purpose: "istiod xDS and CA" },
-  { protocol: "tcp", port: 15017, purpose: "istiod webhook" },
-];
+export const MESH_CROSS_REGION_PORTS: Readonly<Record<Mesh, readonly PortRule[]>> = {
+  submariner: [],
+  istio: [],
+};
 
 /** Everything that must be admitted from the peer regions' ranges for a given mesh. */
-export function crossRegionPorts(mesh: "submariner" | "istio"): PortRule[] {
-  return [...KAFKA_CROSS_REGION_PORTS, ...(mesh === "submariner" ? SUBMARINER_CROSS_REGION_PORTS : ISTIO_CROSS_REGION_PORTS)];
+export function crossRegionPorts(mesh: Mesh): PortRule[] {
+  return [...KAFKA_CROSS_REGION_PORTS, ...MESH_CROSS_REGION_PORTS[mesh]];
 }

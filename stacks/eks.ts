@@ -5,6 +5,7 @@ import { VpcPeering } from "../components/aws/peering";
 import { EksRegion } from "../components/aws/region";
 import { RegionalCluster } from "../components/platform";
 import { peerRanges, planVpcSubnets } from "../lib/aws-network";
+import { apiServerClients } from "../lib/mesh/access";
 import { AwsNetwork } from "../components/aws/network";
 import { StackSpec } from "../lib/config/validate";
 import { regionPairs } from "../lib/topology";
@@ -24,19 +25,21 @@ export function eksStack(spec: StackSpec, derived: DerivedPlan) {
       }),
   );
 
-  // Networks first: each cluster's public endpoint (when it has one) admits the other regions' NAT addresses,
-  // which Istio's control planes use to watch every cluster's API.
+  // Networks first: each cluster's API admits the clusters whose mesh control planes watch it (Istio multi-primary:
+  // every other region), by their NAT addresses on a public endpoint and by their VPC ranges on the private one.
   const networks = spec.regions.map(
     (region, i) =>
       new AwsNetwork(`eks-${region.name}-network`, { plan: planVpcSubnets(region.nodeCidr, region.zones), provider: providers[i] }),
   );
 
+  const apiClients = apiServerClients(spec.mesh.mode, spec.regions.length);
   const regions = spec.regions.map(
     (region, i) =>
       new EksRegion(`eks-${region.name}`, {
         region,
         network: networks[i],
-        peerEgressIps: networks.filter((_, j) => j !== i).map((n) => n.natPublicIp),
+        apiClientEgressIps: apiClients[i].map((j) => networks[j].natPublicIp),
+        apiClientRanges: apiClients[i].map((j) => ({ region: spec.regions[j].name, cidr: spec.regions[j].nodeCidr })),
         peers: peerRanges(spec.regions, region),
         mesh: spec.mesh.mode,
         kafkaPool: spec.nodePools.kafka,

@@ -2,6 +2,7 @@
 // receive theirs explicitly, then the regional networks are peered as a full mesh, and the mesh and Kafka go on top.
 import * as gcp from "@pulumi/gcp";
 import { cidr } from "../lib/cidr";
+import { apiServerClients } from "../lib/mesh/access";
 import { RegionSpec, StackSpec } from "../lib/config/validate";
 import { GkeRegion } from "../components/gcp/region";
 import { NetworkPeeringMesh } from "../components/gcp/peering";
@@ -31,8 +32,8 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
       }),
   );
 
-  // Reserved NAT addresses, known before any cluster: with a public endpoint, each cluster authorizes the others'
-  // (their istiod or Submariner agents reach this API through their NAT).
+  // Reserved NAT addresses, known before any cluster: with a public endpoint, a cluster authorizes the NAT addresses of
+  // the clusters whose mesh dials its API (Submariner: every cluster on the broker's, none elsewhere; Istio: the others).
   const natAddresses = spec.regions.map(
     (region, i) =>
       new gcp.compute.Address(
@@ -42,11 +43,12 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
       ),
   );
 
+  const apiClients = apiServerClients(spec.mesh.mode, spec.regions.length);
   const regions = spec.regions.map(
     (region, index) =>
       new GkeRegion(`gke-${region.name}`, {
         natAddressSelfLink: natAddresses[index].selfLink,
-        peerEgressIps: spec.regions.flatMap((peer, j) => (j === index ? [] : [{ region: peer.name, ip: natAddresses[j].address }])),
+        apiClientEgressIps: apiClients[index].map((j) => ({ region: spec.regions[j].name, ip: natAddresses[j].address })),
         project,
         regions: spec.regions,
         index,

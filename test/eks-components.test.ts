@@ -144,7 +144,7 @@ describe("VpcPeering", () => {
 });
 
 describe("CrossRegionSecurityGroup", () => {
-  it("with Submariner admits its UDP cable ports from the peer range, nothing from anywhere else", async () => {
+  it("with Submariner admits only Kafka's ports and ICMP from the peer range (no cable port), nothing from anywhere else", async () => {
     const { recorded } = await runComponent(() => {
       const provider = new aws.Provider("p", { region: "us-east-1" });
       new CrossRegionSecurityGroup("xr", {
@@ -158,8 +158,6 @@ describe("CrossRegionSecurityGroup", () => {
       ["tcp", 9092, "10.5.0.0/16"],
       ["tcp", 9091, "10.5.0.0/16"],
       ["tcp", 9093, "10.5.0.0/16"],
-      ["udp", 4500, "10.5.0.0/16"],
-      ["udp", 4490, "10.5.0.0/16"],
       ["icmp", 3, "10.5.0.0/16"],
     ]);
     for (const r of rules) expect(r).toMatchObject({ parent: "xr", provider: "p", inputs: { securityGroupId: "mock-id:xr-sg" } });

@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  PEERED_PATH_MTU_BYTES,
   amiTypeFor,
   eksTaintEffect,
   endpointAccess,
@@ -13,7 +14,14 @@ import {
   serviceTrustPolicy,
   vpcCniConfiguration,
 } from "../lib/aws-eks";
-import { crossRegionIngressRules, eksSpecProblems, peerRanges, planVpcSubnets, tryPlanVpcSubnets } from "../lib/aws-network";
+import {
+  apiServerIngressRules,
+  crossRegionIngressRules,
+  eksSpecProblems,
+  peerRanges,
+  planVpcSubnets,
+  tryPlanVpcSubnets,
+} from "../lib/aws-network";
 import { cidr, contains, overlaps } from "../lib/cidr";
 import { crossRegionPorts } from "../lib/ports";
 import { stackSpec } from "./helpers/harness";
@@ -102,16 +110,28 @@ describe("cross-region rules", () => {
     expect(new Set(rules.map((r) => r.key)).size).toBe(rules.length);
   });
 
-  it("follows the mesh: submariner's UDP ports instead of Istio's", () => {
-    const rules = crossRegionIngressRules([{ region: "b", cidr: "10.4.0.0/16" }], "submariner");
+  it.each(["istio", "submariner"] as const)("opens, with %s, only Kafka's ports and ICMP: no istiod, east-west or cable port", (mesh) => {
+    const rules = crossRegionIngressRules([{ region: "b", cidr: "10.4.0.0/16" }], mesh);
     expect(rules.map((r) => r.key)).toEqual([
       "tcp-9092-from-10-4-0-0-16",
       "tcp-9091-from-10-4-0-0-16",
       "tcp-9093-from-10-4-0-0-16",
-      "udp-4500-from-10-4-0-0-16",
-      "udp-4490-from-10-4-0-0-16",
       "icmp-frag-needed-from-10-4-0-0-16",
     ]);
+  });
+});
+
+describe("Kubernetes API from the peers", () => {
+  it("admits TCP 443 from each client VPC range, named after the range, and nothing else", () => {
+    const rules = apiServerIngressRules([
+      { region: "b", cidr: "10.4.0.0/16" },
+      { region: "c", cidr: "10.8.0.0/16" },
+    ]);
+    expect(rules.map((r) => [r.key, r.cidr, r.protocol, r.fromPort, r.toPort])).toEqual([
+      ["api-tcp-443-from-10-4-0-0-16", "10.4.0.0/16", "tcp", 443, 443],
+      ["api-tcp-443-from-10-8-0-0-16", "10.8.0.0/16", "tcp", 443, 443],
+    ]);
+    expect(apiServerIngressRules([])).toEqual([]);
   });
 });
 
@@ -211,8 +231,12 @@ describe("node-group settings", () => {
     expect(eksTaintEffect("NoExecute")).toBe("NO_EXECUTE");
   });
 
-  it("keeps pod source addresses towards peered VPCs (external SNAT)", () => {
-    expect(JSON.parse(vpcCniConfiguration())).toEqual({ env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: "true" } });
+  it("keeps pod source addresses towards peered VPCs (external SNAT), holds pods to the peering's 8500-byte MTU, enforces NetworkPolicies", () => {
+    expect(JSON.parse(vpcCniConfiguration())).toEqual({
+      env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: "true", AWS_VPC_ENI_MTU: "8500" },
+      enableNetworkPolicy: "true",
+    });
+    expect(PEERED_PATH_MTU_BYTES).toBe(8500);
   });
 });
 

@@ -196,6 +196,17 @@ describe("security groups", () => {
     }
   });
 
+  it("admits TCP 443 from the other VPCs on each control-plane security group, for the peers' istiod over the peering", () => {
+    for (const region of REGIONS) {
+      const rules = recorded.where((r) => r.type === T.ingressRule && r.parent === `eks-${region}-control-plane`);
+      const peers = REGIONS.filter((r) => r !== region).map((r) => vpcCidrOf(recorded, r));
+      expect(rules.map((r) => [r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort])).toEqual(
+        peers.map((peer) => [`mock-sg:eks-${region}-control-plane-cluster-cluster`, peer, "tcp", 443, 443]),
+      );
+      for (const r of rules) expect(r.provider).toBe(`aws-${region}`);
+    }
+  });
+
   it("admits each peer VPC on exactly the cross-region ports of the mesh (plus ICMP fragmentation-needed), and nothing else", () => {
     const mesh = "istio";
     for (const region of REGIONS) {
@@ -209,7 +220,9 @@ describe("security groups", () => {
         .sort();
       expect(actual).toEqual(expected);
     }
-    expect(recorded.ofType(T.ingressRule)).toHaveLength(3 * 2 * (crossRegionPorts("istio").length + 1));
+    // Node groups: per region, two peers x (Kafka's 3 ports + ICMP); no istiod (15012/15017) or east-west (15443) port.
+    expect(recorded.where((r) => r.type === T.ingressRule && r.parent?.endsWith("-cross-region") === true)).toHaveLength(3 * 2 * 4);
+    expect(recorded.ofType(T.ingressRule).filter((r) => [15012, 15017, 15443].includes(r.inputs.fromPort as number))).toEqual([]);
     expect(recorded.ofType("aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
     for (const sg of recorded.ofType("aws:ec2/securityGroup:SecurityGroup")) {
       expect(sg.inputs).not.toHaveProperty("ingress");
@@ -340,7 +353,11 @@ describe("clusters", () => {
       ]);
       for (const a of addons) expect(a).toMatchObject({ provider: `aws-${region}`, inputs: { clusterName: `eks-${region}` } });
       const cni = addons.find((a) => a.inputs.addonName === "vpc-cni")!;
-      expect(JSON.parse(cni.inputs.configurationValues as string)).toEqual({ env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: "true" } });
+      // External SNAT (pod addresses across peering), pods at the inter-region peering's 8500-byte MTU, NetworkPolicies enforced.
+      expect(JSON.parse(cni.inputs.configurationValues as string)).toEqual({
+        env: { AWS_VPC_K8S_CNI_EXTERNALSNAT: "true", AWS_VPC_ENI_MTU: "8500" },
+        enableNetworkPolicy: "true",
+      });
     }
   });
 
@@ -435,6 +452,17 @@ describe("node groups", () => {
       }
       expect(last("vm.max_map_count")).toBeGreaterThanOrEqual(KAFKA_VM_MAX_MAP_COUNT);
       expect(doc.parts[0].body).toContain("RLIMIT_NOFILE");
+    }
+  });
+
+  it("boots every node, Kafka and system, with TCP path MTU probing on (parsed from the launch templates' user data)", () => {
+    for (const region of REGIONS) {
+      for (const pool of ["kafka", "system"]) {
+        const userData = recorded.one(T.launchTemplate, `eks-${region}-${pool}-lt`).inputs.userData as string;
+        const doc = parseMultipart(Buffer.from(userData, "base64").toString("utf8"));
+        const script = doc.parts.find((p) => p.headers["content-type"].startsWith("text/x-shellscript"))!;
+        expect(wantedSysctls(script.body).get("net.ipv4.tcp_mtu_probing"), `${region} ${pool}`).toBe("1");
+      }
     }
   });
 });

@@ -12,11 +12,12 @@ import { KAFKA_CROSS_REGION_PORTS } from "../lib/ports";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import { GkeCluster, GkeClusterArgs } from "../components/gcp/cluster";
 import { KubeDnsStubDomains, stubDomainsJson } from "../components/gcp/dns";
-import { ANYWHERE, GCP_HEALTH_CHECK_RANGES, planRegionFirewall } from "../components/gcp/firewall-plan";
+import { ANYWHERE, planRegionFirewall } from "../components/gcp/firewall-plan";
 import { gkeKubeconfig } from "../components/gcp/kubeconfig";
 import {
+  KAFKA_NODE_TAG,
   KAFKA_VM_MAX_MAP_COUNT,
-  datapathProvider,
+  DATAPATH_PROVIDER,
   gkeClusterName,
   gkeTaintEffect,
   kafkaNodeSysctls,
@@ -114,19 +115,18 @@ describe("node kernel and datapath settings", () => {
     expect(KAFKA_VM_MAX_MAP_COUNT).toBeGreaterThan(65_530);
   });
 
-  it("maps Kubernetes taint effects to the GKE enum and picks the datapath by mesh", () => {
+  it("maps Kubernetes taint effects to the GKE enum, and uses Dataplane V2 (NetworkPolicy enforced) whatever the mesh", () => {
     expect([gkeTaintEffect("NoSchedule"), gkeTaintEffect("PreferNoSchedule"), gkeTaintEffect("NoExecute")]).toEqual([
       "NO_SCHEDULE",
       "PREFER_NO_SCHEDULE",
       "NO_EXECUTE",
     ]);
-    expect(datapathProvider("submariner")).toBe("LEGACY_DATAPATH");
-    expect(datapathProvider("istio")).toBe("ADVANCED_DATAPATH");
+    expect(DATAPATH_PROVIDER).toBe("ADVANCED_DATAPATH");
   });
 });
 
 describe("planRegionFirewall", () => {
-  it.each(["submariner", "istio"] as const)("in %s mode, allows only from cluster ranges or Google's health checkers", (mesh) => {
+  it.each(["submariner", "istio"] as const)("in %s mode, allows only from cluster ranges, and only to the Kafka pool", (mesh) => {
     REGIONS.forEach((_, local) => {
       const rules = planRegionFirewall(REGIONS, local, mesh);
       const clusterRanges = REGIONS.flatMap((r) => [r.nodeCidr, r.podCidr]).map(cidr);
@@ -134,12 +134,11 @@ describe("planRegionFirewall", () => {
         expect(rule.sourceRanges).not.toContain(ANYWHERE);
         for (const source of rule.sourceRanges) {
           const fromCluster = clusterRanges.some((c) => contains(c, cidr(source)));
-          const fromHealthCheck = (GCP_HEALTH_CHECK_RANGES as readonly string[]).includes(source);
-          expect(fromCluster || fromHealthCheck, `${rule.suffix}: ${source}`).toBe(true);
-          if (fromHealthCheck) expect(rule.ports).toEqual([{ protocol: "tcp", ports: ["10256"] }]);
+          expect(fromCluster, `${rule.suffix}: ${source}`).toBe(true);
         }
-        // Every allow targets a pool; none opens the whole network.
-        expect(rule.targetTags?.length).toBeGreaterThan(0);
+        // Every allow targets the Kafka pool and names its ports; none opens the whole network or every port.
+        expect(rule.targetTags).toEqual([KAFKA_NODE_TAG]);
+        expect(rule.ports.length).toBeGreaterThan(0);
       }
     });
   });
@@ -149,10 +148,15 @@ describe("planRegionFirewall", () => {
     const bySuffix = Object.fromEntries(rules.map((r) => [r.suffix, r]));
     const peers = [REGIONS[0], REGIONS[2]].flatMap((r) => [r.nodeCidr, r.podCidr]);
     expect(bySuffix["peer-kafka"].sourceRanges).toEqual(peers);
-    expect(bySuffix["peer-mesh"].sourceRanges).toEqual(peers);
     expect(bySuffix["local-kafka"].sourceRanges).toEqual([REGIONS[1].nodeCidr, REGIONS[1].podCidr]);
-    expect(bySuffix["local-submariner"].sourceRanges).toEqual([REGIONS[1].nodeCidr, REGIONS[1].podCidr]);
-    expect(rules.map((r) => r.suffix)).toEqual(["peer-kafka", "local-kafka", "peer-mesh", "local-submariner", "guard-kafka"]);
+    expect(rules.map((r) => r.suffix)).toEqual(["peer-kafka", "local-kafka", "guard-kafka"]);
+  });
+
+  it.each(["submariner", "istio"] as const)("in %s mode, opens no mesh port: no gateway, cable, VXLAN or east-west rule", (mesh) => {
+    const rules = planRegionFirewall(REGIONS, 0, mesh);
+    const ports = rules.filter((r) => r.action === "allow").flatMap((r) => r.ports);
+    expect(ports).toEqual(Array(2).fill({ protocol: "tcp", ports: ["9091", "9092", "9093"] }));
+    expect(rules.some((r) => r.ports.some((g) => g.protocol === "udp"))).toBe(false);
   });
 
   it("guards every Kafka port from anywhere, above GKE's Service rules and below the allows", () => {
@@ -247,7 +251,6 @@ function clusterArgs(provider: gcp.Provider, overrides: Partial<GkeClusterArgs> 
     subnetwork: "subnet",
     podRangeName: "pods",
     serviceRangeName: "services",
-    mesh: "submariner",
     controlPlaneCidrs: [],
     kafkaPool: { machineType: "n2-standard-8", countPerRegion: 4 },
     systemPool: { machineType: "e2-standard-4", countPerRegion: 1 },
@@ -280,7 +283,7 @@ describe("GkeCluster", () => {
   it("takes the release channel and deletion protection from its arguments, with every child on the given provider", async () => {
     const { recorded } = await runComponent(() => {
       const provider = new gcp.Provider("gcp-us-central1", { project: "p-123456", region: "us-central1" });
-      new GkeCluster("c", clusterArgs(provider, { releaseChannel: "STABLE", deletionProtection: false, mesh: "istio" }));
+      new GkeCluster("c", clusterArgs(provider, { releaseChannel: "STABLE", deletionProtection: false }));
     });
     expect(recorded.one("gcp:container/cluster:Cluster", "c-control-plane").inputs).toMatchObject({
       releaseChannel: { channel: "STABLE" },

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cidr, contains, overlaps } from "../lib/cidr";
 import { RegionSpec, StackSpec } from "../lib/config/validate";
-import { KAFKA_PORTS, SUBMARINER_CROSS_REGION_PORTS, ISTIO_CROSS_REGION_PORTS } from "../lib/ports";
+import { KAFKA_PORTS } from "../lib/ports";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../components/platform";
 import { KAFKA_VM_MAX_MAP_COUNT } from "../components/gcp/node-plan";
@@ -225,45 +225,35 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
       });
     });
 
-    it("admits from the other regions exactly Submariner's cross-region ports, to the gateway (system) pool", () => {
-      const udp = SUBMARINER_CROSS_REGION_PORTS.map((p) => String(p.port)).sort();
-      spec.regions.forEach((region, i) => {
-        const rule = recorded.one(T.firewall, `gke-${region.name}-firewall-peer-mesh`);
-        expect(rule.inputs).toMatchObject({
-          allows: [{ protocol: "udp", ports: udp }],
-          sourceRanges: spec.regions.filter((_, j) => j !== i).flatMap((p) => [p.nodeCidr, p.podCidr]),
-          targetTags: ["geo-kafka-system-node"],
-        });
-      });
+    it("opens no Submariner port: no gateway, NAT-T, NAT discovery or VXLAN rule, and nothing but Kafka's TCP ports", () => {
+      const names = recorded.ofType(T.firewall).map((f) => f.name.slice(f.name.indexOf("-firewall-") + "-firewall-".length));
+      expect([...new Set(names)].sort()).toEqual(["guard-kafka", "local-kafka", "peer-kafka"]);
+      for (const f of recorded.ofType(T.firewall)) {
+        for (const group of [...((f.inputs.allows as PortGroup[] | undefined) ?? []), ...((f.inputs.denies as PortGroup[] | undefined) ?? [])]) {
+          expect(group, f.name).toEqual({ protocol: "tcp", ports: ["9091", "9092", "9093"] });
+        }
+      }
     });
 
-    it("keeps in-cluster traffic (Kafka clients, Submariner VXLAN and metrics) to the cluster's own ranges", () => {
+    it("keeps in-cluster Kafka clients to the cluster's own ranges", () => {
       for (const region of spec.regions) {
         expect(recorded.one(T.firewall, `gke-${region.name}-firewall-local-kafka`).inputs).toMatchObject({
           sourceRanges: [region.nodeCidr, region.podCidr],
           allows: [{ protocol: "tcp", ports: ["9091", "9092", "9093"] }],
           targetTags: ["geo-kafka-kafka-node"],
         });
-        expect(recorded.one(T.firewall, `gke-${region.name}-firewall-local-submariner`).inputs).toMatchObject({
-          sourceRanges: [region.nodeCidr, region.podCidr],
-          allows: [
-            { protocol: "tcp", ports: ["8080"] },
-            { protocol: "udp", ports: ["4800"] },
-          ],
-          targetTags: ["geo-kafka-kafka-node", "geo-kafka-system-node"],
-        });
       }
-      // No health-check rule: nothing in Submariner mode sits behind a Google load balancer.
-      expect(recorded.ofType(T.firewall).filter((f) => f.name.endsWith("health-checks"))).toEqual([]);
     });
   });
 
   describe("clusters", () => {
     it("creates three regional clusters located in the three configured regions and their zones", () => {
-      const clusters = recorded.ofType(T.cluster);
+      // By name: clusters register in the order their inputs resolve (the broker cluster waits for the NAT addresses).
+      const clusters = spec.regions.map((r) => recorded.one(T.cluster, `gke-${r.name}-cluster-control-plane`));
       expect(clusters.map((c) => [c.name, c.provider, c.inputs.name, c.inputs.location, c.inputs.nodeLocations])).toEqual(
         spec.regions.map((r) => [`gke-${r.name}-cluster-control-plane`, `gcp-${r.name}`, r.clusterId, r.name, r.zones]),
       );
+      expect(recorded.ofType(T.cluster)).toHaveLength(3);
     });
 
     it("makes every cluster VPC-native on its own subnet's named secondary ranges", () => {
@@ -308,25 +298,25 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
           enablePrivateEndpoint: false,
           masterGlobalAccessConfig: { enabled: true },
         });
-        const region = spec.regions.find((r) => c.name === `gke-${r.name}-cluster-control-plane`)!;
-        // The configured CIDRs, then the other regions' reserved NAT addresses (their mesh agents reach this API).
+        const index = spec.regions.findIndex((r) => c.name === `gke-${r.name}-cluster-control-plane`);
+        // The configured CIDRs; on the broker cluster (the first) also every cluster's reserved NAT address, its own
+        // included, since every Lighthouse agent dials the broker's public endpoint; on the others nothing more.
+        const nat = (r: RegionSpec) => ({ cidrBlock: `mock-address:gke-${r.name}-nat-address/32`, displayName: `geo-kafka NAT of ${r.name}` });
         expect(c.inputs.masterAuthorizedNetworksConfig).toEqual({
           cidrBlocks: [
             { cidrBlock: "203.0.113.0/24", displayName: "geo-kafka:access.controlPlaneCidrs[0]" },
-            ...spec.regions
-              .filter((peer) => peer.name !== region.name)
-              .map((peer) => ({ cidrBlock: `mock-address:gke-${peer.name}-nat-address/32`, displayName: `geo-kafka NAT of ${peer.name}` })),
+            ...(index === 0 ? spec.regions.map(nat) : []),
           ],
           gcpPublicCidrsAccessEnabled: false,
         });
       }
     });
 
-    it("keeps kube-proxy in iptables mode (legacy datapath) for Submariner", () => {
+    it("uses Dataplane V2, which enforces NetworkPolicies (Submariner no longer holds it on the legacy datapath)", () => {
       expect(recorded.ofType(T.cluster).map((c) => c.inputs.datapathProvider)).toEqual([
-        "LEGACY_DATAPATH",
-        "LEGACY_DATAPATH",
-        "LEGACY_DATAPATH",
+        "ADVANCED_DATAPATH",
+        "ADVANCED_DATAPATH",
+        "ADVANCED_DATAPATH",
       ]);
     });
 
@@ -420,7 +410,7 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
   describe("Kubernetes providers, storage and objects", () => {
     it("builds one Kubernetes provider per cluster from its endpoint and CA, authenticating with gke-gcloud-auth-plugin", () => {
       const providers = recorded.ofType(T.k8sProvider);
-      expect(providers.map((p) => p.name)).toEqual(spec.regions.map((r) => `gke-${r.name}-k8s`));
+      expect(providers.map((p) => p.name).sort()).toEqual(spec.regions.map((r) => `gke-${r.name}-k8s`).sort());
       for (const region of spec.regions) {
         const provider = recorded.one(T.k8sProvider, `gke-${region.name}-k8s`);
         const control = `gke-${region.name}-cluster-control-plane`;
@@ -467,9 +457,9 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
 
   it("gives every GCP resource an explicit provider of its own region", () => {
     const gcpResources = recorded.where((r) => r.type.startsWith("gcp:"));
-    // Per region: NAT address, VPC, subnet, router, NAT, 5 firewall rules, service account, IAM binding, cluster,
-    // 2 pools; plus 6 peerings.
-    expect(gcpResources).toHaveLength(3 * 15 + 6);
+    // Per region: NAT address, VPC, subnet, router, NAT, 3 firewall rules (Kafka from peers, Kafka from itself, the
+    // guard), service account, IAM binding, cluster, 2 pools; plus 6 peerings.
+    expect(gcpResources).toHaveLength(3 * 13 + 6);
     for (const r of gcpResources) {
       const region =
         r.type === T.peering
@@ -501,7 +491,7 @@ describe("stack gke in istio mode", () => {
     recorded = (await planStackOk("gke", config)).recorded;
   });
 
-  it("uses Dataplane V2 (no Submariner constraint on kube-proxy)", () => {
+  it("uses Dataplane V2", () => {
     expect(recorded.ofType(T.cluster).map((c) => c.inputs.datapathProvider)).toEqual([
       "ADVANCED_DATAPATH",
       "ADVANCED_DATAPATH",
@@ -509,27 +499,20 @@ describe("stack gke in istio mode", () => {
     ]);
   });
 
-  it("admits Istio's east-west ports from the other regions instead of Submariner's, and no Submariner rule at all", () => {
-    const tcp = ISTIO_CROSS_REGION_PORTS.map((p) => p.port)
-      .sort((a, b) => a - b)
-      .map(String);
-    for (const rule of recorded.where((r) => r.type === T.firewall && r.name.endsWith("-peer-mesh"))) {
-      expect(rule.inputs.allows).toEqual([{ protocol: "tcp", ports: tcp }]);
-      expect(rule.inputs.targetTags).toEqual(["geo-kafka-system-node"]);
-    }
-    expect(recorded.ofType(T.firewall).filter((f) => f.name.endsWith("-local-submariner"))).toEqual([]);
+  it("opens no Istio port between regions (one network: sidecars dial remote pods on Kafka's ports), and no health-check rule", () => {
+    const names = recorded.ofType(T.firewall).map((f) => f.name.slice(f.name.indexOf("-firewall-") + "-firewall-".length));
+    expect([...new Set(names)].sort()).toEqual(["guard-kafka", "local-kafka", "peer-kafka"]);
   });
 
-  it("admits Google's health checkers, and only them, to the gateway pool's health port", () => {
-    const rules = recorded.where((r) => r.type === T.firewall && r.name.endsWith("-health-checks"));
-    expect(rules).toHaveLength(3);
-    for (const rule of rules) {
-      expect(rule.inputs).toMatchObject({
-        sourceRanges: ["35.191.0.0/16", "130.211.0.0/22"],
-        allows: [{ protocol: "tcp", ports: ["10256"] }],
-        targetTags: ["geo-kafka-system-node"],
-        priority: 800,
-      });
+  it("authorizes on each public endpoint the other regions' NAT addresses (every istiod watches every other API)", () => {
+    const spec = stackSpec("gke");
+    for (const c of recorded.ofType(T.cluster)) {
+      const index = spec.regions.findIndex((r) => c.name === `gke-${r.name}-cluster-control-plane`);
+      const blocks = (c.inputs.masterAuthorizedNetworksConfig as { cidrBlocks: Array<{ cidrBlock: string }> }).cidrBlocks;
+      expect(blocks.map((b) => b.cidrBlock)).toEqual([
+        "203.0.113.0/24",
+        ...spec.regions.filter((_, j) => j !== index).map((r) => `mock-address:gke-${r.name}-nat-address/32`),
+      ]);
     }
   });
 

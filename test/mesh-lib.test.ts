@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { apiServerHostPort, apiServerUrl, serviceAccountCredentials } from "../lib/mesh/access";
+import { apiServerClients, apiServerHostPort, apiServerUrl, serviceAccountCredentials } from "../lib/mesh/access";
 import { CHARTS, ISTIO_CHART_REPO, SUBMARINER_CHART_REPO, releaseChart, valuePaths } from "../lib/mesh/charts";
 import {
   DEFAULT_MESH_ID,
@@ -17,7 +17,7 @@ import {
   remoteSecretKubeconfig,
   remoteSecretName,
 } from "../lib/mesh/istio";
-import { brokerCredentialsValuesYaml, brokerValues, operatorValues } from "../lib/mesh/submariner";
+import { brokerValues, operatorValues, serviceDiscoverySpec } from "../lib/mesh/submariner";
 import { meshArgsProblems } from "../lib/mesh/validate";
 import { meshSpec } from "./helpers/mesh-fixtures";
 
@@ -54,11 +54,8 @@ describe("pinned charts", () => {
 });
 
 describe("chart values use only keys checked against the charts' values.yaml", () => {
-  const region = { clusterId: "gke-us-east4", podCidr: "10.0.0.0/14", serviceCidr: "10.12.48.0/20" };
-  const secretFile = parse(brokerCredentialsValuesYaml({ token: b64("t"), "ca.crt": b64("c") })) as unknown;
   it.each([
-    ["submariner-operator", valuePaths(operatorValues(region, "api.invalid")), CHARTS.submarinerOperator.valueKeys],
-    ["submariner-operator (secret file)", valuePaths(secretFile), CHARTS.submarinerOperator.valueKeys],
+    ["submariner-operator", valuePaths(operatorValues()), CHARTS.submarinerOperator.valueKeys],
     ["submariner-k8s-broker", valuePaths(brokerValues()), CHARTS.submarinerBroker.valueKeys],
     ["base", valuePaths(baseValues()), CHARTS.istioBase.valueKeys],
     ["istiod", valuePaths(istiodValues({ meshId: "m", clusterId: "c", network: "n", nodeSelector: { a: "b" } })), CHARTS.istiod.valueKeys],
@@ -103,34 +100,40 @@ describe("API server addresses", () => {
   });
 });
 
-describe("Submariner values", () => {
-  it("join a cluster with its id and ranges, VXLAN, no NAT, Lighthouse on, the broker verified by its CA", () => {
-    const values = operatorValues(
-      { clusterId: "gke-us-central1", podCidr: "10.4.0.0/14", serviceCidr: "10.12.64.0/20" },
-      "api.invalid:443",
-    );
-    expect(values).toEqual({
-      submariner: {
-        clusterId: "gke-us-central1",
-        clusterCidr: "10.4.0.0/14",
-        serviceCidr: "10.12.64.0/20",
-        globalCidr: "",
-        natEnabled: false,
-        cableDriver: "vxlan",
-        serviceDiscovery: true,
-      },
-      broker: { server: "api.invalid:443", namespace: "submariner-k8s-broker", insecure: false, globalnet: false },
+describe("Submariner, service discovery only", () => {
+  it("creates no ServiceAccount for the gateway, route agent or Globalnet, and sets nothing else in the operator chart", () => {
+    expect(operatorValues()).toEqual({
+      serviceAccounts: { gateway: { create: false }, routeAgent: { create: false }, globalnet: { create: false } },
     });
-    expect(JSON.stringify(values)).not.toMatch(/token|"ca"/);
   });
 
-  it("put the broker's token (decoded) and CA (base64) in a values file of their own", () => {
-    const yaml = brokerCredentialsValuesYaml({
-      token: b64("eyJhbGciOi.payload.sig"),
-      "ca.crt": b64("-----BEGIN CERTIFICATE-----"),
-      namespace: b64("x"),
+  it("join a cluster by its ServiceDiscovery CR: id, broker address and namespace, credentials by Secret name, no Globalnet", () => {
+    const spec = serviceDiscoverySpec({ clusterId: "gke-us-central1" }, "api.invalid:443", "0.24.2");
+    expect(spec).toEqual({
+      clusterID: "gke-us-central1",
+      namespace: "submariner-operator",
+      version: "0.24.2",
+      brokerK8sApiServer: "api.invalid:443",
+      brokerK8sRemoteNamespace: "submariner-k8s-broker",
+      brokerK8sSecret: "submariner-broker-secret",
+      brokerK8sInsecure: false,
+      globalnetEnabled: false,
+      debug: false,
     });
-    expect(parse(yaml)).toEqual({ broker: { token: "eyJhbGciOi.payload.sig", ca: b64("-----BEGIN CERTIFICATE-----") } });
+    expect(JSON.stringify(spec)).not.toMatch(/Token|brokerK8sCA/);
+  });
+});
+
+describe("who dials which API server", () => {
+  it("Submariner: every cluster dials the broker's (the first), its own included; nobody dials a member's", () => {
+    expect(apiServerClients("submariner", 3)).toEqual([[0, 1, 2], [], []]);
+  });
+  it("Istio multi-primary: every istiod dials every other cluster's", () => {
+    expect(apiServerClients("istio", 3)).toEqual([
+      [1, 2],
+      [0, 2],
+      [0, 1],
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 // The mesh as the two stacks plan it: the right releases on every cluster's own provider, with the right values,
 // secrets kept out of what reviewers read, and every Kafka address reachable from all three clusters.
 import { beforeAll, describe, expect, it } from "vitest";
-import { containsSecret } from "../tools/mock-runtime";
+import { containsSecret, renderSecrets } from "../tools/mock-runtime";
 import { Recorded, planStackOk } from "./helpers/harness";
 import { schemaErrors } from "./helpers/k8s-schema";
 
@@ -18,23 +18,41 @@ describe("stack gke: Submariner", () => {
     { name: "us-west1", clusterId: "gke-us-west1", podCidr: "10.8.0.0/14" },
   ];
 
-  it("installs the broker chart in the first cluster and the operator in all three, pinned, with VXLAN and Lighthouse", () => {
+  it("installs the broker chart in the first cluster and the operator in all three, pinned, for service discovery only", () => {
     const releases = recorded.gke.ofType(RELEASE);
     expect(releases.filter((r) => r.inputs.chart === "submariner-k8s-broker").map((r) => r.provider)).toEqual(["gke-us-east4-k8s"]);
     for (const region of regions) {
       const [operator] = releases.filter((r) => r.inputs.chart === "submariner-operator" && r.provider === `gke-${region.name}-k8s`);
       expect(operator.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
       expect(containsSecret(operator.inputs.values)).toBe(false);
-      expect(containsSecret(operator.inputs.valueYamlFiles)).toBe(true);
-      expect(operator.inputs.values).toMatchObject({
-        submariner: {
-          cableDriver: "vxlan",
-          clusterId: region.clusterId,
-          clusterCidr: region.podCidr,
-          natEnabled: false,
-          serviceDiscovery: true,
-        },
-      });
+      // The chart's Submariner CR (gateway and route agent) is removed by the post-renderer.
+      expect(operator.inputs.postrender).toBe("components/mesh/operator-post-renderer.sh");
+      const [sd] = recorded.gke.where(
+        (r) => r.type === "kubernetes:submariner.io/v1alpha1:ServiceDiscovery" && r.provider === `gke-${region.name}-k8s`,
+      );
+      expect(renderSecrets(sd.inputs.spec, true)).toMatchObject({ clusterID: region.clusterId, brokerK8sSecret: "submariner-broker-secret" });
+    }
+  });
+
+  it("runs no Submariner datapath: no Submariner CR, no gateway node label, no cable or VXLAN firewall port", () => {
+    expect(recorded.gke.where((r) => r.type === "kubernetes:submariner.io/v1alpha1:Submariner")).toEqual([]);
+    for (const pool of recorded.gke.ofType("gcp:container/nodePool:NodePool")) {
+      expect(Object.keys((pool.inputs.nodeConfig as { labels: Record<string, string> }).labels)).not.toContain("submariner.io/gateway");
+    }
+    for (const rule of recorded.gke.ofType("gcp:compute/firewall:Firewall")) {
+      expect(JSON.stringify(rule.inputs.allows ?? [])).not.toMatch(/udp|4500|4490|4800|8080/);
+    }
+  });
+
+  it("resolves clusterset.local through Lighthouse in every cluster: a kube-dns stub domain to Lighthouse's CoreDNS", () => {
+    for (const region of regions) {
+      const [patch] = recorded.gke.where(
+        (r) => r.type === "kubernetes:core/v1:ConfigMapPatch" && r.provider === `gke-${region.name}-k8s`,
+      );
+      expect(patch.inputs.metadata).toEqual({ namespace: "kube-system", name: "kube-dns" });
+      const stubDomains = JSON.parse((patch.inputs.data as { stubDomains: string }).stubDomains) as Record<string, string[]>;
+      expect(Object.keys(stubDomains)).toEqual(["clusterset.local"]);
+      expect(stubDomains["clusterset.local"]).toEqual([`mock-cluster-ip:mesh-${region.name}-clusterset-dns`]);
     }
   });
 

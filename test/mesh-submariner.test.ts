@@ -1,15 +1,24 @@
-// Submariner mode on the gke stack's three clusters, recorded under mocks: which chart goes where with which values,
-// how the broker's token and CA reach the members (secret only), Lighthouse DNS, and one ServiceExport per Kafka
-// headless Service on the cluster that owns it.
+// Submariner mode (service discovery only) on the gke stack's three clusters, recorded under mocks: which chart goes
+// where with which values, the post-renderer that keeps the chart's Submariner CR (gateway, route agent) out, the
+// ServiceDiscovery CRs, how the broker's token and CA reach the members (secret only), Lighthouse DNS, and one
+// ServiceExport per Kafka headless Service on the cluster that owns it.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { execFileSync } from "node:child_process";
 import { createMesh } from "../components/mesh";
-import { BROKER_TOKEN_SECRET_NAME, CLUSTERSET_DNS_SERVICE_NAME, SubmarinerMesh } from "../components/mesh/submariner";
+import {
+  BROKER_TOKEN_SECRET_NAME,
+  CLUSTERSET_DNS_SERVICE_NAME,
+  OPERATOR_POST_RENDERER,
+  SubmarinerMesh,
+} from "../components/mesh/submariner";
 import type { RegionalCluster } from "../components/platform";
 import { KAFKA_NAMESPACE, headlessServiceName } from "../lib/kafka/addresses";
 import { kafkaNodes } from "../lib/kafka/topology";
-import { RecordedResource, containsSecret, isSecretValue } from "../tools/mock-runtime";
+import { RecordedResource, isSecretValue, renderSecrets } from "../tools/mock-runtime";
+import { REPO_ROOT } from "../tools/run-stack";
 import { Recorded, runComponent } from "./helpers/harness";
 import { schemaErrors } from "./helpers/k8s-schema";
 import { fakeApiServers, fakeClusters, meshSpec, providerName, secretValue, withSecretShapes } from "./helpers/mesh-fixtures";
@@ -18,6 +27,7 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
 const SERVICE = "kubernetes:core/v1:Service";
 const SERVICE_EXPORT = "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport";
+const SERVICE_DISCOVERY = "kubernetes:submariner.io/v1alpha1:ServiceDiscovery";
 const spec = meshSpec("gke", "submariner");
 const regions = spec.regions;
 const b64 = (text: string) => Buffer.from(text).toString("base64");
@@ -85,32 +95,56 @@ describe("Submariner mesh on the gke stack", () => {
     expect(releases).toHaveLength(4);
   });
 
-  it("joins each cluster with its own id and ranges, VXLAN, NAT traversal off, Lighthouse on, the broker's address", async () => {
+  it("installs the operator without its Submariner CR (post-renderer) and no ServiceAccount for gateway or route agent", async () => {
     const { recorded } = await planSubmariner();
     for (const region of regions) {
       const op = recorded.one(RELEASE, `mesh-${region.name}-operator`);
       expect(op.provider).toBe(providerName(region.name));
-      expect(containsSecret(op.inputs.values)).toBe(false);
+      expect(op.inputs.postrender).toBe(OPERATOR_POST_RENDERER);
       expect(op.inputs.values).toEqual({
-        submariner: {
-          clusterId: region.clusterId,
-          clusterCidr: region.podCidr,
-          serviceCidr: region.serviceCidr,
-          globalCidr: "",
-          natEnabled: false,
-          cableDriver: "vxlan",
-          serviceDiscovery: true,
-        },
-        // The broker cluster's endpoint, scheme removed: the operator adds https:// itself.
-        broker: { server: `api.${regions[0].clusterId}.invalid`, namespace: "submariner-k8s-broker", insecure: false, globalnet: false },
+        serviceAccounts: { gateway: { create: false }, routeAgent: { create: false }, globalnet: { create: false } },
       });
+      // Nothing in the values would configure a datapath: no cable driver, no NAT traversal, no CIDRs.
+      expect(JSON.stringify(op.inputs.values)).not.toMatch(/cableDriver|natEnabled|clusterCidr|ipsec/);
+      expect(op.inputs.valueYamlFiles).toBeUndefined();
     }
+    expect(fs.statSync(path.join(REPO_ROOT, OPERATOR_POST_RENDERER)).mode & 0o111).not.toBe(0);
+  });
+
+  it("joins each cluster by a ServiceDiscovery CR (Lighthouse only): its own id, the broker's address, credentials by Secret", async () => {
+    const { recorded } = await planSubmariner();
+    for (const region of regions) {
+      const sd = recorded.one(SERVICE_DISCOVERY, `mesh-${region.name}-service-discovery`);
+      expect(sd.provider).toBe(providerName(region.name));
+      // The spec holds no credential, only the name of the Secret that does; that name is marked secret for the plan's
+      // secrets-are-secret rule, which makes the whole spec one secret input.
+      expect(sd.inputs).toMatchObject({
+        apiVersion: "submariner.io/v1alpha1",
+        kind: "ServiceDiscovery",
+        metadata: { name: "service-discovery", namespace: "submariner-operator" },
+      });
+      expect(renderSecrets(sd.inputs.spec, true)).toEqual({
+        clusterID: region.clusterId,
+        namespace: "submariner-operator",
+        version: "0.24.2",
+        // The broker cluster's endpoint, scheme removed: the operator adds https:// itself.
+        brokerK8sApiServer: `api.${regions[0].clusterId}.invalid`,
+        brokerK8sRemoteNamespace: "submariner-k8s-broker",
+        brokerK8sSecret: "submariner-broker-secret",
+        brokerK8sInsecure: false,
+        globalnetEnabled: false,
+        debug: false,
+      });
+      expect(schemaErrors(sd)).toEqual([]);
+    }
+    // No Submariner CR and nothing else of the connectivity component is registered by this program.
+    expect(recorded.where((r) => /Submariner$|Gateway$|:Endpoint$/.test(r.type))).toEqual([]);
     const ids = regions.map((r) => r.clusterId);
     expect(new Set(ids).size).toBe(3);
     for (const id of ids) expect(id).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
   });
 
-  it("carries the broker token and CA to every member only as a secret values file made from the broker's token Secret", async () => {
+  it("carries the broker token and CA to every member only in a secret copy of the broker's token Secret", async () => {
     const { recorded } = await planSubmariner();
     const token = recorded.one(SECRET, `mesh-${regions[0].name}-broker-token`);
     expect(token.provider).toBe(providerName(regions[0].name));
@@ -122,22 +156,30 @@ describe("Submariner mesh on the gke stack", () => {
         annotations: { "kubernetes.io/service-account.name": "submariner-k8s-broker-client" },
       },
     });
+    const tokenName = `mesh-${regions[0].name}-broker-token`;
     for (const region of regions) {
-      const op = recorded.one(RELEASE, `mesh-${region.name}-operator`);
-      expect(isSecretValue(op.inputs.valueYamlFiles)).toBe(true);
-      const files = secretValue<Array<{ text: Promise<string> }>>(op.inputs.valueYamlFiles);
-      expect(files).toHaveLength(1);
-      // The mocks fill the token Secret as the token controller would; the file holds exactly its token and CA.
-      const tokenName = `mesh-${regions[0].name}-broker-token`;
-      expect(parse(await files[0].text)).toEqual({ broker: { token: `mock-token:${tokenName}`, ca: b64(`mock-ca-crt:${tokenName}`) } });
-      expect(JSON.stringify(op.inputs.values)).not.toContain("mock-token");
+      const copy = recorded.one(SECRET, `mesh-${region.name}-broker-secret`);
+      expect(copy.provider).toBe(providerName(region.name));
+      expect(copy.inputs).toMatchObject({
+        type: "Opaque",
+        metadata: { name: "submariner-broker-secret", namespace: "submariner-operator" },
+      });
+      expect(isSecretValue(copy.inputs.data)).toBe(true);
+      // The mocks fill the token Secret as the token controller would; the copy holds its data unchanged.
+      expect(secretValue<Record<string, string>>(copy.inputs.data)).toMatchObject({
+        token: b64(`mock-token:${tokenName}`),
+        "ca.crt": b64(`mock-ca-crt:${tokenName}`),
+      });
     }
   });
 
   it("keeps every other recorded input free of the broker credentials", async () => {
     const { recorded } = await planSubmariner();
-    const leaks = recorded.resources.filter((r) => r.type !== RELEASE && JSON.stringify(r.inputs).includes("mock-token"));
-    expect(leaks).toEqual([]);
+    const tokenB64 = b64(`mock-token:mesh-${regions[0].name}-broker-token`);
+    const leaks = recorded.resources.filter((r) => JSON.stringify(r.inputs).includes("mock-token") || JSON.stringify(r.inputs).includes(tokenB64));
+    // Only the broker-secret copies hold it, and they hold it as a secret.
+    expect(leaks.map((r) => r.name).sort()).toEqual(regions.map((r) => `mesh-${r.name}-broker-secret`).sort());
+    for (const r of leaks) expect(isSecretValue(r.inputs.data)).toBe(true);
   });
 
   it("fronts Lighthouse's CoreDNS with a Service per cluster and hands its ClusterIP to the DNS hook", async () => {
@@ -179,7 +221,7 @@ describe("Submariner mesh on the gke stack", () => {
       });
     }
     regions.forEach((r, i) => {
-      expect(ready[i]).toEqual([`mesh-${r.name}-operator`, `mesh-${r.name}-clusterset-dns`]);
+      expect(ready[i]).toEqual([`mesh-${r.name}-operator`, `mesh-${r.name}-service-discovery`, `mesh-${r.name}-clusterset-dns`]);
     });
   });
 
@@ -190,21 +232,51 @@ describe("Submariner mesh on the gke stack", () => {
     );
     expect(objects.map((r) => r.type).sort()).toEqual([
       ...Array(4).fill("kubernetes:core/v1:Namespace"),
-      SECRET,
+      ...Array(4).fill(SECRET),
       ...Array(3).fill(SERVICE),
+      ...Array(3).fill(SERVICE_DISCOVERY),
     ]);
-    for (const r of objects) expect(schemaErrors(withSecretShapes(r))).toEqual([]);
+    for (const r of objects) {
+      // The broker-secret copies hold base64 data and the ServiceDiscovery spec booleans, which the shape helper's
+      // "[secret]" leaves would not be: open those two.
+      const open = r.name.endsWith("-broker-secret") || r.type === SERVICE_DISCOVERY;
+      const opened = open ? { ...r, inputs: renderSecrets(r.inputs, true) as Record<string, unknown> } : withSecretShapes(r);
+      expect(schemaErrors(opened)).toEqual([]);
+    }
   });
 
-  it("counts: 4 Namespaces, 4 Releases, 1 Secret, 3 Services, and one ServiceExport per exported Service", async () => {
+  it("counts: 4 Namespaces, 4 Releases, 4 Secrets, 3 ServiceDiscovery CRs, 3 Services, one ServiceExport per export", async () => {
     const { recorded } = await planSubmariner();
     expect(countByType(recorded.where((r) => r.parent === "mesh"))).toEqual({
       "kubernetes:core/v1:Namespace": 4,
       [RELEASE]: 4,
-      [SECRET]: 1,
+      [SECRET]: 4,
+      [SERVICE_DISCOVERY]: 3,
       [SERVICE]: 3,
       [SERVICE_EXPORT]: 6,
     });
+  });
+});
+
+describe("the operator chart's post-renderer", () => {
+  const render = (manifests: string) =>
+    execFileSync("sh", [path.join(REPO_ROOT, OPERATOR_POST_RENDERER)], { input: manifests, encoding: "utf8" });
+  const doc = (source: string, body: string) => `---\n# Source: submariner-operator/templates/${source}\n${body}`;
+  const operator = doc("operator-deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: submariner-operator\n");
+  const account = doc("svc-acct.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: submariner-operator\n");
+  const cr = doc("submariner.yaml", "apiVersion: submariner.io/v1alpha1\nkind: Submariner\nmetadata:\n  name: submariner\nspec:\n  cableDriver: libreswan\n");
+
+  it("drops the Submariner CR wherever it is in the stream and passes every other document unchanged", () => {
+    expect(render(account + cr + operator)).toBe(account + operator);
+    expect(render(cr + account)).toBe(account);
+    expect(render(account + operator)).toBe(account + operator);
+  });
+
+  it("keeps CRDs and RBAC that merely name Submariner", () => {
+    const crd = doc("crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  names:\n    kind: Submariner\n");
+    expect(render(crd)).toBe(crd);
+    const role = doc("rbac.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nrules:\n- resources: [submariners]\n");
+    expect(render(role)).toBe(role);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   serviceTrustPolicy,
   vpcCniConfiguration,
 } from "../../lib/aws-eks";
+import { PeerRange, apiServerIngressRules } from "../../lib/aws-network";
 import { serviceRole } from "./iam";
 
 export interface EksClusterArgs {
@@ -31,10 +32,16 @@ export interface EksClusterArgs {
    */
   controlPlaneCidrs?: readonly string[];
   /**
-   * Public egress addresses of the other regions (their NAT gateways), admitted to the public endpoint beside
-   * `controlPlaneCidrs` so their mesh control planes can watch this API. Ignored when the endpoint is private. Default `[]`.
+   * Public egress addresses (NAT gateways) of the regions whose mesh control planes watch this API (Istio
+   * multi-primary: every other region), admitted to the public endpoint beside `controlPlaneCidrs`. Ignored when the
+   * endpoint is private. Default `[]`.
    */
-  peerEgressIps?: pulumi.Input<string>[];
+  apiClientEgressIps?: pulumi.Input<string>[];
+  /**
+   * VPC ranges of the same regions, admitted on TCP 443 to the control-plane security group so they reach the
+   * private endpoint over the peering (lib/aws-network.ts `apiServerIngressRules`). Default `[]`.
+   */
+  apiClientRanges?: readonly PeerRange[];
   /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
   kubernetesVersion?: string;
   /** The region's AWS provider; every AWS child uses it. Required. */
@@ -58,6 +65,8 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly clusterRole: aws.iam.Role;
   /** Created by EKS; managed nodes must carry it (launch templates that set security groups drop it otherwise). */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** TCP 443 from the VPCs whose mesh control planes watch this API, on the cluster security group. */
+  readonly apiIngressRules: aws.vpc.SecurityGroupIngressRule[];
   /** Add-ons that must exist before nodes join. */
   readonly bootstrapAddons: aws.eks.Addon[];
   readonly podIdentityAgent: aws.eks.Addon;
@@ -105,7 +114,7 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterRole = role.role;
 
     const controlPlaneCidrs = args.controlPlaneCidrs ?? [];
-    const access = pulumi.all(args.peerEgressIps ?? []).apply((ips) => endpointAccess(controlPlaneCidrs, ips));
+    const access = pulumi.all(args.apiClientEgressIps ?? []).apply((ips) => endpointAccess(controlPlaneCidrs, ips));
     this.cluster = new aws.eks.Cluster(
       `${name}-cluster`,
       {
@@ -130,6 +139,23 @@ export class EksCluster extends pulumi.ComponentResource {
     );
     this.clusterName = this.cluster.name;
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+    // EKS's cluster security group admits only its own members; the peers' istiod dial the private endpoint over
+    // the peering and would be refused.
+    this.apiIngressRules = apiServerIngressRules(args.apiClientRanges ?? []).map(
+      (rule) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-${rule.key}`,
+          {
+            securityGroupId: this.clusterSecurityGroupId,
+            cidrIpv4: rule.cidr,
+            ipProtocol: rule.protocol,
+            fromPort: rule.fromPort,
+            toPort: rule.toPort,
+            description: rule.description,
+          },
+          child,
+        ),
+    );
 
     const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}) =>
       new aws.eks.Addon(`${name}-${addonName}`, { clusterName: this.cluster.name, addonName, ...extra }, child);

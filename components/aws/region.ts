@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { crossRegionIngressRules, PeerRange } from "../../lib/aws-network";
-import { KAFKA_NOFILE_LIMIT, kafkaNodeSysctls, renderNodeUserData, socketBufferSysctls } from "../../lib/aws-user-data";
+import { KAFKA_NOFILE_LIMIT, PATH_MTU_SYSCTLS, kafkaNodeSysctls, renderNodeUserData, socketBufferSysctls } from "../../lib/aws-user-data";
 import { RegionSpec } from "../../lib/config/validate";
 import { NodeSysctls } from "../../lib/socket-buffers";
 import { Mesh } from "../../lib/types";
@@ -40,8 +40,13 @@ export interface EksRegionArgs {
   controlPlaneCidrs?: readonly string[];
   /** This region's network, created by the stack before any cluster. Required. */
   network: AwsNetwork;
-  /** The other regions' NAT addresses, admitted to this cluster's public endpoint when it has one. Default `[]`. */
-  peerEgressIps?: pulumi.Input<string>[];
+  /**
+   * NAT addresses of the regions whose mesh control planes watch this API (lib/mesh/access.ts `apiServerClients`),
+   * admitted to the public endpoint when it has one. Default `[]`.
+   */
+  apiClientEgressIps?: pulumi.Input<string>[];
+  /** VPC ranges of the same regions, admitted on TCP 443 by the control-plane security group. Default `[]`. */
+  apiClientRanges?: readonly PeerRange[];
   /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
   kubernetesVersion?: string;
   /** The region's AWS provider; every AWS resource below uses it. Required. */
@@ -86,7 +91,8 @@ export class EksRegion extends pulumi.ComponentResource {
         subnetIds: privateSubnetIds,
         serviceCidr: region.serviceCidr,
         controlPlaneCidrs: args.controlPlaneCidrs ?? [],
-        peerEgressIps: args.peerEgressIps ?? [],
+        apiClientEgressIps: args.apiClientEgressIps ?? [],
+        apiClientRanges: args.apiClientRanges ?? [],
         kubernetesVersion: args.kubernetesVersion,
         provider,
       },
@@ -111,7 +117,10 @@ export class EksRegion extends pulumi.ComponentResource {
         count: args.kafkaPool.countPerRegion,
         labels: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
         taints: [KAFKA_NODE_TAINT],
-        userData: renderNodeUserData({ sysctls: kafkaNodeSysctls(args.socketSysctls), nofileLimit: KAFKA_NOFILE_LIMIT }),
+        userData: renderNodeUserData({
+          sysctls: [...kafkaNodeSysctls(args.socketSysctls), ...PATH_MTU_SYSCTLS],
+          nofileLimit: KAFKA_NOFILE_LIMIT,
+        }),
       },
       { parent: this },
     );
@@ -123,7 +132,7 @@ export class EksRegion extends pulumi.ComponentResource {
         machineType: args.systemPool.machineType,
         count: args.systemPool.countPerRegion,
         labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-        userData: renderNodeUserData({ sysctls: socketBufferSysctls(args.socketSysctls) }),
+        userData: renderNodeUserData({ sysctls: [...socketBufferSysctls(args.socketSysctls), ...PATH_MTU_SYSCTLS] }),
       },
       { parent: this },
     );

@@ -1,12 +1,10 @@
 // One regional GKE Standard cluster and its two node pools: a Kafka pool (tainted, labelled, kernel tuned for the
-// socket-buffer plan) and a small system pool for mesh gateways and operators. Nodes are private and shielded, run as
+// socket-buffer plan) and a small system pool for mesh control planes and operators. Nodes are private and shielded, run as
 // a dedicated least-privilege service account, and only reach Google's metadata server through Workload Identity.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionSpec } from "../../lib/config/validate";
 import { NodeSysctls } from "../../lib/socket-buffers";
-import { Mesh } from "../../lib/types";
-import { SUBMARINER_GATEWAY_NODE_LABEL } from "../../lib/mesh/submariner";
 import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL } from "../platform";
 import {
   DEFAULT_RELEASE_CHANNEL,
@@ -14,7 +12,7 @@ import {
   ReleaseChannel,
   SYSTEM_NODE_TAG,
   ZoneSpread,
-  datapathProvider,
+  DATAPATH_PROVIDER,
   gkeClusterName,
   kafkaNodeSysctls,
   kafkaPoolTaint,
@@ -47,22 +45,21 @@ export interface GkeClusterArgs {
   podRangeName: string;
   /** Name of the subnet's secondary range for Service ClusterIPs. */
   serviceRangeName: string;
-  /** Mesh of the stack: Submariner needs the iptables kube-proxy datapath (see datapathProvider). */
-  mesh: Mesh;
   /**
    * CIDRs allowed to reach the control plane's public endpoint. Empty: no public endpoint at all, the control plane
    * answers on its private endpoint only (reachable from the VPC and, with global access, from any region of it).
    */
   controlPlaneCidrs: string[];
   /**
-   * The other regions' NAT egress addresses, authorized on the public endpoint beside `controlPlaneCidrs` so their
-   * mesh control planes (Istio remote secrets, Submariner's broker) can reach this API. Ignored when the endpoint is
-   * private. Default `[]`.
+   * NAT egress addresses of the clusters whose mesh components dial this API server (lib/mesh/access.ts
+   * `apiServerClients`: on the Submariner broker cluster every cluster's, its own included; with Istio the other
+   * regions'), authorized on the public endpoint beside `controlPlaneCidrs`. Ignored when the endpoint is private.
+   * Default `[]`.
    */
-  peerEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
+  apiClientEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
   /** The Kafka pool: tainted and labelled for brokers and controllers only, kernel tuned with `nodeSysctls`. */
   kafkaPool: NodePoolSize;
-  /** The system pool: mesh gateways, operators, DNS. */
+  /** The system pool: mesh control planes, operators, DNS. */
   systemPool: NodePoolSize;
   /** Socket-buffer sysctls computed in lib/socket-buffers.ts; the Kafka pool gets them plus vm.max_map_count. */
   nodeSysctls: NodeSysctls;
@@ -158,7 +155,7 @@ export class GkeCluster extends pulumi.ComponentResource {
           servicesSecondaryRangeName: args.serviceRangeName,
           stackType: "IPV4",
         },
-        datapathProvider: datapathProvider(args.mesh),
+        datapathProvider: DATAPATH_PROVIDER,
         // kube-dns, explicitly: the Submariner DNS hook (./dns.ts) adds its stub domain to kube-dns's ConfigMap.
         dnsConfig: { clusterDns: "KUBE_DNS" },
         releaseChannel: { channel: args.releaseChannel ?? DEFAULT_RELEASE_CHANNEL },
@@ -178,7 +175,7 @@ export class GkeCluster extends pulumi.ComponentResource {
               cidrBlock,
               displayName: `geo-kafka:access.controlPlaneCidrs[${i}]`,
             })),
-            ...(this.privateEndpointOnly ? [] : (args.peerEgressIps ?? [])).map((peer) => ({
+            ...(this.privateEndpointOnly ? [] : (args.apiClientEgressIps ?? [])).map((peer) => ({
               cidrBlock: pulumi.interpolate`${peer.ip}/32`,
               displayName: `geo-kafka NAT of ${peer.region}`,
             })),
@@ -242,11 +239,7 @@ export class GkeCluster extends pulumi.ComponentResource {
           ...nodeSecurity,
           machineType: args.systemPool.machineType,
           imageType: "COS_CONTAINERD",
-          // Submariner schedules its gateway only on nodes labelled for it; the system pool carries cross-region traffic.
-          labels: {
-            [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value,
-            ...(args.mesh === "submariner" ? { [SUBMARINER_GATEWAY_NODE_LABEL.key]: SUBMARINER_GATEWAY_NODE_LABEL.value } : {}),
-          },
+          labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
           tags: [SYSTEM_NODE_TAG],
           resourceLabels: { "geo-kafka-pool": "system" },
           kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE" },

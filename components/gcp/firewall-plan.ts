@@ -1,14 +1,10 @@
 // Pure plan of one region's VPC firewall: which sources reach which node pools on which ports, and the guard that
 // keeps Kafka ports closed to everything else. The RegionalFirewall component turns each entry into one rule.
 import { RegionSpec } from "../../lib/config/validate";
-import { KAFKA_CROSS_REGION_PORTS, PortRule, SUBMARINER_IN_CLUSTER_PORTS, crossRegionPorts } from "../../lib/ports";
+import { KAFKA_CROSS_REGION_PORTS, MESH_CROSS_REGION_PORTS, PortRule } from "../../lib/ports";
 import { Mesh } from "../../lib/types";
-import { KAFKA_NODE_TAG, MESH_GATEWAY_NODE_TAG, SYSTEM_NODE_TAG } from "./node-plan";
+import { KAFKA_NODE_TAG } from "./node-plan";
 
-/** Google's load-balancer health-check probers (documented ranges). */
-export const GCP_HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
-/** kube-proxy's (and Dataplane V2's) health endpoint, probed for LoadBalancer Services with externalTrafficPolicy Cluster. */
-export const KUBE_PROXY_HEALTH_PORT = 10256;
 export const ANYWHERE = "0.0.0.0/0";
 
 /**
@@ -68,7 +64,7 @@ export function planRegionFirewall(regions: readonly RegionSpec[], localIndex: n
   const peers = regions.filter((_, i) => i !== localIndex);
   const peerSources = peers.flatMap(sourceRangesOf);
   const localSources = sourceRangesOf(local);
-  const meshPorts = crossRegionPorts(mesh).filter((rule) => !KAFKA_CROSS_REGION_PORTS.includes(rule));
+  const meshPorts = MESH_CROSS_REGION_PORTS[mesh];
 
   const rules: FirewallRulePlan[] = [
     {
@@ -91,37 +87,18 @@ export function planRegionFirewall(regions: readonly RegionSpec[], localIndex: n
       targetTags: [KAFKA_NODE_TAG],
       log: false,
     },
-    {
+  ];
+  // A GCP rule without ports admits every port: a mesh that needs none gets no rule at all (lib/ports.ts says why
+  // neither mode needs one today).
+  if (meshPorts.length > 0) {
+    rules.push({
       suffix: "peer-mesh",
-      description: `${mesh} between regions, to the gateway pool: ${purposes(meshPorts)}`,
+      description: `${mesh} between regions: ${purposes(meshPorts)}`,
       action: "allow",
       priority: ALLOW_PRIORITY,
       ports: groupPorts(meshPorts),
       sourceRanges: peerSources,
-      targetTags: [MESH_GATEWAY_NODE_TAG],
-      log: false,
-    },
-  ];
-  if (mesh === "submariner") {
-    rules.push({
-      suffix: "local-submariner",
-      description: `Submariner inside the cluster, nodes to their gateway: ${purposes(SUBMARINER_IN_CLUSTER_PORTS)}`,
-      action: "allow",
-      priority: ALLOW_PRIORITY,
-      ports: groupPorts(SUBMARINER_IN_CLUSTER_PORTS),
-      sourceRanges: localSources,
-      targetTags: [KAFKA_NODE_TAG, SYSTEM_NODE_TAG],
-      log: false,
-    });
-  } else {
-    rules.push({
-      suffix: "health-checks",
-      description: `Google health checks of the east-west gateway's internal load balancer (tcp/${KUBE_PROXY_HEALTH_PORT})`,
-      action: "allow",
-      priority: ALLOW_PRIORITY,
-      ports: [{ protocol: "tcp", ports: [String(KUBE_PROXY_HEALTH_PORT)] }],
-      sourceRanges: [...GCP_HEALTH_CHECK_RANGES],
-      targetTags: [MESH_GATEWAY_NODE_TAG],
+      targetTags: [KAFKA_NODE_TAG],
       log: false,
     });
   }

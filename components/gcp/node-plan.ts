@@ -2,14 +2,11 @@
 // Nothing here creates a resource; the components in this folder call it and the tests check it directly.
 import { createHash } from "node:crypto";
 import { NodeSysctls } from "../../lib/socket-buffers";
-import { Mesh } from "../../lib/types";
 import { KAFKA_NODE_TAINT } from "../platform";
 
 /** GCE network tags on the nodes of each pool: firewall rules target pools by these, never the whole network. */
 export const KAFKA_NODE_TAG = "geo-kafka-kafka-node";
 export const SYSTEM_NODE_TAG = "geo-kafka-system-node";
-/** Mesh gateways (Submariner gateway, Istio east-west gateway) run on the system pool, so mesh ports target it. */
-export const MESH_GATEWAY_NODE_TAG = SYSTEM_NODE_TAG;
 
 /**
  * vm.max_map_count for Kafka nodes. Every log segment maps its offset and time index, so a broker with many
@@ -79,13 +76,12 @@ export function kafkaNodeSysctls(socketBufferSysctls: NodeSysctls): Record<strin
 }
 
 /**
- * Submariner supports kube-proxy in iptables mode only; GKE Dataplane V2 replaces kube-proxy with eBPF. So Submariner
- * clusters keep the legacy (iptables kube-proxy) datapath, and Istio clusters get Dataplane V2 with its built-in
- * NetworkPolicy enforcement. The datapath cannot be changed on an existing cluster.
+ * Dataplane V2 (eBPF, with NetworkPolicy enforcement) in both mesh modes. Submariner's datapath needed the legacy
+ * iptables kube-proxy, but on gke Submariner is service discovery only (no gateway, no route agent; docs/mesh.md),
+ * so nothing holds the clusters on the legacy datapath, which enforces no NetworkPolicy without Calico. The datapath
+ * cannot be changed on an existing cluster: moving an old cluster over replaces it (docs/gke.md).
  */
-export function datapathProvider(mesh: Mesh): "LEGACY_DATAPATH" | "ADVANCED_DATAPATH" {
-  return mesh === "submariner" ? "LEGACY_DATAPATH" : "ADVANCED_DATAPATH";
-}
+export const DATAPATH_PROVIDER = "ADVANCED_DATAPATH";
 
 /** The GKE cluster's name: the mesh cluster id, so `subctl`/istioctl output and the GCP console agree. */
 export function gkeClusterName(clusterId: string): string {

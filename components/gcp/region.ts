@@ -23,14 +23,14 @@ export interface GkeRegionArgs {
   regions: RegionSpec[];
   /** Position of this region in `regions`. */
   index: number;
-  /** Mesh of the stack: decides the cluster datapath and which mesh ports cross regions. */
+  /** Mesh of the stack: decides which mesh ports cross regions. */
   mesh: Mesh;
   /** Who may reach the control plane's public endpoint; empty for a private endpoint only. */
   controlPlaneCidrs: string[];
   /** Reserved external address (self link) for this region's Cloud NAT. Default: allocated by GCP. */
   natAddressSelfLink?: pulumi.Input<string>;
-  /** The other regions' NAT addresses, authorized on this cluster's public endpoint. Default `[]`. */
-  peerEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
+  /** NAT addresses of the clusters whose mesh dials this API server (see GkeClusterArgs). Default `[]`. */
+  apiClientEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
   /** Machine types and per-region counts of the Kafka and system pools. */
   nodePools: NodePoolsConfig;
   /** Socket-buffer sysctls for the Kafka pool (lib/socket-buffers.ts). */
@@ -84,9 +84,8 @@ export class GkeRegion extends pulumi.ComponentResource {
         subnetwork: this.network.subnetworkSelfLink,
         podRangeName: POD_RANGE_NAME,
         serviceRangeName: SERVICE_RANGE_NAME,
-        mesh: args.mesh,
         controlPlaneCidrs: args.controlPlaneCidrs,
-        peerEgressIps: args.peerEgressIps ?? [],
+        apiClientEgressIps: args.apiClientEgressIps ?? [],
         kafkaPool: args.nodePools.kafka,
         systemPool: args.nodePools.system,
         nodeSysctls: args.nodeSysctls,

@@ -2,6 +2,7 @@
 // returns the same MeshLayer contract either way.
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../lib/config/validate";
+import { SUBMARINER_BROKER_INDEX } from "../../lib/mesh/access";
 import { DEFAULT_MESH_ID, defaultNetworkModel } from "../../lib/mesh/istio";
 import { meshArgsProblems } from "../../lib/mesh/validate";
 import type { RegionalCluster } from "../platform";
@@ -12,7 +13,6 @@ import type { MeshLayer } from "./types";
 export { IstioMesh } from "./istio";
 export { SubmarinerMesh } from "./submariner";
 export type { ClustersetDnsHook } from "./submariner";
-export { SUBMARINER_GATEWAY_NODE_LABEL } from "../../lib/mesh/submariner";
 
 export interface CreateMeshArgs {
   /** The validated stack spec: `mesh.mode` picks the mode, `cloud` its defaults, `regions` the expected clusters. */
@@ -47,7 +47,7 @@ export function createMesh(name: string, args: CreateMeshArgs, opts?: pulumi.Com
         name,
         {
           clusters: args.clusters,
-          brokerIndex: 0,
+          brokerIndex: SUBMARINER_BROKER_INDEX,
           brokerApiServer: args.apiServerEndpoints[0],
           ...(args.configureClustersetDns ? { configureClustersetDns: args.configureClustersetDns } : {}),
         },

@@ -1,20 +1,23 @@
-// Submariner mode of the mesh layer: the broker chart in one cluster, the operator chart (gateway, route agent,
-// Lighthouse) in every cluster with VXLAN over the peering, Lighthouse DNS wired into each cluster, and a
-// ServiceExport for every Service the Kafka layer asks to export.
+// Submariner mode of the mesh layer, service discovery only: the broker chart in one cluster, the operator chart in
+// every cluster without its Submariner CR (so no gateway and no route agent), a ServiceDiscovery CR per cluster
+// (Lighthouse agent and CoreDNS), Lighthouse DNS wired into each cluster, and a ServiceExport for every Service the
+// Kafka layer asks to export. Kafka's packets take the clusters' own routes (VPC-native pod ranges over the peering).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_ACCOUNT_NAME_ANNOTATION, SERVICE_ACCOUNT_TOKEN_TYPE, apiServerHostPort } from "../../lib/mesh/access";
-import { CHARTS, releaseChart } from "../../lib/mesh/charts";
+import { CHARTS, SUBMARINER_VERSION, releaseChart } from "../../lib/mesh/charts";
 import {
   LIGHTHOUSE_DNS,
+  SERVICE_DISCOVERY_CR,
   SUBMARINER_BROKER_CLIENT_SERVICE_ACCOUNT,
   SUBMARINER_BROKER_NAMESPACE,
   SUBMARINER_BROKER_RELEASE,
+  SUBMARINER_BROKER_SECRET_NAME,
   SUBMARINER_OPERATOR_NAMESPACE,
   SUBMARINER_OPERATOR_RELEASE,
-  brokerCredentialsValuesYaml,
   brokerValues,
   operatorValues,
+  serviceDiscoverySpec,
 } from "../../lib/mesh/submariner";
 import type { RegionalCluster } from "../platform";
 import type { ExportServiceArgs, MeshLayer } from "./types";
@@ -24,6 +27,12 @@ export const BROKER_TOKEN_SECRET_NAME = "geo-kafka-broker-client-token";
 /** Name of the Service in front of Lighthouse's CoreDNS pods whose ClusterIP the DNS hook receives. */
 export const CLUSTERSET_DNS_SERVICE_NAME = "geo-kafka-clusterset-dns";
 export const SERVICE_EXPORT_API_VERSION = "multicluster.x-k8s.io/v1alpha1";
+/**
+ * Helm post-renderer of the operator release (an executable Helm runs on the rendered manifests): drops the chart's
+ * `Submariner` CR, which the chart renders unconditionally and which would start a gateway and a route agent. A
+ * relative path, resolved by Helm against the working directory of `pulumi up`, the project root.
+ */
+export const OPERATOR_POST_RENDERER = "components/mesh/operator-post-renderer.sh";
 
 /**
  * Wires `clusterset.local` to Lighthouse in one cluster, given the ClusterIP of a Service in front of Lighthouse's
@@ -52,6 +61,7 @@ export interface SubmarinerMeshArgs {
 interface Member {
   cluster: RegionalCluster;
   operator: k8s.helm.v3.Release;
+  serviceDiscovery: k8s.apiextensions.CustomResource;
   dnsService: k8s.core.v1.Service;
   dns: pulumi.Resource[];
 }
@@ -103,11 +113,9 @@ export class SubmarinerMesh extends pulumi.ComponentResource implements MeshLaye
       },
       { ...inBroker, dependsOn: [this.brokerRelease] },
     );
-    // Token and CA leave the broker cluster only as a secret values file; `values` stays readable in every plan.
-    const brokerCredentials = pulumi
-      .secret(brokerToken.data)
-      .apply((data) => new pulumi.asset.StringAsset(brokerCredentialsValuesYaml(data)) as pulumi.asset.Asset);
-    // An address is not a credential: were the endpoint a secret output, it would hide every chart value.
+    // Token and CA leave the broker cluster only inside Secrets; every chart value and CR spec stays readable.
+    const brokerSecretData = pulumi.secret(brokerToken.data);
+    // An address is not a credential: were the endpoint a secret output, it would hide the whole CR spec.
     const brokerServer = pulumi.unsecret(pulumi.output(args.brokerApiServer)).apply(apiServerHostPort);
 
     this.members = args.clusters.map((cluster) => {
@@ -120,10 +128,37 @@ export class SubmarinerMesh extends pulumi.ComponentResource implements MeshLaye
           ...releaseChart(CHARTS.submarinerOperator),
           name: SUBMARINER_OPERATOR_RELEASE,
           namespace: SUBMARINER_OPERATOR_NAMESPACE,
-          values: operatorValues(cluster.region, brokerServer),
-          valueYamlFiles: [brokerCredentials],
+          values: operatorValues(),
+          postrender: OPERATOR_POST_RENDERER,
         },
-        { ...inCluster, dependsOn: [namespace, this.brokerRelease, ...cluster.dependsOn] },
+        { ...inCluster, dependsOn: [namespace, ...cluster.dependsOn] },
+      );
+      // A copy of the broker client's token Secret, as `subctl join` makes it; the operator mounts it into the agent.
+      const brokerSecret = new k8s.core.v1.Secret(
+        `${prefix}-broker-secret`,
+        {
+          metadata: { name: SUBMARINER_BROKER_SECRET_NAME, namespace: SUBMARINER_OPERATOR_NAMESPACE },
+          type: "Opaque",
+          data: brokerSecretData,
+        },
+        { ...inCluster, dependsOn: [namespace] },
+      );
+      // Lighthouse only: the operator's ServiceDiscovery controller deploys the agent and CoreDNS from this CR alone.
+      // Its CRD comes with the operator chart (crds/), so the CR waits for the release.
+      const serviceDiscovery = new k8s.apiextensions.CustomResource(
+        `${prefix}-service-discovery`,
+        {
+          apiVersion: SERVICE_DISCOVERY_CR.apiVersion,
+          kind: SERVICE_DISCOVERY_CR.kind,
+          metadata: { name: SERVICE_DISCOVERY_CR.name, namespace: SUBMARINER_OPERATOR_NAMESPACE },
+          spec: {
+            ...serviceDiscoverySpec(cluster.region, brokerServer, SUBMARINER_VERSION),
+            // Only the name of the Secret, not a credential; marked secret because the plan's secrets-are-secret rule
+            // reads a `…Secret` key as a credential (lib/policy). It makes the recorded spec show as one secret.
+            brokerK8sSecret: pulumi.secret(SUBMARINER_BROKER_SECRET_NAME),
+          },
+        },
+        { ...inCluster, dependsOn: [operator, brokerSecret, this.brokerRelease] },
       );
       // Our own Service in front of Lighthouse's CoreDNS pods: its ClusterIP is an output of a resource this program
       // creates, so the DNS hook needs no read of the operator's Service, which appears only after the operator runs.
@@ -145,10 +180,10 @@ export class SubmarinerMesh extends pulumi.ComponentResource implements MeshLaye
             ],
           },
         },
-        { ...inCluster, dependsOn: [operator] },
+        { ...inCluster, dependsOn: [serviceDiscovery] },
       );
       const dns = args.configureClustersetDns?.(cluster.region.index, dnsService.spec.clusterIP) ?? [];
-      return { cluster, operator, dnsService, dns };
+      return { cluster, operator, serviceDiscovery, dnsService, dns };
     });
     this.operatorReleases = this.members.map((m) => m.operator);
     this.clustersetDnsIps = this.members.map((m) => m.dnsService.spec.clusterIP);
@@ -162,7 +197,7 @@ export class SubmarinerMesh extends pulumi.ComponentResource implements MeshLaye
 
   readyIn(regionIndex: number): pulumi.Resource[] {
     const member = this.memberAt(regionIndex);
-    return [member.operator, member.dnsService, ...member.dns];
+    return [member.operator, member.serviceDiscovery, member.dnsService, ...member.dns];
   }
 
   exportService(args: ExportServiceArgs): pulumi.Resource[] {
@@ -173,7 +208,8 @@ export class SubmarinerMesh extends pulumi.ComponentResource implements MeshLaye
         errors: [{ propertyPath: "cluster", reason: `region ${args.cluster.region.name} has another provider than the mesh's` }],
       });
     }
-    // The ServiceExport CRD is installed by the operator at start, so exports wait for this cluster's mesh.
+    // The ServiceExport CRD is installed by the operator at start (the Lighthouse CRDs, with or without a Submariner
+    // CR), so exports wait for this cluster's mesh.
     const options = pulumi.mergeOptions({ parent: this, dependsOn: this.readyIn(args.cluster.region.index) }, args.opts ?? {});
     return [
       new k8s.apiextensions.CustomResource(

@@ -1,5 +1,28 @@
 // How one cluster's mesh components reach another cluster's Kubernetes API: the server address in the forms the tools
-// want (cloud stacks hand over a bare GKE address or an EKS https URL) and the credentials of a ServiceAccount token.
+// want (cloud stacks hand over a bare GKE address or an EKS https URL), the credentials of a ServiceAccount token, and
+// which clusters' mesh components dial which API servers (what each control plane's access rules must admit).
+import type { Mesh } from "../types";
+
+/** Position of the cluster hosting the Submariner broker; `createMesh` always puts it first. */
+export const SUBMARINER_BROKER_INDEX = 0;
+
+/**
+ * Per cluster (by region index), the clusters whose mesh components dial its API server from outside it.
+ * - Submariner: every member's Lighthouse agent syncs ServiceExports and EndpointSlices through the broker's API, the
+ *   broker cluster's own agent included (it dials the endpoint it was given, not the in-cluster Service). Nothing
+ *   dials a member's API. So the broker cluster lists every cluster, itself too, and the others list none.
+ * - Istio multi-primary: each istiod watches every other cluster's API through its remote secrets, and its own
+ *   cluster's in-cluster. So every cluster lists all the others.
+ */
+export function apiServerClients(mode: Mesh, clusterCount: number): number[][] {
+  const all = Array.from({ length: clusterCount }, (_, i) => i);
+  switch (mode) {
+    case "submariner":
+      return all.map((i) => (i === SUBMARINER_BROKER_INDEX ? all : []));
+    case "istio":
+      return all.map((i) => all.filter((j) => j !== i));
+  }
+}
 
 /**
  * `host[:port]` of an API server endpoint given as `host`, `host:port` or `https://host[:port][/]`.

@@ -31,7 +31,7 @@ const SUBMARINER_SOURCE =
   "submariner-io/submariner-charts gh-pages charts/index.yaml @acf259bc (generated 2026-09-28): newest non-prerelease entry";
 const ISTIO_SOURCE = "istio/istio tag 1.30.3 (commit 56df41f6, 2026-07-13), newest non-prerelease tag of the 2026-08-22 snapshot";
 const SUBMARINER_OPERATOR_VALUES =
-  "submariner-io/submariner-charts submariner-operator/values.yaml @5cf3f48c (2024-09-10) and @2d8707da (later); the 0.24.2 archive itself is binary in the index";
+  "submariner-io/submariner-charts submariner-operator/values.yaml and templates/svc-acct.yaml @ef2c4cba (2024-10-07); the 0.24.2 archive itself is binary in the index";
 const istioValues = (path: string) => `istio/istio ${path} @56df41f6 (tag 1.30.3)`;
 
 export const CHARTS = {
@@ -51,21 +51,8 @@ export const CHARTS = {
     repo: SUBMARINER_CHART_REPO,
     checkedOn: CHECKED_ON,
     source: SUBMARINER_SOURCE,
-    valueKeys: [
-      "submariner.clusterId",
-      "submariner.clusterCidr",
-      "submariner.serviceCidr",
-      "submariner.globalCidr",
-      "submariner.natEnabled",
-      "submariner.cableDriver",
-      "submariner.serviceDiscovery",
-      "broker.server",
-      "broker.namespace",
-      "broker.insecure",
-      "broker.globalnet",
-      "broker.token",
-      "broker.ca",
-    ],
+    // Only the ServiceAccounts of the components that never run; everything else is the chart's default.
+    valueKeys: ["serviceAccounts.gateway.create", "serviceAccounts.routeAgent.create", "serviceAccounts.globalnet.create"],
     valuesSource: SUBMARINER_OPERATOR_VALUES,
   },
   istioBase: {

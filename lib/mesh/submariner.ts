@@ -1,7 +1,6 @@
-// Submariner as data: the names the charts and the operator use, and the chart values for the broker and for each
-// joining cluster. Every key set here was checked against the chart's values.yaml (docs/mesh.md, "Sources").
-import { stringify } from "yaml";
-import { serviceAccountCredentials } from "./access";
+// Submariner as data, service discovery only (Lighthouse): the names the charts and the operator use, the chart values
+// for the broker and each member, and each member's ServiceDiscovery CR. Every chart key set here was checked against
+// the chart's values.yaml, and every CR field against the operator's API types (docs/mesh.md, "Sources").
 
 /** Namespace of the operator release. The chart's Submariner CR is hard-wired to it (templates/submariner.yaml). */
 export const SUBMARINER_OPERATOR_NAMESPACE = "submariner-operator";
@@ -16,16 +15,6 @@ export const SUBMARINER_OPERATOR_RELEASE = "submariner-operator";
  */
 export const SUBMARINER_BROKER_CLIENT_SERVICE_ACCOUNT = `${SUBMARINER_BROKER_RELEASE}-client`;
 
-/** VXLAN over the VPC peering: no second encryption layer (Kafka TLS already protects the payload). */
-export const SUBMARINER_CABLE_DRIVER = "vxlan";
-
-/**
- * Node label the operator uses to place gateways (nodeSelector `submariner.io/gateway: "true"` in the operator's
- * gateway DaemonSet). Nodes are the cloud stacks' business: in Submariner mode the system pool must carry this label.
- * One gateway per cluster is active, the others stand by.
- */
-export const SUBMARINER_GATEWAY_NODE_LABEL = { key: "submariner.io/gateway", value: "true" } as const;
-
 /** Lighthouse's CoreDNS pods and port (operator: `newLighthouseCoreDNSDeployment`, `newLighthouseCoreDNSService`). */
 export const LIGHTHOUSE_DNS = {
   /** Name of the Service the operator itself creates in its namespace. */
@@ -38,38 +27,59 @@ export const LIGHTHOUSE_DNS = {
 /** The domain Lighthouse answers; kube-dns / CoreDNS must forward it to Lighthouse. */
 export const CLUSTERSET_DOMAIN = "clusterset.local";
 
-export interface SubmarinerClusterRanges {
+export interface SubmarinerMember {
   clusterId: string;
-  podCidr: string;
-  serviceCidr: string;
 }
 
 /**
- * Values of the operator chart for one joining cluster, without the broker's credentials: those travel as a secret
- * values file (`brokerCredentialsValuesYaml`) so that these values stay readable in the plan.
- * `server` is the broker's API server as `host[:port]` (the operator prefixes `https://`).
+ * Values of the operator chart. Only the operator itself is wanted from it (its Deployment, RBAC and the CRDs of
+ * Submariner, ServiceDiscovery and Broker); the chart's `Submariner` CR, which would start a gateway and a route agent,
+ * is removed by the post-renderer (components/mesh/submariner.ts). The ServiceAccounts of those components are not
+ * created either; their Role bindings, which the chart renders unconditionally, then bind nothing.
  */
-export function operatorValues<Server>(cluster: SubmarinerClusterRanges, server: Server) {
+export function operatorValues() {
   return {
-    submariner: {
-      clusterId: cluster.clusterId,
-      clusterCidr: cluster.podCidr,
-      serviceCidr: cluster.serviceCidr,
-      // No Globalnet: the CIDR plan keeps every pod and service range disjoint across clusters.
-      globalCidr: "",
-      // The clusters reach each other over VPC peering on private addresses; nothing to traverse.
-      natEnabled: false,
-      cableDriver: SUBMARINER_CABLE_DRIVER,
-      // Lighthouse: the clusterset.local names the Kafka brokers advertise.
-      serviceDiscovery: true,
+    serviceAccounts: {
+      gateway: { create: false },
+      routeAgent: { create: false },
+      globalnet: { create: false },
     },
-    broker: {
-      server,
-      namespace: SUBMARINER_BROKER_NAMESPACE,
-      // Verify the broker's API server against the CA that comes with the token.
-      insecure: false,
-      globalnet: false,
-    },
+  };
+}
+
+/**
+ * Opaque Secret in each member, in the operator's namespace, holding a copy of the broker client's token Secret data
+ * (`token`, `ca.crt`, `namespace`), as `subctl join` does (`populateBrokerSecret`, name `submariner-broker-secret`).
+ * The ServiceDiscovery CR names it in `brokerK8sSecret`, and the operator mounts it into the Lighthouse agent.
+ */
+export const SUBMARINER_BROKER_SECRET_NAME = "submariner-broker-secret";
+
+/** The operator's ServiceDiscovery CR: Lighthouse agent and Lighthouse CoreDNS, nothing else. */
+export const SERVICE_DISCOVERY_CR = {
+  apiVersion: "submariner.io/v1alpha1",
+  kind: "ServiceDiscovery",
+  /** `subctl join`'s name for it (submariner-operator `pkg/names`: ServiceDiscoveryCrName). */
+  name: "service-discovery",
+} as const;
+
+/**
+ * Spec of a member's ServiceDiscovery CR, the fields `subctl join` sets for a service-discovery-only deployment
+ * (subctl `pkg/deploy/servicediscovery.go`), with the credentials by Secret reference so that the spec holds no
+ * secret. `server` is the broker's API server as `host[:port]` (the operator prefixes `https://`).
+ */
+export function serviceDiscoverySpec<Server>(member: SubmarinerMember, server: Server, version: string) {
+  return {
+    clusterID: member.clusterId,
+    namespace: SUBMARINER_OPERATOR_NAMESPACE,
+    version,
+    brokerK8sApiServer: server,
+    brokerK8sRemoteNamespace: SUBMARINER_BROKER_NAMESPACE,
+    brokerK8sSecret: SUBMARINER_BROKER_SECRET_NAME,
+    // Verify the broker's API server against the CA in that Secret.
+    brokerK8sInsecure: false,
+    // No Globalnet: the CIDR plan keeps every pod and service range disjoint across clusters.
+    globalnetEnabled: false,
+    debug: false,
   };
 }
 
@@ -79,13 +89,4 @@ export function operatorValues<Server>(cluster: SubmarinerClusterRanges, server:
  */
 export function brokerValues(): Record<string, never> {
   return {};
-}
-
-/**
- * The secret half of the operator values, as a values file: the broker client token and the broker cluster's CA
- * (base64, as the operator's `brokerK8sCA` expects), taken from the broker's ServiceAccount token Secret.
- */
-export function brokerCredentialsValuesYaml(tokenSecretData: Readonly<Record<string, string>> | undefined): string {
-  const { token, caBase64 } = serviceAccountCredentials(tokenSecretData);
-  return stringify({ broker: { token, ca: caBase64 } });
 }

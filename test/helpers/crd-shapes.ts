@@ -1,6 +1,6 @@
-// Hand-written shape checks for the monitoring CRDs that no installed models package covers (@kubernetes-models/
+// Hand-written shape checks for the CRDs that no installed models package covers (@kubernetes-models/
 // prometheus-operator and /gke are not installed): Prometheus Operator PodMonitor and PrometheusRule, GKE Managed
-// Prometheus PodMonitoring, Rules and GlobalRules. Stricter than the OpenAPI models in one way: unknown keys are errors.
+// Prometheus PodMonitoring, Rules and GlobalRules, and Submariner's ServiceDiscovery. Stricter than the OpenAPI models in one way: unknown keys are errors.
 //
 // Sources: prometheus-operator/prometheus-operator example/prometheus-operator-crd/monitoring.coreos.com_{podmonitors,
 // prometheusrules}.yaml @6adcebc5 (2026-08-08, v0.93 line); GoogleCloudPlatform/prometheus-engine charts/operator/crds/
@@ -246,7 +246,48 @@ const gmpRules = (kind: "Rules" | "GlobalRules"): Shape => ({
 });
 
 /** Type token -> hand-written shape. */
+/**
+ * Submariner operator's ServiceDiscovery (submariner.io/v1alpha1), from its Go type: submariner-io/submariner-operator
+ * api/v1alpha1/servicediscovery_types.go @393ed877 (2024-10-14). Fields without `omitempty` are required in the CRD.
+ */
+const SERVICE_DISCOVERY: Shape = {
+  type: "object",
+  required: ["apiVersion", "kind", "metadata", "spec"],
+  properties: {
+    apiVersion: { type: "string", enum: ["submariner.io/v1alpha1"] },
+    kind: { type: "string", enum: ["ServiceDiscovery"] },
+    metadata: metadata(true),
+    spec: {
+      type: "object",
+      required: ["brokerK8sApiServer", "brokerK8sRemoteNamespace", "clusterID", "namespace", "debug"],
+      properties: {
+        brokerK8sApiServer: str,
+        brokerK8sApiServerToken: str,
+        brokerK8sCA: str,
+        brokerK8sSecret: str,
+        brokerK8sRemoteNamespace: str,
+        clusterID: str,
+        namespace: str,
+        repository: str,
+        version: str,
+        clustersetIPCIDR: str,
+        debug: { type: "boolean" },
+        globalnetEnabled: { type: "boolean" },
+        brokerK8sInsecure: { type: "boolean" },
+        haltOnCertificateError: { type: "boolean" },
+        clustersetIPEnabled: { type: "boolean" },
+        coreDNSCustomConfig: { type: "object", properties: { configMapName: str, namespace: str } },
+        customDomains: { type: "array", items: str },
+        imageOverrides: stringMap,
+        nodeSelector: stringMap,
+        tolerations: { type: "array", items: any },
+      },
+    },
+  },
+};
+
 export const HAND_CHECKED_SHAPES: Record<string, Shape> = {
+  "kubernetes:submariner.io/v1alpha1:ServiceDiscovery": SERVICE_DISCOVERY,
   "kubernetes:monitoring.coreos.com/v1:PodMonitor": POD_MONITOR,
   "kubernetes:monitoring.coreos.com/v1:PrometheusRule": PROMETHEUS_RULE,
   "kubernetes:monitoring.googleapis.com/v1:PodMonitoring": POD_MONITORING,
