@@ -214,9 +214,10 @@ async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rack
   const created = await createTopic(ctx, "lab-default");
   // Data for the follower-fetch phase, a consumer group (__consumer_offsets) and a transaction (__transaction_state).
   const warmed = await Promise.all([
-    startClient(ctx.client, regions[0], ["produce", "--topic", "lab-default", "--id", "warmup", "--duration-s", "8", "--rate", "400", "--size", "1024", "--acked-file", path.join(ctx.client.logDir, "warmup.acked"), "--config", producerConfig(ctx, regions[0])], 90_000).done,
-    startClient(ctx.client, regions[1], ["consume", "--topic", "lab-default", "--group", "lab-warmup", "--duration-s", "8"], 60_000).done,
-    client(regions[2], ["init-transactions", "--transactional-id", "lab-tx"], 60_000),
+    startClient(ctx.client, regions[0], ["produce", "--topic", "lab-default", "--id", "warmup", "--duration-s", "8", "--rate", "400", "--size", "1024", "--acked-file", path.join(ctx.client.logDir, "warmup.acked"), "--timeout-s", "100", "--config", producerConfig(ctx, regions[0])], 120_000).done,
+    // The group's first FindCoordinator creates __consumer_offsets (50 partitions x RF 3 across the WAN): give it time.
+    startClient(ctx.client, regions[1], ["consume", "--topic", "lab-default", "--group", "lab-warmup", "--duration-s", "15", "--timeout-s", "100"], 120_000).done,
+    client(regions[2], ["init-transactions", "--transactional-id", "lab-tx", "--timeout-s", "100"], 120_000),
   ]);
   const [described, clusterConfigs] = await Promise.all([
     client<{ topics: TopicDescription[] }>(regions[0], ["describe-topics", "--topics", "lab-default,__consumer_offsets,__transaction_state"]),
