@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "../lib/config/kafka-version";
 import { validateConfig } from "../lib/config/validate";
 import { REPO_ROOT, runStack } from "../tools/run-stack";
 import { planStack, runTool, setPath, stackConfig } from "./helpers/harness";
@@ -74,6 +75,58 @@ describe("risky but legal settings", () => {
     const warnings = result.run.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message);
     expect(warnings.some((w) => w.startsWith(`${path}:`))).toBe(true);
     expect(result.run.resources.length).toBeGreaterThan(0);
+  });
+});
+
+/** The gke stack's config as validateConfig takes it, with one Kafka setting changed. */
+function gkeRawWith(segments: string[], value: unknown): Record<string, unknown> {
+  const config = stackConfig("gke");
+  setPath(config, "kafka", segments, value);
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace("geo-kafka:", ""), v]));
+}
+
+describe("kafka.version: the supported Kafka releases only", () => {
+  it.each(["4.1.0", "4.1.2", "4.1.10"])("accepts %s", (version) => {
+    expect(isSupportedKafkaVersion(version)).toBe(true);
+    expect(validateConfig(gkeRawWith(["version"], version)).ok).toBe(true);
+  });
+
+  it.each(["3.9.1", "4.0.0", "4.2.0", "5.0.0", "4.1", "latest"])("refuses %s, naming the path and the supported range", (version) => {
+    const result = validateConfig(gkeRawWith(["version"], version));
+    expect(result.ok).toBe(false);
+    const errors = result.problems.filter((p) => p.severity === "error");
+    expect(errors.map((p) => p.path)).toEqual(["geo-kafka:kafka.version"]);
+    expect(errors[0].message).toContain(SUPPORTED_KAFKA_VERSIONS.range);
+  });
+
+  it("defaults to the supported release the Kafka lab runs", () => {
+    const result = validateConfig(gkeRawWith(["version"], undefined));
+    expect(result.ok && result.spec.kafka.version).toBe(SUPPORTED_KAFKA_VERSIONS.default);
+  });
+});
+
+describe("kafka.producer.acks as written in YAML", () => {
+  it.each([
+    ["all", "all"],
+    ["-1", "all"],
+    [-1, "all"],
+    ["1", "1"],
+    [1, "1"],
+    ["0", "0"],
+    [0, "0"],
+  ] as const)("%j is read as acks=%s", (written, normalised) => {
+    const result = validateConfig(gkeRawWith(["producer", "acks"], written));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.spec.kafka.producer.acks).toBe(normalised);
+    const warned = result.problems.some((p) => p.path === "geo-kafka:kafka.producer.acks");
+    expect(warned).toBe(normalised !== "all");
+  });
+
+  it.each([2, "2", "leader", true])("refuses %j, naming the path", (written) => {
+    const result = validateConfig(gkeRawWith(["producer", "acks"], written));
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.path)).toEqual(["geo-kafka:kafka.producer.acks"]);
   });
 });
 

@@ -1,6 +1,7 @@
 // The stack configuration schema: one zod schema per top-level key of `Pulumi.<stack>.yaml`.
 // Shapes, types, ranges and defaults live here; checks that relate several keys live in ./validate.ts.
 import { z } from "zod";
+import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "./kafka-version";
 
 const positiveInt = z.number().int().positive();
 const positive = z.number().positive();
@@ -60,12 +61,28 @@ export const meshSchema = z.strictObject({
   mode: z.enum(["submariner", "istio"]),
 });
 
+/**
+ * Producer acks as people write them in YAML: `all`, `-1` (the same as all), `0` or `1`, quoted or not.
+ * Normalised once, here, to Kafka's spelling: "all", "0" or "1".
+ */
+export const producerAcksSchema = z
+  .union([z.enum(["all", "-1", "0", "1"]), z.literal(-1), z.literal(0), z.literal(1)], {
+    error: "must be all, -1, 0 or 1",
+  })
+  .transform((v): "all" | "0" | "1" => {
+    const text = String(v);
+    return text === "-1" ? "all" : (text as "all" | "0" | "1");
+  });
+
 export const kafkaSchema = z.strictObject({
-  /** Apache Kafka version of the `apache/kafka` image. */
+  /** Apache Kafka version of the `apache/kafka` image; only SUPPORTED_KAFKA_VERSIONS (4.1.x). */
   version: z
     .string()
-    .regex(/^\d+\.\d+\.\d+$/, "must be a release version such as 4.1.2")
-    .default("4.1.2"),
+    .refine(isSupportedKafkaVersion, {
+      error: (issue) =>
+        `Kafka ${String(issue.input)} is not supported: the rendered KRaft properties are written for ${SUPPORTED_KAFKA_VERSIONS.range} (a release such as ${SUPPORTED_KAFKA_VERSIONS.default})`,
+    })
+    .default(SUPPORTED_KAFKA_VERSIONS.default),
   brokersPerRegion: z.number().int().default(3),
   /** KRaft controllers in each region; one per region keeps a quorum after losing any region. */
   controllersPerRegion: z.number().int().default(1),
@@ -88,7 +105,7 @@ export const kafkaSchema = z.strictObject({
   minInsyncReplicas: positiveInt.default(2),
   producer: z
     .strictObject({
-      acks: z.enum(["all", "1", "0"]).default("all"),
+      acks: producerAcksSchema.default("all"),
       compression: z.enum(["none", "gzip", "snappy", "lz4", "zstd"]).default("lz4"),
       batchSizeBytes: positiveInt.default(131072),
       lingerMs: z.number().int().min(0).default(50),
