@@ -19,7 +19,7 @@ export const EXPORTER_CONFIG_MAP = "kafka-jmx-exporter";
 /**
  * Directory on the pod's own data volume where the verified agent jar is kept. On the persistent volume and not in an
  * emptyDir: only the first start of a pod downloads it, so restarts and rolling updates never depend on GitHub being
- * reachable. It sits beside `log.dirs` (`<volume>/data`), never inside it, so Kafka does not take it for a partition.
+ * reachable. It sits beside `log.dirs` (`<volume>/logs`), never inside it, so Kafka does not take it for a partition.
  */
 export function agentDir(dataVolumeMountPath: string): string {
   return `${dataVolumeMountPath}/jmx-exporter`;
