@@ -1,6 +1,7 @@
 // Pure parts of `npm run bench:wan`: its options, the emulated link and the buffers lib/socket-buffers gives
 // it, the three cases, what each should reach, iperf3's JSON, and the report. tools/bench-wan.ts does the I/O.
 import { parseArgs } from "node:util";
+import { boundedNumber } from "./cli";
 import {
   KAFKA_DEFAULT_REPLICA_SOCKET_RECEIVE_BUFFER_BYTES,
   NodeSysctls,
@@ -44,23 +45,6 @@ export const WAN_BENCH_USAGE =
 
 export type ParsedWanBenchArgs = { ok: true; options: WanBenchOptions } | { ok: false; message: string };
 
-function boundedNumber(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  integer: boolean,
-  errors: string[],
-) {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    errors.push(`--${name} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}, got "${text}"`);
-    return fallback;
-  }
-  return value;
-}
 
 /** Parses the command line; every problem is reported at once. */
 export function parseWanBenchArgs(argv: readonly string[]): ParsedWanBenchArgs {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { KafkaLabOptions, parseKafkaLabArgs } from "../lib/kafka-lab/args";
 import { LabNetwork, advertisedHosts, allNamespaces, hostsFile, labNetwork, memberOf } from "../lib/kafka-lab/network";
-import { PlannedPod, mountedFile, plannedKafkaPods } from "../lib/kafka-lab/pods";
+import { PlannedPod, plannedKafkaPods, serverProperties } from "../lib/kafka-lab/pods";
 import { KafkaLabReport, LabCheck, renderChecks } from "../lib/kafka-lab/report";
 import { plannedKafkaSysctls } from "../lib/kafka-lab/sysctls";
 import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
@@ -18,7 +18,18 @@ import { LabContext, runPhases } from "./kafka-lab/phases";
 import { createCa, issue, keystorePem } from "./kafka-lab/pki";
 import { PodRuntime, Rewrite, killPod, startPod } from "./kafka-lab/pods";
 import { runtimePaths, runtimeProblems } from "./kafka-lab/runtime";
-import { STATE_FILE, RunState, children, hasCommand, loadState, pidAlive, readSysctl, saveState, undoState, writeSysctl } from "./kafka-lab/sys";
+import {
+  STATE_FILE,
+  RunState,
+  children,
+  hasCommand,
+  loadState,
+  pidAlive,
+  readSysctl,
+  saveState,
+  undoState,
+  writeSysctl,
+} from "./kafka-lab/sys";
 import { runStack, stackFilePath, toPlan } from "./run-stack";
 import { readStackFile } from "./stack-file";
 
@@ -75,7 +86,8 @@ function onSignal(signal: string, code: number): void {
 function acquireState(runDir: string): RunState {
   const previous = loadState();
   if (previous) {
-    if (previous.pid !== process.pid && pidAlive(previous.pid)) throw new Error(`another lab run (pid ${previous.pid}) is in progress: ${STATE_FILE}`);
+    if (previous.pid !== process.pid && pidAlive(previous.pid))
+      throw new Error(`another lab run (pid ${previous.pid}) is in progress: ${STATE_FILE}`);
     log(`repairing what an earlier run left (${STATE_FILE})`);
     const failures = undoState(previous);
     if (failures.length > 0) throw new Error(`could not undo the earlier run: ${failures.join("; ")}`);
@@ -94,7 +106,10 @@ async function loadStack(stack: string): Promise<Loaded> {
   const read = readStackFile(stackFilePath(stack));
   if (!read.ok) throw new Error(`Pulumi.${stack}.yaml cannot be read:\n${formatProblems(read.problems)}`);
   const validated = validateConfig(rawConfigFromMap(read.file.config));
-  if (!validated.ok) throw new Error(`Pulumi.${stack}.yaml is invalid; the lab runs only a plannable stack:\n${formatProblems(errorsOf(validated.problems))}`);
+  if (!validated.ok)
+    throw new Error(
+      `Pulumi.${stack}.yaml is invalid; the lab runs only a plannable stack:\n${formatProblems(errorsOf(validated.problems))}`,
+    );
   const result = await runStack({ stack });
   if (!result.ok) {
     const why = result.problems.length > 0 ? formatProblems(result.problems) : String(result.error);
@@ -128,7 +143,12 @@ function issueCertificates(plan: Plan, planned: PlannedPod[], dir: string, rewri
     const subject = request.inputs.subject as { commonName: string; organization?: string };
     const cert = issue(
       ca,
-      { resource: request.name, commonName: subject.commonName, ...(subject.organization ? { organization: subject.organization } : {}), dnsNames: request.inputs.dnsNames as string[] },
+      {
+        resource: request.name,
+        commonName: subject.commonName,
+        ...(subject.organization ? { organization: subject.organization } : {}),
+        dnsNames: request.inputs.dnsNames as string[],
+      },
       pod.podName,
     );
     keystores[`${pod.podName}.pem`] = keystorePem(cert, ca.caCertPem);
@@ -155,12 +175,18 @@ function issueCertificates(plan: Plan, planned: PlannedPod[], dir: string, rewri
 function podEnv(pod: PlannedPod, rewrites: Map<string, Rewrite>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const e of pod.env) {
-    if (e.value.value === undefined) throw new Error(`${pod.podName}: env ${e.name} comes from Secret ${e.value.kind === "secret" ? e.value.secret : "?"}, which the plan does not hold`);
+    if (e.value.value === undefined)
+      throw new Error(
+        `${pod.podName}: env ${e.name} comes from Secret ${e.value.kind === "secret" ? e.value.secret : "?"}, which the plan does not hold`,
+      );
     env[e.name] = e.value.value;
   }
   const heap = pod.role === "broker" ? LAB_HEAP.broker : LAB_HEAP.controller;
   if (env.KAFKA_HEAP_OPTS !== undefined) {
-    rewrites.set("heap", { what: `KAFKA_HEAP_OPTS: ${env.KAFKA_HEAP_OPTS} -> brokers ${LAB_HEAP.broker}, controllers ${LAB_HEAP.controller}`, why: "12 JVMs on 2 cores and 24 GiB" });
+    rewrites.set("heap", {
+      what: `KAFKA_HEAP_OPTS: ${env.KAFKA_HEAP_OPTS} -> brokers ${LAB_HEAP.broker}, controllers ${LAB_HEAP.controller}`,
+      why: "12 JVMs on 2 cores and 24 GiB",
+    });
   }
   env.KAFKA_HEAP_OPTS = heap;
   if (env.KAFKA_OPTS?.includes("-javaagent:")) {
@@ -181,11 +207,15 @@ function podEnv(pod: PlannedPod, rewrites: Map<string, Rewrite>): Record<string,
 }
 
 function clientConfigs(plan: Plan, net: LabNetwork, dir: string, rewrites: Rewrite[]): Record<string, string> {
-  const snippets = (plan.outputs.kafka as { clientConfigs?: Array<{ region: string; consumer: string; producer: string }> } | undefined)?.clientConfigs;
+  const snippets = (plan.outputs.kafka as { clientConfigs?: Array<{ region: string; consumer: string; producer: string }> } | undefined)
+    ?.clientConfigs;
   if (!snippets) throw new Error("the plan has no kafka.clientConfigs output");
-  const credentials = plan.resources.find((r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as { name?: string }).name === "kafka-admin-credentials");
+  const credentials = plan.resources.find(
+    (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs.metadata as { name?: string }).name === "kafka-admin-credentials",
+  );
   const password = (credentials?.inputs.stringData as { password?: unknown } | undefined)?.password;
-  const plain = typeof password === "object" && password !== null && "value" in password ? (password as { value: unknown }).value : password;
+  const plain =
+    typeof password === "object" && password !== null && "value" in password ? (password as { value: unknown }).value : password;
   if (typeof plain !== "string" || plain === "") throw new Error("the plan's kafka-admin-credentials Secret has no password");
   const files: Record<string, string> = {};
   for (const region of net.regions) {
@@ -197,7 +227,10 @@ function clientConfigs(plan: Plan, net: LabNetwork, dir: string, rewrites: Rewri
     fs.writeFileSync(path.join(dir, `producer-${region.name}.properties`), s.producer.replace(PASSWORD_PLACEHOLDER, plain));
     files[region.name] = file;
   }
-  rewrites.push({ what: "client configurations: the plan's consumer/producer snippets with the password placeholder replaced by the admin Secret's value", why: "the snippets name where the password lives instead of holding it" });
+  rewrites.push({
+    what: "client configurations: the plan's consumer/producer snippets with the password placeholder replaced by the admin Secret's value",
+    why: "the snippets name where the password lives instead of holding it",
+  });
   return files;
 }
 
@@ -237,7 +270,11 @@ async function runLab(
   saveState(state);
   for (const k of hostKeys) writeSysctl(k, sysctls.values[k]);
   const nsSysctls = Object.fromEntries(Object.entries(sysctls.values).filter(([k]) => k.startsWith("net.ipv4.")));
-  log(`  ${sysctls.source}: ${Object.entries(sysctls.values).map(([k, v]) => `${k}=${v}`).join(", ")} (net.core.* and vm.* on the host, restored at the end)`);
+  log(
+    `  ${sysctls.source}: ${Object.entries(sysctls.values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")} (net.core.* and vm.* on the host, restored at the end)`,
+  );
 
   log(`phase: network (${allNamespaces(net).length} namespaces, ${net.links.length} delay lines at ${options.rateMbit} Mbit/s)`);
   buildRegions(net, state, nsSysctls);
@@ -247,13 +284,16 @@ async function runLab(
 
   const entries: Array<{ address: string; names: string[] }> = [];
   for (const pod of planned) {
-    const props = mountedFile(pod, `/etc/kafka/config/server-${pod.ordinal}.properties`) ?? "";
+    const props = serverProperties(pod);
     const names = advertisedHosts(props);
     if (names.length === 0) throw new Error(`${pod.podName}: no advertised.listeners in its server-${pod.ordinal}.properties`);
     entries.push({ address: memberOf(net, pod.podName).member.address, names });
   }
   writeHostsFiles(net, state, hostsFile(entries));
-  rewrites.push({ what: "name resolution: every advertised name maps to its pod's lab address through /etc/netns/<ns>/hosts", why: "no cluster DNS, Lighthouse or Istio here" });
+  rewrites.push({
+    what: "name resolution: every advertised name maps to its pod's lab address through /etc/netns/<ns>/hosts",
+    why: "no cluster DNS, Lighthouse or Istio here",
+  });
 
   log("phase: certificates");
   const caPath = issueCertificates(plan, planned, path.join(runDir, "pki"), rewrites);
@@ -276,7 +316,12 @@ async function runLab(
       }
     }
   }
-  const client: ClientContext = { runtime, configFiles, logDir: clientDir, ...(mountSource && mountTarget ? { mountSource, mountTarget } : {}) };
+  const client: ClientContext = {
+    runtime,
+    configFiles,
+    logDir: clientDir,
+    ...(mountSource && mountTarget ? { mountSource, mountTarget } : {}),
+  };
 
   log("phase: start (3 controllers and 9 brokers with the rendered start script)");
   pods = planned.map((pod) => {
@@ -295,9 +340,18 @@ async function runLab(
   });
   rewrites.push(...envRewrites.values());
   rewrites.push(
-    { what: `the image's ${"/opt/kafka"}: Kafka ${runtime.version} jars from Maven Central with bin/ scripts that follow kafka-run-class.sh's environment contract`, why: "no container registry here; the release tarball is not on Maven Central" },
-    { what: "containers: each pod is a network namespace plus a private mount namespace with the pod's volumes bind-mounted at their mountPaths, run as the pod's uid/gid; the host's /bin/sh (dash) runs the scripts", why: "no container runtime; the image's shell is busybox sh" },
-    { what: "not emulated: readOnlyRootFilesystem, resource limits, probes by a kubelet, init containers, the Istio sidecar (Istio mode runs Kafka's plaintext listeners directly over the WAN)", why: "no kubelet or mesh here" },
+    {
+      what: `the image's ${"/opt/kafka"}: Kafka ${runtime.version} jars from Maven Central with bin/ scripts that follow kafka-run-class.sh's environment contract`,
+      why: "no container registry here; the release tarball is not on Maven Central",
+    },
+    {
+      what: "containers: each pod is a network namespace plus a private mount namespace with the pod's volumes bind-mounted at their mountPaths, run as the pod's uid/gid; the host's /bin/sh (dash) runs the scripts",
+      why: "no container runtime; the image's shell is busybox sh",
+    },
+    {
+      what: "not emulated: readOnlyRootFilesystem, resource limits, probes by a kubelet, init containers, the Istio sidecar (Istio mode runs Kafka's plaintext listeners directly over the WAN)",
+      why: "no kubelet or mesh here",
+    },
   );
   for (const p of pods) startPod(p, runtime, state, maxSeconds);
 
@@ -313,8 +367,10 @@ async function main(argv: string[]): Promise<number> {
   }
   options = parsed.options;
   const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push("the lab needs root: it creates network namespaces, veth pairs, TUN devices and mounts, and sets net.core.rmem_max");
-  for (const c of ["ip", "gcc", "openssl", "nsenter", "setpriv", "timeout"]) if (!hasCommand(c)) problems.push(`${c} is missing (Debian: iproute2, gcc, openssl, util-linux, coreutils)`);
+  if (process.getuid?.() !== 0)
+    problems.push("the lab needs root: it creates network namespaces, veth pairs, TUN devices and mounts, and sets net.core.rmem_max");
+  for (const c of ["ip", "gcc", "openssl", "nsenter", "setpriv", "timeout"])
+    if (!hasCommand(c)) problems.push(`${c} is missing (Debian: iproute2, gcc, openssl, util-linux, coreutils)`);
   if (!fs.existsSync("/dev/net/tun")) problems.push("/dev/net/tun is missing: the delay line needs TUN devices");
   log(`phase: plan (${options.stack}, under mocks as npm run plan does)`);
   const { plan, spec } = await loadStack(options.stack);
@@ -345,7 +401,9 @@ async function main(argv: string[]): Promise<number> {
   if (runDir) fs.writeFileSync(path.join(runDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    process.stdout.write(`\nrewrites (what the lab changed, so what it did not test):\n${rewrites.map((r) => `  - ${r.what} (${r.why})`).join("\n")}\n\n`);
+    process.stdout.write(
+      `\nrewrites (what the lab changed, so what it did not test):\n${rewrites.map((r) => `  - ${r.what} (${r.why})`).join("\n")}\n\n`,
+    );
     process.stdout.write(`figures:\n${JSON.stringify(figures, null, 2)}\n\n${renderChecks(checks)}\n`);
   }
   log(`run directory: ${runDir} (pod logs, client logs, report.json)`);

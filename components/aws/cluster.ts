@@ -16,6 +16,7 @@ import {
 } from "../../lib/aws-eks";
 import { PeerRange, apiServerIngressRules } from "../../lib/aws-network";
 import { serviceRole } from "./iam";
+import { ingressRuleResources } from "./security";
 
 export interface EksClusterArgs {
   /** EKS cluster name; also the name `aws eks get-token` is called with. Required. */
@@ -141,20 +142,11 @@ export class EksCluster extends pulumi.ComponentResource {
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
     // EKS's cluster security group admits only its own members; the peers' istiod dial the private endpoint over
     // the peering and would be refused.
-    this.apiIngressRules = apiServerIngressRules(args.apiClientRanges ?? []).map(
-      (rule) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-${rule.key}`,
-          {
-            securityGroupId: this.clusterSecurityGroupId,
-            cidrIpv4: rule.cidr,
-            ipProtocol: rule.protocol,
-            fromPort: rule.fromPort,
-            toPort: rule.toPort,
-            description: rule.description,
-          },
-          child,
-        ),
+    this.apiIngressRules = ingressRuleResources(
+      name,
+      this.clusterSecurityGroupId,
+      apiServerIngressRules(args.apiClientRanges ?? []),
+      child,
     );
 
     const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}) =>

@@ -35,22 +35,32 @@ export class CrossRegionSecurityGroup extends pulumi.ComponentResource {
       },
       child,
     );
-    this.ingressRules = args.rules.map(
-      (rule) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-${rule.key}`,
-          {
-            securityGroupId: this.securityGroup.id,
-            cidrIpv4: rule.cidr,
-            ipProtocol: rule.protocol,
-            fromPort: rule.fromPort,
-            toPort: rule.toPort,
-            description: rule.description,
-          },
-          child,
-        ),
-    );
+    this.ingressRules = ingressRuleResources(name, this.securityGroup.id, args.rules, child);
 
     this.registerOutputs({ securityGroupId: this.securityGroup.id });
   }
+}
+
+/** One SecurityGroupIngressRule per rule (lib/aws-network rule shape), named `<name>-<rule.key>`. */
+export function ingressRuleResources(
+  name: string,
+  securityGroupId: pulumi.Input<string>,
+  rules: readonly CrossRegionIngressRule[],
+  opts: pulumi.CustomResourceOptions,
+): aws.vpc.SecurityGroupIngressRule[] {
+  return rules.map(
+    (rule) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${rule.key}`,
+        {
+          securityGroupId,
+          cidrIpv4: rule.cidr,
+          ipProtocol: rule.protocol,
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+          description: rule.description,
+        },
+        opts,
+      ),
+  );
 }

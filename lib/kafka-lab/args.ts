@@ -1,5 +1,6 @@
 // Options of `npm run lab:kafka`, parsed and checked all at once.
 import { parseArgs } from "node:util";
+import { boundedNumber } from "../cli";
 import { CLOUDS, Cloud } from "../types";
 
 export interface KafkaLabOptions {
@@ -19,8 +20,7 @@ export const LAB_PHASES = ["defaults", "follower", "cut", "restarts", "throughpu
 export type LabPhase = (typeof LAB_PHASES)[number];
 
 export const KAFKA_LAB_DEFAULTS = { rateMbit: 200, cutSeconds: 60 } as const;
-export const KAFKA_LAB_USAGE =
-  `usage: npm run lab:kafka -- --stack gke|eks [--json] [--keep] [--rate-mbit M] [--cut-seconds S] [--phases ${LAB_PHASES.join(",")}]`;
+export const KAFKA_LAB_USAGE = `usage: npm run lab:kafka -- --stack gke|eks [--json] [--keep] [--rate-mbit M] [--cut-seconds S] [--phases ${LAB_PHASES.join(",")}]`;
 
 export type ParsedKafkaLabArgs = { ok: true; options: KafkaLabOptions } | { ok: false; message: string; help?: boolean };
 
@@ -47,25 +47,39 @@ export function parseKafkaLabArgs(argv: readonly string[]): ParsedKafkaLabArgs {
   const errors: string[] = [];
   const stack = values.stack as string | undefined;
   if (!stack || !(CLOUDS as readonly string[]).includes(stack)) errors.push(`--stack must be one of ${CLOUDS.join(", ")}`);
-  const num = (name: string, fallback: number, min: number, max: number) => {
-    const text = values[name] as string | undefined;
-    if (text === undefined) return fallback;
-    const v = Number(text);
-    if (text.trim() === "" || !Number.isInteger(v) || v < min || v > max) {
-      errors.push(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-      return fallback;
-    }
-    return v;
-  };
-  const rateMbit = num("rate-mbit", KAFKA_LAB_DEFAULTS.rateMbit, 10, 2000);
-  const cutSeconds = num("cut-seconds", KAFKA_LAB_DEFAULTS.cutSeconds, 60, 600);
+  const rateMbit = boundedNumber(
+    "rate-mbit",
+    values["rate-mbit"] as string | undefined,
+    KAFKA_LAB_DEFAULTS.rateMbit,
+    10,
+    2000,
+    true,
+    errors,
+  );
+  const cutSeconds = boundedNumber(
+    "cut-seconds",
+    values["cut-seconds"] as string | undefined,
+    KAFKA_LAB_DEFAULTS.cutSeconds,
+    60,
+    600,
+    true,
+    errors,
+  );
   const phaseText = values.phases as string | undefined;
   const phases = phaseText === undefined ? [...LAB_PHASES] : phaseText.split(",").map((p) => p.trim());
   const unknown = phases.filter((p) => !(LAB_PHASES as readonly string[]).includes(p));
-  if (unknown.length > 0 || phases.length === 0) errors.push(`--phases takes a comma-separated list of ${LAB_PHASES.join(", ")}; got "${phaseText}"`);
+  if (unknown.length > 0 || phases.length === 0)
+    errors.push(`--phases takes a comma-separated list of ${LAB_PHASES.join(", ")}; got "${phaseText}"`);
   if (errors.length > 0) return { ok: false, message: `${errors.join("\n")}\n${KAFKA_LAB_USAGE}` };
   return {
     ok: true,
-    options: { stack: stack as Cloud, json: values.json === true, keep: values.keep === true, rateMbit, cutSeconds, phases: phases as LabPhase[] },
+    options: {
+      stack: stack as Cloud,
+      json: values.json === true,
+      keep: values.keep === true,
+      rateMbit,
+      cutSeconds,
+      phases: phases as LabPhase[],
+    },
   };
 }

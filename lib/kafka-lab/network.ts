@@ -73,8 +73,7 @@ export function labNetwork(
   for (let a = 0; a < labRegions.length; a++) {
     for (let b = a + 1; b < labRegions.length; b++) {
       const link = links.find(
-        (l) =>
-          (l.a === labRegions[a].name && l.b === labRegions[b].name) || (l.b === labRegions[a].name && l.a === labRegions[b].name),
+        (l) => (l.a === labRegions[a].name && l.b === labRegions[b].name) || (l.b === labRegions[a].name && l.a === labRegions[b].name),
       );
       if (!link) throw new Error(`no link between ${labRegions[a].name} and ${labRegions[b].name} in the stack`);
       labLinks.push({ a, b, dev: `wan${a}${b}`, rttMs: link.rttMs, oneWayUs: Math.round(link.rttMs * 500) });

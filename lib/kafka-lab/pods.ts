@@ -1,6 +1,8 @@
 // Reads the pods a plan would run: every Kafka StatefulSet's pods with their command, environment and volume
 // mounts resolved against the plan's own ConfigMaps and Secrets, the way a kubelet would resolve them. The Kafka lab
 // materialises exactly this; nothing here knows how our components render their objects.
+import { PATHS } from "../kafka/properties";
+import { CONFIG_FILES } from "../kafka/start-script";
 import type { Plan, PlanResource } from "../plan";
 
 export type MountSource =
@@ -98,7 +100,9 @@ export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): Pla
     const meta = obj(inputs.metadata);
     const spec = obj(inputs.spec);
     const podSpec = obj(obj(spec.template).spec);
-    const container = arr(podSpec.containers).map(obj).find((c) => (str(c.image) ?? "").startsWith(imagePrefix));
+    const container = arr(podSpec.containers)
+      .map(obj)
+      .find((c) => (str(c.image) ?? "").startsWith(imagePrefix));
     if (!container) continue;
     const setName = str(meta.name);
     if (!setName) throw new PlanReadError(`${r.name}: StatefulSet without metadata.name`);
@@ -195,7 +199,7 @@ export function mountedFile(pod: PlannedPod, path: string): string | undefined {
   return undefined;
 }
 
-/** The server.properties a pod starts with: the config file its command names, or server-<ordinal>.properties. */
-export function serverPropertiesPath(pod: PlannedPod, configDir: string): string {
-  return `${configDir}/server-${pod.ordinal}.properties`;
+/** The rendered server.properties a pod starts with (the start script picks `server-<ordinal>.properties`). */
+export function serverProperties(pod: PlannedPod): string {
+  return mountedFile(pod, `${PATHS.config}/${CONFIG_FILES.serverProperties(pod.ordinal)}`) ?? "";
 }

@@ -58,7 +58,11 @@ export function placementFigure(
 }
 
 /** Partitions whose leader is outside `rack`: a consumer there fetches them from a follower only if follower fetching works. */
-export function partitionsLedElsewhere(partitions: readonly TopicPartition[], rackOf: (broker: number) => string | undefined, rack: string): number[] {
+export function partitionsLedElsewhere(
+  partitions: readonly TopicPartition[],
+  rackOf: (broker: number) => string | undefined,
+  rack: string,
+): number[] {
   return partitions.filter((p) => rackOf(p.leader) !== rack).map((p) => p.partition);
 }
 
@@ -101,7 +105,12 @@ export function countBy<T>(items: readonly T[], key: (t: T) => string): Record<s
 
 /** The end-of-run table: one row per check. */
 export function renderChecks(checks: readonly LabCheck[]): string {
-  const table = new Table({ head: ["check", "result", "detail"], colWidths: [30, 8, 100], wordWrap: true, style: { head: [], border: [] } });
+  const table = new Table({
+    head: ["check", "result", "detail"],
+    colWidths: [30, 8, 100],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
   for (const c of checks) table.push([c.name, c.ok ? "ok" : "FAILED", c.detail]);
   const failed = checks.filter((c) => !c.ok).length;
   return `${table.toString()}\n${checks.length - failed} passed, ${failed} failed`;

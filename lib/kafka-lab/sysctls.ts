@@ -30,7 +30,10 @@ export function plannedKafkaSysctls(plan: Plan): PlannedSysctls | undefined {
     if (r.type === "gcp:container/nodePool:NodePool") {
       const sysctls = obj(obj(obj(r.inputs.nodeConfig).linuxNodeConfig).sysctls);
       if (typeof sysctls["net.core.rmem_max"] === "string") {
-        return { source: r.name, values: Object.fromEntries(Object.entries(sysctls).map(([k, v]) => [k, String(v).trim().split(/\s+/).join(" ")])) };
+        return {
+          source: r.name,
+          values: Object.fromEntries(Object.entries(sysctls).map(([k, v]) => [k, String(v).trim().split(/\s+/).join(" ")])),
+        };
       }
     }
     if (r.type === "aws:ec2/launchTemplate:LaunchTemplate" && typeof r.inputs.userData === "string") {

@@ -415,7 +415,7 @@ public class LabClient {
     }
 
     /** defaults, then the --config file, then what the command must set itself. */
-    private static Properties merge(Map<String, String> defaults, Properties cfg, Map<String, String> forced) {
+    private static Properties merge(Map<String, ?> defaults, Properties cfg, Map<String, String> forced) {
         Properties p = new Properties();
         p.putAll(defaults);
         for (String k : cfg.stringPropertyNames()) p.put(k, cfg.getProperty(k));
@@ -1269,10 +1269,7 @@ public class LabClient {
     }
 
     private static Properties consumerProps(Map<String, Object> defaults, Properties cfg, Map<String, String> forced) {
-        Properties p = new Properties();
-        p.putAll(defaults);
-        for (String k : cfg.stringPropertyNames()) p.put(k, cfg.getProperty(k));
-        p.putAll(forced);
+        Properties p = merge(defaults, cfg, forced);
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         return p;

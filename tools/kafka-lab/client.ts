@@ -62,12 +62,19 @@ export function startClient<T = Record<string, unknown>>(
   fs.writeFileSync(logFile, `$ ${args.join(" ")}\n`);
   const p = spawnBounded(cmd[0], cmd.slice(1), timeoutMs, { logFile, ...(onStderrLine ? { onStderrLine } : {}) });
   const done = p.done.then((f): ClientRun<T> => {
-    const line = f.stdout.trim().split("\n").filter((l) => l.trim().startsWith("{")).pop() ?? "";
+    const line =
+      f.stdout
+        .trim()
+        .split("\n")
+        .filter((l) => l.trim().startsWith("{"))
+        .pop() ?? "";
     let result: T;
     try {
       result = JSON.parse(line) as T;
     } catch {
-      result = { error: `no JSON from LabClient ${args[0]} (exit ${f.code ?? f.signal}): ${f.stderr.trim().split("\n").slice(-3).join(" | ")}` } as T;
+      result = {
+        error: `no JSON from LabClient ${args[0]} (exit ${f.code ?? f.signal}): ${f.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+      } as T;
     }
     return { ok: f.code === 0, result, stderr: f.stderr, code: f.code };
   });

@@ -160,10 +160,3 @@ export function writeHostsFiles(net: LabNetwork, state: RunState, hosts: string)
     fs.writeFileSync(path.join(dir, "hosts"), hosts);
   }
 }
-
-/** Round-trip time between two namespaces' addresses, by ping (ms), for the report. */
-export function pingMs(fromNs: string, address: string): number | undefined {
-  const r = sh("ip", ["netns", "exec", fromNs, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-q", address], 15_000);
-  const m = /= [\d.]+\/([\d.]+)\//.exec(r.stdout);
-  return m ? Number(m[1]) : undefined;
-}

@@ -4,10 +4,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { KafkaLabOptions, LabPhase } from "../../lib/kafka-lab/args";
 import type { LabNetwork, LabRegion } from "../../lib/kafka-lab/network";
-import { mountedFile } from "../../lib/kafka-lab/pods";
-import { LabCheck, RegionCutFigure, TopicPartition, countBy, cutFigures, partitionsLedElsewhere, placementFigure } from "../../lib/kafka-lab/report";
+import { serverProperties } from "../../lib/kafka-lab/pods";
+import {
+  LabCheck,
+  RegionCutFigure,
+  TopicPartition,
+  countBy,
+  cutFigures,
+  partitionsLedElsewhere,
+  placementFigure,
+} from "../../lib/kafka-lab/report";
 import type { StackSpec } from "../../lib/config/validate";
-import { parseProperties } from "../../lib/kafka/properties";
+import { PATHS, parseProperties } from "../../lib/kafka/properties";
+import { CONFIG_FILES } from "../../lib/kafka/start-script";
 import { assignReplicas } from "../../lib/kafka/placement";
 import type { Plan } from "../../lib/plan";
 import { ClientContext, ClientRun, runClient, startClient } from "./client";
@@ -86,10 +95,8 @@ interface TopicDescription {
   configs: Record<string, { value: string; source: string }>;
 }
 
-const CONFIG_DIR = "/etc/kafka/config";
-
 function properties(p: PodRuntime): Record<string, string> {
-  return parseProperties(mountedFile(p.pod, `${CONFIG_DIR}/server-${p.pod.ordinal}.properties`) ?? "");
+  return parseProperties(serverProperties(p.pod));
 }
 
 /** Reads meta.properties of a pod's data volume (wherever the properties put log.dirs / metadata.log.dir). */
@@ -108,7 +115,8 @@ function metaProperties(p: PodRuntime): Record<string, string> | undefined {
 }
 
 function wipeClaims(p: PodRuntime): void {
-  for (const dir of Object.values(p.claims)) for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  for (const dir of Object.values(p.claims))
+    for (const entry of fs.readdirSync(dir)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
 }
 
 export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; figures: Record<string, unknown> }> {
@@ -120,7 +128,8 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
     log(`  ${ok ? "ok    " : "FAILED"} ${name}: ${detail}`);
   };
   const regions = net.regions;
-  const client = <T>(region: LabRegion, args: string[], timeoutMs = 90_000): Promise<ClientRun<T>> => runClient<T>(ctx.client, region, args, timeoutMs);
+  const client = <T>(region: LabRegion, args: string[], timeoutMs = 90_000): Promise<ClientRun<T>> =>
+    runClient<T>(ctx.client, region, args, timeoutMs);
   const podOfNode = new Map(ctx.pods.map((p) => [nodeIdOf(p), p]));
   const brokers = ctx.pods.filter((p) => p.pod.role === "broker");
   const controllers = ctx.pods.filter((p) => p.pod.role === "controller");
@@ -130,7 +139,12 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
 
   // ---- startup, quorum, brokers -------------------------------------------------------------------------------
   log("phase: cluster (quorum, brokers, racks)");
-  const waiting = startClient<{ ok: boolean; seconds: number; brokers: Broker[] }>(ctx.client, regions[0], ["wait-cluster", "--brokers", String(brokers.length), "--timeout-s", "300"], 330_000);
+  const waiting = startClient<{ ok: boolean; seconds: number; brokers: Broker[] }>(
+    ctx.client,
+    regions[0],
+    ["wait-cluster", "--brokers", String(brokers.length), "--timeout-s", "300"],
+    330_000,
+  );
   // A node whose start script fails exits at once: stop waiting for the cluster then, with its last words.
   let startup: ClientRun<{ ok: boolean; seconds: number; brokers: Broker[] }> | undefined;
   void waiting.done.then((r) => (startup = r));
@@ -147,11 +161,16 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
     "start: every node formats and starts",
     startup.ok && dead.length === 0,
     startup.ok
-      ? `${ctx.pods.length} JVMs up; ${brokers.length} brokers unfenced after ${startup.result.seconds?.toFixed?.(1)} s` + (dead.length ? `; exited: ${dead.map((p) => p.pod.podName).join(", ")}` : "")
+      ? `${ctx.pods.length} JVMs up; ${brokers.length} brokers unfenced after ${startup.result.seconds?.toFixed?.(1)} s` +
+          (dead.length ? `; exited: ${dead.map((p) => p.pod.podName).join(", ")}` : "")
       : `${failure(startup)}; exited: ${dead.map((p) => `${p.pod.podName} (${tail(p)})`).join("; ") || "none"}`,
   );
   if (!startup.ok) return { checks, figures };
-  check("scram: the admin created by the format step authenticates", true, `SASL ${spec.kafka ? "SCRAM-SHA-512" : ""} login of the plan's admin user from every region's client works (wait-cluster)`);
+  check(
+    "scram: the admin created by the format step authenticates",
+    true,
+    `SASL ${spec.kafka ? "SCRAM-SHA-512" : ""} login of the plan's admin user from every region's client works (wait-cluster)`,
+  );
 
   const quorum = await client<Quorum>(regions[0], ["quorum"]);
   const voters = quorum.ok ? quorum.result.voters : [];
@@ -161,7 +180,9 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   check(
     "quorum: 3 voters and a leader",
     quorum.ok && voters.length === controllers.length && leaderPod !== undefined && leaderPod.pod.role === "controller",
-    quorum.ok ? `voters ${voters.map((v) => v.id).join(", ")}; leader ${quorum.result.leaderId} (${leaderPod?.pod.region ?? "?"})` : failure(quorum),
+    quorum.ok
+      ? `voters ${voters.map((v) => v.id).join(", ")}; leader ${quorum.result.leaderId} (${leaderPod?.pod.region ?? "?"})`
+      : failure(quorum),
   );
   const listed = startup.result.brokers ?? [];
   figures.brokersByRack = countBy(listed, (b) => b.rack ?? "none");
@@ -187,9 +208,12 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   if (want("cut")) {
     const cuts: RegionCutFigure[] = [];
     const activeRegion = leaderPod ? regionOfPod(leaderPod) : regions[0];
-    const otherRegion = regions.find((r) => r.index !== activeRegion.index && r.index !== far.index) ?? regions.find((r) => r.index !== activeRegion.index)!;
+    const otherRegion =
+      regions.find((r) => r.index !== activeRegion.index && r.index !== far.index) ?? regions.find((r) => r.index !== activeRegion.index)!;
     for (const [n, target] of [activeRegion, otherRegion].entries()) {
-      log(`phase: region cut ${n + 1}: ${target.name}${target === activeRegion ? " (holds the active controller)" : ""}, ${ctx.options.cutSeconds} s`);
+      log(
+        `phase: region cut ${n + 1}: ${target.name}${target === activeRegion ? " (holds the active controller)" : ""}, ${ctx.options.cutSeconds} s`,
+      );
       cuts.push(await regionCut(ctx, `lab-cut-${n + 1}`, target, target === activeRegion, check, client));
     }
     figures.regionCut = cuts;
@@ -206,7 +230,13 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   return { checks, figures };
 }
 
-async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rackOf: (id: number) => string | undefined, figures: Record<string, unknown>): Promise<TopicDescription | undefined> {
+async function defaultsPhase(
+  ctx: LabContext,
+  check: Check,
+  client: Client,
+  rackOf: (id: number) => string | undefined,
+  figures: Record<string, unknown>,
+): Promise<TopicDescription | undefined> {
   const { log, spec } = ctx;
   const regions = ctx.net.regions;
   const regionNames = regions.map((r) => r.name);
@@ -215,13 +245,45 @@ async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rack
   const created = await createTopic(ctx, "lab-default");
   // Data for the follower-fetch phase, a consumer group (__consumer_offsets) and a transaction (__transaction_state).
   const warmed = await Promise.all([
-    startClient(ctx.client, regions[0], ["produce", "--topic", "lab-default", "--id", "warmup", "--duration-s", "8", "--rate", "400", "--size", "1024", "--acked-file", path.join(ctx.client.logDir, "warmup.acked"), "--timeout-s", "100", "--config", producerConfig(ctx, regions[0])], 120_000).done,
+    startClient(
+      ctx.client,
+      regions[0],
+      [
+        "produce",
+        "--topic",
+        "lab-default",
+        "--id",
+        "warmup",
+        "--duration-s",
+        "8",
+        "--rate",
+        "400",
+        "--size",
+        "1024",
+        "--acked-file",
+        path.join(ctx.client.logDir, "warmup.acked"),
+        "--timeout-s",
+        "100",
+        "--config",
+        producerConfig(ctx, regions[0]),
+      ],
+      120_000,
+    ).done,
     // The group's first FindCoordinator creates __consumer_offsets (50 partitions x RF 3 across the WAN): give it time.
-    startClient(ctx.client, regions[1], ["consume", "--topic", "lab-default", "--group", "lab-warmup", "--duration-s", "15", "--timeout-s", "100"], 120_000).done,
+    startClient(
+      ctx.client,
+      regions[1],
+      ["consume", "--topic", "lab-default", "--group", "lab-warmup", "--duration-s", "15", "--timeout-s", "100"],
+      120_000,
+    ).done,
     client(regions[2], ["init-transactions", "--transactional-id", "lab-tx", "--timeout-s", "100"], 120_000),
   ]);
   const [described, clusterConfigs] = await Promise.all([
-    client<{ topics: TopicDescription[] }>(regions[0], ["describe-topics", "--topics", "lab-default,__consumer_offsets,__transaction_state"]),
+    client<{ topics: TopicDescription[] }>(regions[0], [
+      "describe-topics",
+      "--topics",
+      "lab-default,__consumer_offsets,__transaction_state",
+    ]),
     client<Record<string, unknown>>(regions[1], ["describe-cluster-configs"]),
   ]);
   const topic = (name: string) => described.result.topics?.find((t) => t.name === name);
@@ -248,7 +310,8 @@ async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rack
       : `${created.ok ? "" : `create: ${failure(created)}; `}describe: ${failure(described)}`,
   );
   const placement: Record<string, ReturnType<typeof placementFigure>> = {};
-  for (const name of ["lab-default", "__consumer_offsets", "__transaction_state"]) placement[name] = placementFigure(topic(name)?.partitions ?? [], rackOf, regionNames);
+  for (const name of ["lab-default", "__consumer_offsets", "__transaction_state"])
+    placement[name] = placementFigure(topic(name)?.partitions ?? [], rackOf, regionNames);
   // What lib/kafka/placement.ts predicts for the same brokers: the invariant it promises is one replica per region.
   const model = assignReplicas(
     brokers.map((b) => ({ nodeId: nodeIdOf(b), rack: b.pod.region })),
@@ -260,14 +323,26 @@ async function defaultsPhase(ctx: LabContext, check: Check, client: Client, rack
   figures.placement = {
     partitions: Object.values(placement).reduce((sum, p) => sum + p.partitions, 0),
     onePerRegion,
-    topics: Object.fromEntries(Object.entries(placement).map(([k, v]) => [k, { partitions: v.partitions, onePerRegion: v.onePerRegion, leadersByRack: v.leadersByRack }])),
+    topics: Object.fromEntries(
+      Object.entries(placement).map(([k, v]) => [
+        k,
+        { partitions: v.partitions, onePerRegion: v.onePerRegion, leadersByRack: v.leadersByRack },
+      ]),
+    ),
     model: { onePerRegion: modelOnePerRegion, leadersByRack: countBy(model, (r) => rackOf(r[0]) ?? "?") },
   };
   check(
     "placement: one replica per region",
     onePerRegion && modelOnePerRegion === onePerRegion,
-    `${Object.entries(placement).map(([k, v]) => `${k}: ${v.partitions} partitions${v.onePerRegion ? "" : ` (offenders ${v.offenders.slice(0, 5).join(" ")})`}`).join("; ")}; the model (lib/kafka/placement.ts) ${modelOnePerRegion ? "agrees" : "disagrees"}` +
-      (warmed.some((w) => !w.ok) ? `; warm-up: ${warmed.filter((w) => !w.ok).map(failure).join(" | ")}` : ""),
+    `${Object.entries(placement)
+      .map(([k, v]) => `${k}: ${v.partitions} partitions${v.onePerRegion ? "" : ` (offenders ${v.offenders.slice(0, 5).join(" ")})`}`)
+      .join("; ")}; the model (lib/kafka/placement.ts) ${modelOnePerRegion ? "agrees" : "disagrees"}` +
+      (warmed.some((w) => !w.ok)
+        ? `; warm-up: ${warmed
+            .filter((w) => !w.ok)
+            .map(failure)
+            .join(" | ")}`
+        : ""),
   );
   return def;
 }
@@ -285,7 +360,13 @@ async function followerPhase(
   const far = regions[regions.length - 1];
   await client(regions[0], ["wait-isr", "--topics", "lab-default", "--timeout-s", "60"], 90_000);
   const elsewhere = def ? partitionsLedElsewhere(def.partitions, rackOf, far.name) : [];
-  const ff = await client<{ localShare: number; localBytes: number; totalBytes: number; bytesByRack: Record<string, number>; records: number }>(
+  const ff = await client<{
+    localShare: number;
+    localBytes: number;
+    totalBytes: number;
+    bytesByRack: Record<string, number>;
+    records: number;
+  }>(
     far,
     ["follower-fetch", "--topic", "lab-default", "--rack", far.name, "--partitions", elsewhere.join(","), "--duration-s", "40"],
     90_000,
@@ -327,7 +408,14 @@ function cutAckedFiles(ctx: LabContext, topic: string): string[] {
 type Check = (name: string, ok: boolean, detail: string) => void;
 type Client = <T>(region: LabRegion, args: string[], timeoutMs?: number) => Promise<ClientRun<T>>;
 
-async function regionCut(ctx: LabContext, topic: string, target: LabRegion, heldActive: boolean, check: Check, client: Client): Promise<RegionCutFigure> {
+async function regionCut(
+  ctx: LabContext,
+  topic: string,
+  target: LabRegion,
+  heldActive: boolean,
+  check: Check,
+  client: Client,
+): Promise<RegionCutFigure> {
   const { net, log } = ctx;
   // Seconds of steady production before the cut (counted from the producers' first acknowledgements) and after healing.
   const pre = 5;
@@ -343,7 +431,23 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
     return startClient<{ sent: number; acked: number; failed: number; ackedPerSecond: number[]; startEpochMs: number }>(
       ctx.client,
       r,
-      ["produce", "--topic", topic, "--id", r.name, "--duration-s", String(duration), "--rate", "100", "--size", "512", "--acked-file", acked[i], "--config", producerConfig(ctx, r)],
+      [
+        "produce",
+        "--topic",
+        topic,
+        "--id",
+        r.name,
+        "--duration-s",
+        String(duration),
+        "--rate",
+        "100",
+        "--size",
+        "512",
+        "--acked-file",
+        acked[i],
+        "--config",
+        producerConfig(ctx, r),
+      ],
       (duration + 240) * 1000,
       (line) => {
         if (/"acked":[1-9]/.test(line)) producing();
@@ -351,7 +455,12 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
     );
   });
   const consumers = net.regions.map((r) =>
-    startClient<{ records: number }>(ctx.client, r, ["consume", "--topic", topic, "--group", `${topic}-${r.name}`, "--duration-s", String(duration + 20)], (duration + 120) * 1000),
+    startClient<{ records: number }>(
+      ctx.client,
+      r,
+      ["consume", "--topic", topic, "--group", `${topic}-${r.name}`, "--duration-s", String(duration + 20)],
+      (duration + 120) * 1000,
+    ),
   );
   await Promise.race([Promise.all(firstAcks), sleep(60_000)]);
   const t0 = Date.now();
@@ -369,7 +478,11 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
   const healEpochMs = Date.now();
   const healAt = (healEpochMs - t0) / 1000;
   log(`  healed at ${healAt.toFixed(1)} s; waiting for every ISR`);
-  const isr = await client<{ ok: boolean; seconds: number }>(net.regions[0], ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"], 300_000);
+  const isr = await client<{ ok: boolean; seconds: number }>(
+    net.regions[0],
+    ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"],
+    300_000,
+  );
   const afterReady = survivor?.pod.readinessExec ? await execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
   const produced = await Promise.all(producers.map((p) => p.done));
   await Promise.all(consumers.map((c) => c.done));
@@ -414,7 +527,11 @@ async function regionCut(ctx: LabContext, topic: string, target: LabRegion, held
 }
 
 async function waitPodUp(ctx: LabContext, client: Client, brokersExpected: number): Promise<boolean> {
-  const r = await client<{ ok: boolean }>(ctx.net.regions[0], ["wait-cluster", "--brokers", String(brokersExpected), "--timeout-s", "180"], 210_000);
+  const r = await client<{ ok: boolean }>(
+    ctx.net.regions[0],
+    ["wait-cluster", "--brokers", String(brokersExpected), "--timeout-s", "180"],
+    210_000,
+  );
   return r.ok;
 }
 
@@ -425,7 +542,23 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
   const ackedFile = path.join(ctx.client.logDir, "lab-restarts.acked");
   const seeded = await client<{ acked: number }>(
     net.regions[0],
-    ["produce", "--topic", "lab-restarts", "--id", "restarts", "--duration-s", "10", "--rate", "300", "--size", "1024", "--acked-file", ackedFile, "--config", producerConfig(ctx, net.regions[0])],
+    [
+      "produce",
+      "--topic",
+      "lab-restarts",
+      "--id",
+      "restarts",
+      "--duration-s",
+      "10",
+      "--rate",
+      "300",
+      "--size",
+      "1024",
+      "--acked-file",
+      ackedFile,
+      "--config",
+      producerConfig(ctx, net.regions[0]),
+    ],
     120_000,
   );
   await client(net.regions[0], ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "120"], 150_000);
@@ -442,7 +575,11 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
   startPod(broker, ctx.runtime, ctx.state, ctx.maxSeconds);
   const up = await waitPodUp(ctx, client, brokers.length);
   const after = metaProperties(broker);
-  const isr = await client<{ ok: boolean; seconds: number }>(net.regions[0], ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "180"], 210_000);
+  const isr = await client<{ ok: boolean; seconds: number }>(
+    net.regions[0],
+    ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "180"],
+    210_000,
+  );
   check(
     "restart: broker after kill -9 keeps its volume",
     up && before?.["directory.id"] !== undefined && before["directory.id"] === after?.["directory.id"] && isr.ok,
@@ -450,7 +587,7 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
   );
 
   // A controller that is not the leader, kill -9, same volume.
-  const controller = ctx.pods.find((p) => p.pod.role === "controller" && Number(parseProperties(mountedFile(p.pod, `${CONFIG_DIR}/server-${p.pod.ordinal}.properties`) ?? "")["node.id"]) !== leaderId)!;
+  const controller = ctx.pods.find((p) => p.pod.role === "controller" && nodeIdOf(p) !== leaderId)!;
   const cBefore = metaProperties(controller);
   await killPod(controller);
   startPod(controller, ctx.runtime, ctx.state, ctx.maxSeconds);
@@ -472,7 +609,11 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
   const t = Date.now();
   startPod(empty, ctx.runtime, ctx.state, ctx.maxSeconds);
   const up2 = await waitPodUp(ctx, client, brokers.length);
-  const isr2 = await client<{ ok: boolean; seconds: number }>(net.regions[0], ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"], 270_000);
+  const isr2 = await client<{ ok: boolean; seconds: number }>(
+    net.regions[0],
+    ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"],
+    270_000,
+  );
   restartFigures.emptyBrokerCatchUpSeconds = isr2.ok ? Math.round((Date.now() - t) / 100) / 10 : null;
   check(
     "restart: broker on an empty volume rejoins and catches up",
@@ -531,9 +672,12 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
     }
   }
   const q4 = await client<Quorum>(net.regions[0], ["quorum"]);
-  const votingAgain = q4.ok && q4.result.voters.length === 3 && q4.result.voters.some((v) => v.id === cId && v.directoryId === newMeta?.["directory.id"]);
+  const votingAgain =
+    q4.ok && q4.result.voters.length === 3 && q4.result.voters.some((v) => v.id === cId && v.directoryId === newMeta?.["directory.id"]);
   (restartFigures.emptyController as Record<string, unknown>).recovery = recovery;
-  (restartFigures.emptyController as Record<string, unknown>).votersAfterRecovery = q4.ok ? q4.result.voters.map((v) => `${v.id}:${v.directoryId}`) : null;
+  (restartFigures.emptyController as Record<string, unknown>).votersAfterRecovery = q4.ok
+    ? q4.result.voters.map((v) => `${v.id}:${v.directoryId}`)
+    : null;
   check(
     "restart: the printed recovery makes the empty controller a voter again",
     steps.length === 2 && recovery.length === 2 && recovery.every((r) => r.ok) && votingAgain,
@@ -543,11 +687,17 @@ async function restarts(ctx: LabContext, check: Check, client: Client, figures: 
   );
   if (savedUntil !== undefined) wiped.env.KAFKA_QUORUM_BOOTSTRAP_UNTIL = savedUntil;
 
-  const kept = await client<{ acked: number; found: number; lost: number }>(net.regions[0], ["verify", "--topic", "lab-restarts", "--acked-files", ackedFile, "--timeout-s", "120"], 180_000);
+  const kept = await client<{ acked: number; found: number; lost: number }>(
+    net.regions[0],
+    ["verify", "--topic", "lab-restarts", "--acked-files", ackedFile, "--timeout-s", "120"],
+    180_000,
+  );
   check(
     "restarts: acknowledged messages survive every restart",
     seeded.ok && kept.ok && kept.result.acked > 0 && kept.result.lost === 0,
-    kept.ok ? `lab-restarts: ${kept.result.found} of ${kept.result.acked} acknowledged found after all restarts, ${kept.result.lost} lost` : failure(kept),
+    kept.ok
+      ? `lab-restarts: ${kept.result.found} of ${kept.result.acked} acknowledged found after all restarts, ${kept.result.lost} lost`
+      : failure(kept),
   );
 }
 
@@ -557,18 +707,28 @@ async function throughput(ctx: LabContext, check: Check, client: Client, figures
   const measure = async (topic: string) => {
     const created = await createTopic(ctx, topic, args);
     if (!created.ok) return { error: (created.result as { error?: string }).error };
-    const r = await client<{ followerBytesPerSecond: number; producerBytesPerSecond: number }>(from, ["replication-rate", "--topic", topic, "--follower", String(followerId), "--duration-s", "15"], 120_000);
+    const r = await client<{ followerBytesPerSecond: number; producerBytesPerSecond: number }>(
+      from,
+      ["replication-rate", "--topic", topic, "--follower", String(followerId), "--duration-s", "15"],
+      120_000,
+    );
     return r.ok ? r.result : { error: (r.result as { error?: string }).error };
   };
   log(`  ${from.name} -> ${to.name} (RTT ${worst.rttMs} ms): broker ${leaderId} leads, broker ${followerId} follows`);
   const stack = await measure("lab-throughput-stack");
 
   // The follower again with Kafka's default buffers and fetch sizes: its rendered file minus those keys.
-  const configMount = follower.pod.mounts.find((m) => m.mountPath === CONFIG_DIR && m.source.kind === "configMap");
-  const removed = ["socket.send.buffer.bytes", "socket.receive.buffer.bytes", "replica.socket.receive.buffer.bytes", "replica.fetch.max.bytes", "replica.fetch.response.max.bytes"];
+  const configMount = follower.pod.mounts.find((m) => m.mountPath === PATHS.config && m.source.kind === "configMap");
+  const removed = [
+    "socket.send.buffer.bytes",
+    "socket.receive.buffer.bytes",
+    "replica.socket.receive.buffer.bytes",
+    "replica.fetch.max.bytes",
+    "replica.fetch.response.max.bytes",
+  ];
   let defaults: Record<string, unknown> = { error: "no config mount" };
   if (configMount && configMount.source.kind === "configMap") {
-    const file = `server-${follower.pod.ordinal}.properties`;
+    const file = CONFIG_FILES.serverProperties(follower.pod.ordinal);
     const original = configMount.source.files[file];
     configMount.source.files[file] = original
       .split("\n")

@@ -59,7 +59,8 @@ export function issue(ca: LabCa, spec: CertRequestSpec, name: string): IssuedCer
   must("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key]);
   const subject = `/CN=${spec.commonName}${spec.organization ? `/O=${spec.organization}` : ""}`;
   const req = sh("openssl", ["req", "-new", "-key", key, "-subj", subject, "-out", csr]);
-  if (!req.ok) throw new Error(`${spec.resource}: OpenSSL refuses the subject ${subject}: ${req.stderr.trim().split("\n").slice(0, 3).join(" ")}`);
+  if (!req.ok)
+    throw new Error(`${spec.resource}: OpenSSL refuses the subject ${subject}: ${req.stderr.trim().split("\n").slice(0, 3).join(" ")}`);
   fs.writeFileSync(
     ext,
     [
@@ -70,7 +71,23 @@ export function issue(ca: LabCa, spec: CertRequestSpec, name: string): IssuedCer
       "",
     ].join("\n"),
   );
-  must("openssl", ["x509", "-req", "-in", csr, "-CA", ca.caCertPath, "-CAkey", ca.caKeyPath, "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", crt]);
+  must("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    ca.caCertPath,
+    "-CAkey",
+    ca.caKeyPath,
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    ext,
+    "-out",
+    crt,
+  ]);
   return { keyPkcs8Pem: fs.readFileSync(key, "utf8"), certPem: fs.readFileSync(crt, "utf8") };
 }
 

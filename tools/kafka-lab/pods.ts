@@ -41,7 +41,11 @@ function firstMissing(target: string): string | undefined {
 }
 
 /** Writes the pod's volumes to its directory; returns the (source, target) bind mounts in mount order. */
-function prepareVolumes(rt: PodRuntime, uid: number, gid: number): Array<{ source: string; target: string; readOnly: boolean; file: boolean }> {
+function prepareVolumes(
+  rt: PodRuntime,
+  uid: number,
+  gid: number,
+): Array<{ source: string; target: string; readOnly: boolean; file: boolean }> {
   const binds: Array<{ source: string; target: string; readOnly: boolean; file: boolean }> = [];
   for (const m of rt.pod.mounts) {
     let dir: string;
@@ -72,7 +76,13 @@ function prepareVolumes(rt: PodRuntime, uid: number, gid: number): Array<{ sourc
         break;
       }
     }
-    if (m.subPath !== undefined) binds.push({ source: path.join(dir, m.subPath), target: m.mountPath, readOnly: m.readOnly, file: !fs.statSync(path.join(dir, m.subPath)).isDirectory() });
+    if (m.subPath !== undefined)
+      binds.push({
+        source: path.join(dir, m.subPath),
+        target: m.mountPath,
+        readOnly: m.readOnly,
+        file: !fs.statSync(path.join(dir, m.subPath)).isDirectory(),
+      });
     else binds.push({ source: dir, target: m.mountPath, readOnly: m.readOnly, file: false });
   }
   return binds;
@@ -89,10 +99,12 @@ export function containerShell(
   const uid = rt.pod.user?.uid ?? 0;
   const gid = rt.pod.user?.gid ?? 0;
   const depth = (p: string) => p.split("/").length;
-  const all = [{ source: runtime.home, target: IMAGE_KAFKA_HOME, readOnly: true, file: false }, ...prepareVolumes(rt, uid, gid)].map((b) => ({
-    ...b,
-    source: fs.realpathSync(b.source),
-  }));
+  const all = [{ source: runtime.home, target: IMAGE_KAFKA_HOME, readOnly: true, file: false }, ...prepareVolumes(rt, uid, gid)].map(
+    (b) => ({
+      ...b,
+      source: fs.realpathSync(b.source),
+    }),
+  );
   // Shallow targets first; a target that would hide a source (a pod's /tmp over a checkout under /tmp) goes last.
   const hides = (b: { target: string }) => all.some((o) => o.source.startsWith(`${b.target}/`));
   const binds = [...all].sort((a, b) => Number(hides(a)) - Number(hides(b)) || depth(a.target) - depth(b.target));
@@ -128,9 +140,14 @@ export function containerShell(
 export function startPod(rt: PodRuntime, runtime: KafkaRuntime, state: RunState, maxSeconds: number): void {
   const shell = containerShell(rt, runtime, state, rt.pod.command, rt.env);
   fs.writeFileSync(path.join(rt.dir, `start-${rt.starts}.sh`), `${shell}\n`);
-  const p = spawnBounded("timeout", ["-s", "KILL", String(maxSeconds), "ip", "netns", "exec", rt.ns, "sh", "-c", shell], (maxSeconds + 10) * 1000, {
-    logFile: path.join(rt.dir, "container.log"),
-  });
+  const p = spawnBounded(
+    "timeout",
+    ["-s", "KILL", String(maxSeconds), "ip", "netns", "exec", rt.ns, "sh", "-c", shell],
+    (maxSeconds + 10) * 1000,
+    {
+      logFile: path.join(rt.dir, "container.log"),
+    },
+  );
   rt.starts++;
   rt.running = { child: p.child, done: p.done, startedAt: Date.now() };
 }

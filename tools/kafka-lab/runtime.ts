@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { TOOLS_LOG4J2_CONFIG } from "../../lib/kafka/readiness";
 import { REPO_ROOT } from "../run-stack";
 
 export const POM = path.join(REPO_ROOT, "tools", "kafka-lab", "pom.xml");
@@ -84,20 +85,6 @@ exec java $heap $perf $gc $log4j \${KAFKA_OPTS:-} -cp "$base/libs/*" ${mainClass
 `;
 }
 
-const TOOLS_LOG4J = `Configuration:
-  Appenders:
-    Console:
-      name: STDERR
-      target: SYSTEM_ERR
-      PatternLayout:
-        pattern: "[%d] %p %m (%c)%n"
-  Loggers:
-    Root:
-      level: WARN
-      AppenderRef:
-        - ref: STDERR
-`;
-
 export interface FetchReport {
   resolved: boolean;
   compiled: boolean;
@@ -109,7 +96,9 @@ export function fetchRuntime(log: (line: string) => void): FetchReport {
   const started = Date.now();
   const missing = ["java", "javac", "mvn"].filter((c) => !has(c));
   if (missing.length > 0) {
-    throw new Error(`missing ${missing.join(", ")}: install a JDK 17+ and Maven (Debian: apt-get install -y openjdk-17-jdk-headless maven)`);
+    throw new Error(
+      `missing ${missing.join(", ")}: install a JDK 17+ and Maven (Debian: apt-get install -y openjdk-17-jdk-headless maven)`,
+    );
   }
   const rt = runtimePaths();
   const pomHash = sha256(fs.readFileSync(POM, "utf8"));
@@ -146,7 +135,7 @@ export function fetchRuntime(log: (line: string) => void): FetchReport {
   for (const [name, s] of Object.entries(BIN_SCRIPTS)) {
     fs.writeFileSync(path.join(rt.home, "bin", name), binScript(s.mainClass, s.server === true), { mode: 0o755 });
   }
-  fs.writeFileSync(path.join(rt.home, "config", "tools-log4j2.yaml"), TOOLS_LOG4J);
+  fs.writeFileSync(path.join(rt.home, "config", "tools-log4j2.yaml"), TOOLS_LOG4J2_CONFIG);
 
   let compiled = false;
   if (fs.existsSync(CLIENT_SOURCE)) {

@@ -12,7 +12,12 @@ export interface ShResult {
 }
 
 export function sh(cmd: string, args: readonly string[], timeoutMs = 30_000, input?: string): ShResult {
-  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(cmd, args, {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+    ...(input !== undefined ? { input } : {}),
+  });
   return { ok: r.status === 0, code: r.status, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
 }
 
