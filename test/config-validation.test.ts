@@ -2,6 +2,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import * as aws from "@pulumi/aws";
+import { KNOWN_REGIONS } from "../lib/config/regions";
+import { CLOUDS } from "../lib/types";
 import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "../lib/config/kafka-version";
 import { validateConfig } from "../lib/config/validate";
 import { REPO_ROOT, runStack } from "../tools/run-stack";
@@ -102,6 +105,30 @@ describe("kafka.version: the supported Kafka releases only", () => {
   it("defaults to the supported release the Kafka lab runs", () => {
     const result = validateConfig(gkeRawWith(["version"], undefined));
     expect(result.ok && result.spec.kafka.version).toBe(SUPPORTED_KAFKA_VERSIONS.default);
+  });
+});
+
+describe("regions[i].name: a region the cloud has", () => {
+  it.each([
+    ["gke", "us-west1", "us-west9", 2],
+    ["eks", "us-east-2", "us-central-2", 1],
+  ] as const)("%s refuses %s -> %s at regions[%i].name only, not as a missing price", (stack, real, fake, index) => {
+    const raw = Object.fromEntries(Object.entries(stackConfig(stack)).map(([k, v]) => [k.replace("geo-kafka:", ""), v]));
+    const edited = JSON.parse(JSON.stringify(raw).split(`"${real}`).join(`"${fake}`)) as Record<string, unknown>;
+    const result = validateConfig(edited);
+    expect(result.ok).toBe(false);
+    const errors = result.problems.filter((p) => p.severity === "error");
+    expect(errors.map((p) => p.path)).toEqual([`geo-kafka:regions[${index}].name`]);
+    expect(errors[0].message).toContain(KNOWN_REGIONS[stack].source);
+  });
+
+  it("every listed region passes, and the eks list is the AWS provider's enum less the isolated partitions", () => {
+    const fromProvider = Object.values(aws.Region).filter((r) => !/(^|-)iso|^eusc-/.test(r));
+    expect([...KNOWN_REGIONS.eks.names].sort()).toEqual([...fromProvider].sort());
+    for (const cloud of CLOUDS) {
+      expect(new Set(KNOWN_REGIONS[cloud].names).size).toBe(KNOWN_REGIONS[cloud].names.length);
+      expect(KNOWN_REGIONS[cloud].names).toContain(KNOWN_REGIONS[cloud].example);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { checkStackPlacement } from "../kafka/placement-from-spec";
 import { ClusterRanges, RangeKind, cidr, overlaps, parseCidr, planClusterRanges } from "../cidr";
 import { PROJECT, Problem, configPath, error, errorsOf, warning } from "../problems";
 import { diskPrices, machineTypePrice } from "../prices";
+import { KNOWN_REGIONS, isKnownRegion } from "./regions";
 import { RegionLink, findLink, pairKey, regionPairs } from "../topology";
 import { Cloud, DISK_TYPES_BY_CLOUD } from "../types";
 import {
@@ -86,10 +87,6 @@ export type ValidationResult = { ok: true; spec: StackSpec; problems: Problem[] 
 export const REQUIRED_REGION_COUNT = 3;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const REGION_NAME: Record<Cloud, { pattern: RegExp; example: string }> = {
-  gke: { pattern: /^[a-z]+-[a-z]+[0-9]+$/, example: "us-central1" },
-  eks: { pattern: /^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$/, example: "us-east-1" },
-};
 /** io1 limits: 50 provisioned IOPS per GiB, 64,000 per volume, 4-16,384 GiB, at least 100 IOPS. */
 export const IO1_MAX_IOPS_PER_GIB = 50;
 export const IO1_MAX_IOPS_PER_VOLUME = 64_000;
@@ -219,9 +216,13 @@ function checkRegions({ cloud, regions }: Partial<ParsedConfig>): Problem[] {
     } else {
       seen.set(region.name, i);
     }
-    if (cloud && !REGION_NAME[cloud].pattern.test(region.name)) {
+    if (cloud && !isKnownRegion(cloud, region.name)) {
+      const known = KNOWN_REGIONS[cloud];
       problems.push(
-        error(configPath("regions", [i, "name"]), `"${region.name}" is not a ${cloud} region name such as ${REGION_NAME[cloud].example}`),
+        error(
+          configPath("regions", [i, "name"]),
+          `"${region.name}" is not a ${cloud} region such as ${known.example} (the ${known.names.length} regions of ${known.source} as of ${known.asOf}, listed in lib/config/regions.ts)`,
+        ),
       );
     }
     const zoneSeen = new Set<string>();
@@ -509,7 +510,8 @@ function checkTraffic({ traffic }: Partial<ParsedConfig>): Problem[] {
 function checkPrices({ cloud, regions, nodePools, kafka, prices }: Partial<ParsedConfig>): Problem[] {
   if (!cloud || !regions || !prices) return [];
   const problems: Problem[] = [];
-  for (const region of regions) {
+  // A region the cloud does not have is refused by checkRegions; asking its prices would only repeat that.
+  for (const region of regions.filter((r) => isKnownRegion(cloud, r.name))) {
     if (nodePools) {
       for (const pool of ["kafka", "system"] as const) {
         const { machineType } = nodePools[pool];
