@@ -599,7 +599,12 @@ function checkObservability({ cloud, mesh, links, observability }: Partial<Parse
   const { envoyKafkaFilter: filter } = observability;
   const resolved = cloud !== undefined ? resolveObservability(cloud, observability) : undefined;
   const scrape = resolved?.scrape ?? observability.scrape;
-  if (scrape === "prometheus-operator" && resolved !== undefined && !resolved.installKubePrometheusStack && !observability.crdsPreinstalled) {
+  if (
+    scrape === "prometheus-operator" &&
+    resolved !== undefined &&
+    !resolved.installKubePrometheusStack &&
+    !observability.crdsPreinstalled
+  ) {
     problems.push(
       error(
         path("scrape"),
