@@ -1,4 +1,7 @@
-// Sourced disk, VM and network limits (GCP pd-ssd/N2/E2, AWS io1/EBS/EC2) that bound a broker's throughput; see docs/capacity-sources.md.
+// Sourced disk, VM and network limits (GCP pd-ssd/N2/E2, AWS io1/EBS/EC2) that bound a broker's throughput, the
+// published cost of encryption on the data path, and the proxy and fetch facts the replication ceilings rest on;
+// see docs/capacity-sources.md.
+import type { Cloud } from "./types";
 
 export interface Sourced<T = number> {
   value: T;
@@ -277,22 +280,104 @@ export const PUBLISHED_RESULTS: Sourced<string>[] = [
       "Latency, not throughput; only the summary was read (the Istio/Cilium figures were cut off). asOf is the month " +
       "of arXiv:2411.02267 v1 (from its id); the day is not known.",
   },
-  {
-    value: "mTLS through a sidecar mesh costs ~20% throughput",
-    unit: "relative throughput",
-    source:
-      "none found (figure from the brief); searched arXiv:2411.02267, livewyer.io 2024-05-08 mesh comparison, CNCF Linkerd/Istio benchmarks 2021",
-    asOf: CHECKED,
-    note: "unverified: every mesh benchmark found reports latency, CPU and memory overhead, not a throughput percentage. Date of check, no source.",
-  },
-  {
-    value: "Kafka TLS (in-broker SSL) costs ~30% throughput",
-    unit: "relative throughput",
-    source:
-      "none read (figure from the brief); candidate: https://blog.mimacom.com/apache-kafka-with-ssltls-performance/ (2017-01-11) and jaitechwriteups.blogspot.com 'Kafka with OpenSSL' (2017-10-30)",
-    asOf: CHECKED,
-    note:
-      "unverified: the stored copies of both posts showed only their introductions, not their numbers. Old JDKs (8) " +
-      "are the worst case; results on current JDKs with AES-NI are likely lower. Date of check.",
-  },
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Encryption on the data path
+// ---------------------------------------------------------------------------------------------------------
+
+const BANZAI_KAFKA_ON_ISTIO =
+  "https://banzaicloud.com/blog/kafka-on-istio-performance/ (same post: outshift.cisco.com/blog/kafka-on-istio-performance)";
+const READ_2026_11_30 = "2026-11-30";
+
+/** One row of the benchmark's single-cluster table: average disk I/O per broker, MB/s. */
+function banzaiRow(cloud: string, setup: string, mbPerSecond: number): Sourced {
+  return {
+    value: mbPerSecond,
+    unit: "MB/s per broker",
+    source: `${BANZAI_KAFKA_ON_ISTIO}, "Single Cluster Results", ${cloud} column, row "${setup}" (read ${READ_2026_11_30})`,
+    asOf: "2019-07-28",
+    note:
+      "Banzai Cloud, 'Running Apache Kafka over Istio - benchmark' (Balint Molnar), published 2019-07-28: 3 brokers, 3 " +
+      "partitions, RF 3, producer acks=all; the figure is average disk I/O per broker. Machine types, JDK and Istio " +
+      "version of the runs were not read; the ratio is carried over to this stack's machines unmeasured.",
+  };
+}
+
+/**
+ * Banzai Cloud's Kafka-on-Istio benchmark per cloud. The ratios encrypted / plain are what the capacity model applies
+ * to the per-broker ceilings: encryption is CPU work per byte on the broker (Kafka TLS) or its sidecar (mTLS).
+ * GKE: 274/417 = 0.657 (Kafka TLS), 323/417 = 0.775 (Istio mTLS); EKS: 306/439 = 0.697, 340/439 = 0.774.
+ */
+export const KAFKA_ENCRYPTION_BENCHMARK: Record<Cloud, { plain: Sourced; kafkaTls: Sourced; istioMtls: Sourced }> = {
+  gke: {
+    plain: banzaiRow("Google GKE", "Kafka", 417),
+    kafkaTls: banzaiRow("Google GKE", "Kafka with SSL/TLS", 274),
+    istioMtls: banzaiRow("Google GKE", "Kafka with Istio and mTLS", 323),
+  },
+  eks: {
+    plain: banzaiRow("Amazon EKS", "Kafka", 439),
+    kafkaTls: banzaiRow("Amazon EKS", "Kafka with SSL/TLS", 306),
+    istioMtls: banzaiRow("Amazon EKS", "Kafka with Istio and mTLS", 340),
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The replication data path
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Envoy's per-connection buffer limit (listener and cluster). Not a window: Envoy's flow control pauses reading from
+ * the other side of a tcp_proxy while a connection's user-space write buffer is above it, so in-flight bytes on the WAN
+ * are still the kernel socket's, autotuned up to tcp_rmem/tcp_wmem max. It binds only if the far side cannot drain
+ * (here: Kafka on loopback, which drains at memory speed).
+ */
+export const ENVOY_PER_CONNECTION_BUFFER_LIMIT_BYTES: Sourced = {
+  value: 1_048_576,
+  unit: "bytes",
+  source:
+    "https://github.com/envoyproxy/envoy/blob/00e5a41ccc5f745ecdbd62ecfeb1dc4af00c322d/api/envoy/config/listener/v3/listener.proto " +
+    "(per_connection_buffer_limit_bytes: 'Soft limit on size of the listener's new connection read and write buffers. If " +
+    "unspecified, an implementation defined default is applied (1MiB).'); " +
+    "https://github.com/envoyproxy/envoy/blob/v1.17.3/source/docs/flow_control.md ('TCP implementation details': a write " +
+    "buffer above its high watermark makes Network::TcpProxy call readDisable(true) on the other connection; low watermark at half)",
+  asOf: READ_2026_11_30,
+  note:
+    "Date of reading; the proto is undated. Whether Istio 1.30 sets a different value on sidecar listeners or clusters " +
+    "was not confirmed in its source (Istio documents 32 KiB only for gateways with its EDGE connection profile).",
+};
+
+/**
+ * A follower's fetcher sends one fetch at a time on its connection (ReplicaFetcherThread -> RemoteLeaderEndPoint.fetch ->
+ * BlockingSend.sendRequest), and a response holds at most replica.fetch.max.bytes per partition and
+ * replica.fetch.response.max.bytes in all (each may be exceeded only by the first batch, to make progress).
+ */
+export const KAFKA_REPLICA_FETCH_SEMANTICS: Sourced<string> = {
+  value:
+    "replica.fetch.max.bytes: bytes to attempt to fetch per partition; replica.fetch.response.max.bytes: bytes expected " +
+    "for the entire fetch response (default 10 MiB); one outstanding fetch per fetcher connection",
+  unit: "semantics",
+  source:
+    "apache/kafka server/src/main/java/org/apache/kafka/server/config/ReplicationConfigs.java (REPLICA_FETCH_MAX_BYTES_DOC, " +
+    "REPLICA_FETCH_RESPONSE_MAX_BYTES_DOC, REPLICA_FETCH_RESPONSE_MAX_BYTES_DEFAULT = 10 * 1024 * 1024); " +
+    "core/src/main/scala/kafka/server/RemoteLeaderEndPoint.scala (fetch: blockingSender.sendRequest)",
+  asOf: READ_2026_11_30,
+  note: "Read in a trunk snapshot of apache/kafka, not pinned to the 4.1.2 tag; the same keys and defaults are in 4.1's broker docs.",
+};
+
+/**
+ * Linux copies init_net's tcp_rmem/tcp_wmem into every new network namespace (tcp_sk_init), so a pod created after the
+ * node's sysctls are set autotunes up to the node's maxima; with tcp_adv_win_scale = 1 half of the buffer is window.
+ */
+export const AUTOTUNED_WINDOW_SHARE: Sourced = {
+  value: 0.5,
+  unit: "window / tcp_rmem max",
+  source:
+    "torvalds/linux net/ipv4/tcp_ipv4.c (tcp_sk_init: memcpy of init_net.ipv4.sysctl_tcp_rmem/wmem into a new namespace); " +
+    "Documentation/networking/ip-sysctl.rst (tcp_adv_win_scale, default 1: buffer / 2^1 is overhead)",
+  asOf: READ_2026_11_30,
+  note:
+    "The same assumption the socket-buffer plan makes when it sets tcp_rmem max to twice rmem_max. Kernels from 6.7 measure " +
+    "the overhead per socket (scaling_ratio) instead; the share is then usually above half, so this is conservative. " +
+    "ip-sysctl.rst was not re-read for this entry.",
+};

@@ -1,15 +1,67 @@
 // Capacity-model inputs from a validated stack: disk and VM limits from lib/capacity-data.ts, machine shapes
-// from the price catalog, links and buffers from the stack's own plan.
-import { CapacityInputs } from "./capacity";
-import { DISK_THROUGHPUT, VM_LIMITS } from "./capacity-data";
+// from the price catalog, links and buffers from the stack's own plan, and the data path its mesh gives Kafka.
+import { CapacityInputs, EncryptionCost, ReplicationPath } from "./capacity";
+import {
+  AUTOTUNED_WINDOW_SHARE,
+  DISK_THROUGHPUT,
+  ENVOY_PER_CONNECTION_BUFFER_LIMIT_BYTES,
+  KAFKA_ENCRYPTION_BENCHMARK,
+  VM_LIMITS,
+} from "./capacity-data";
 import { StackSpec } from "./config/validate";
-import { REPLICA_FETCHERS } from "./kafka/properties";
+import { REPLICA_FETCHERS, replicaFetchBytes } from "./kafka/properties";
 import { machineTypeShape } from "./prices";
-import { SocketBufferPlan } from "./socket-buffers";
+import { SocketBufferPlan, grantedBufferBytes } from "./socket-buffers";
 import { flowBytesPerSecond, worstPaths } from "./topology";
+import type { Cloud, Mesh } from "./types";
 
 const MIB = 2 ** 20;
 const GBIT = 1e9 / 8;
+
+/**
+ * The socket that crosses the WAN for each mesh. Submariner (service discovery only): Kafka's own socket on the
+ * native pod routes, its explicit buffer as granted under rmem_max. Istio: the sidecar's upstream socket, autotuned
+ * by the kernel up to the node's tcp_rmem max, of which a share is window (Kafka's own buffer sizes only loopback).
+ */
+export function replicationPath(mesh: Mesh, buffers: SocketBufferPlan): ReplicationPath {
+  switch (mesh) {
+    case "submariner": {
+      const windowBytes = grantedBufferBytes(buffers.socketBufferBytes, buffers.coreMaxBytes);
+      return {
+        wanSocket: "kafka",
+        windowBytes,
+        windowOrigin: `window = Kafka's socket buffer ${buffers.socketBufferBytes} B, granted under rmem_max ${buffers.coreMaxBytes} B`,
+      };
+    }
+    case "istio": {
+      const share = AUTOTUNED_WINDOW_SHARE.value;
+      return {
+        wanSocket: "envoy",
+        windowBytes: Math.floor(buffers.tcpAutotuneMaxBytes * share),
+        windowOrigin: `window = ${share} x tcp_rmem/tcp_wmem max ${buffers.tcpAutotuneMaxBytes} B (kernel autotuning, the rest is overhead)`,
+        proxyBufferLimitBytes: ENVOY_PER_CONNECTION_BUFFER_LIMIT_BYTES.value,
+      };
+    }
+    default: {
+      const never: never = mesh;
+      throw new Error(`unknown mesh ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * What encrypts the bytes: Kafka's own TLS with Submariner, the sidecars' STRICT mTLS with Istio (lib/kafka/properties
+ * listeners). The ratio is the benchmark's own encrypted / plain per-broker throughput on the same cloud.
+ */
+export function encryptionCost(cloud: Cloud, mesh: Mesh): EncryptionCost {
+  const run = KAFKA_ENCRYPTION_BENCHMARK[cloud];
+  const encrypted = mesh === "submariner" ? run.kafkaTls : run.istioMtls;
+  return {
+    name: mesh === "submariner" ? "Kafka TLS" : "Istio mTLS",
+    throughputRatio: encrypted.value / run.plain.value,
+    basis: `Banzai Cloud Kafka-on-Istio benchmark, ${cloud.toUpperCase()}: ${encrypted.value} / ${run.plain.value} MB/s per broker`,
+  };
+}
 
 /**
  * io1 throughput is stepped (EBS provisioned-IOPS docs, see DISK_THROUGHPUT.io1 notes): up to 32,000 IOPS a volume
@@ -40,11 +92,7 @@ export function capacityInputsFromSpec(spec: StackSpec, buffers: SocketBufferPla
   if (!kafkaShape || !vm || disk === undefined) return undefined;
   const { byRtt } = worstPaths(spec.links);
   const sustainedEgressGbps = kafkaShape.baselineEgressGbps ?? kafkaShape.egressGbps;
-  let gateway: number | undefined;
-  if (spec.mesh.mode === "submariner") {
-    const gw = machineTypeShape(spec.cloud, spec.regions[0].name, spec.nodePools.system.machineType);
-    if (gw) gateway = (gw.baselineEgressGbps ?? gw.egressGbps) * GBIT;
-  }
+  const fetch = replicaFetchBytes(buffers.socketBufferBytes);
   return {
     regions: spec.regions.length,
     brokersPerRegion: spec.kafka.brokersPerRegion,
@@ -56,13 +104,17 @@ export function capacityInputsFromSpec(spec: StackSpec, buffers: SocketBufferPla
     brokerDiskWriteBytesPerSecond: disk,
     brokerEgressBytesPerSecond: sustainedEgressGbps * GBIT,
     brokerInterRegionEgressBytesPerSecond: Math.min(vm.interRegionEgressGbps.value, sustainedEgressGbps) * GBIT,
-    ...(gateway !== undefined ? { meshGatewayEgressBytesPerSecond: gateway } : {}),
     narrowestLinkBytesPerSecond: Math.min(...spec.links.map((l) => l.bandwidthBytesPerSecond)),
-    socketBufferBytes: buffers.socketBufferBytes,
+    replicationPath: replicationPath(spec.mesh.mode, buffers),
     worstRttMs: byRtt.rttMs,
     perFlowBytesPerSecond: flowBytesPerSecond(byRtt),
-    // The brokers' own setting (lib/kafka/properties), which also raises replica.fetch.response.max.bytes to the buffer.
+    // The brokers' own settings (lib/kafka/properties), so the model fetches what the rendered brokers fetch.
     replicaFetchers: REPLICA_FETCHERS,
+    replicaFetchMaxBytes: fetch.perPartition,
+    replicaFetchResponseMaxBytes: fetch.perResponse,
+    // The traffic model names no topic: it is taken to be one created with the default (num.partitions).
+    partitions: spec.kafka.defaultPartitions,
+    encryption: encryptionCost(spec.cloud, spec.mesh.mode),
     configuredProduceBytesPerSecond: spec.traffic.produceBytesPerSecond,
   };
 }

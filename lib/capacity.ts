@@ -1,5 +1,32 @@
 // The capacity model: the produce rate (uncompressed bytes/s) at which each part of the deployment saturates,
-// and which part saturates first. Every limit is a ceiling on the same quantity so they compare directly.
+// and which part saturates first. Every limit is a ceiling on the same quantity so they compare directly, and each
+// follows the bytes along the path they really take (whose socket crosses the WAN, what encrypts them).
+
+/**
+ * The socket that carries a replication fetch across the WAN.
+ * - `kafka`: Kafka's own socket (native routes, no proxy); its window is Kafka's explicit buffer as the kernel grants it.
+ * - `envoy`: a sidecar's upstream connection (Envoy tcp_proxy opens one per Kafka connection); Kafka's socket ends at
+ *   the sidecar on loopback, and the kernel autotunes Envoy's socket up to the node's tcp_rmem/tcp_wmem maxima.
+ */
+export interface ReplicationPath {
+  wanSocket: "kafka" | "envoy";
+  /** Usable TCP window of the socket that crosses the WAN, bytes. */
+  windowBytes: number;
+  /** Where that window comes from, for the report. */
+  windowOrigin: string;
+  /** Envoy only: its per-connection user-space buffer limit, a soft limit that pauses reads, not a window. */
+  proxyBufferLimitBytes?: number;
+}
+
+/** Encryption on the data path, as the share of a broker's plain-text throughput it leaves. */
+export interface EncryptionCost {
+  /** e.g. "Kafka TLS" or "Istio mTLS". */
+  name: string;
+  /** Encrypted over plain-text per-broker throughput, in (0, 1]. */
+  throughputRatio: number;
+  /** The measurement behind the ratio, for the report. */
+  basis: string;
+}
 
 export interface CapacityInputs {
   regions: number;
@@ -15,16 +42,22 @@ export interface CapacityInputs {
   brokerEgressBytesPerSecond: number;
   /** Egress one broker VM may send to other regions, bytes/s. */
   brokerInterRegionEgressBytesPerSecond: number;
-  /** Submariner: the one active gateway per cluster carries all cross-region bytes; its egress, bytes/s. */
-  meshGatewayEgressBytesPerSecond?: number;
   /** Bandwidth of the narrowest inter-region link, bytes/s, per direction. */
   narrowestLinkBytesPerSecond: number;
-  /** Replication connections: the socket buffer, the RTT of the worst path, and the per-flow rate there. */
-  socketBufferBytes: number;
+  /** Replication connections: the socket that crosses the WAN, the RTT of the worst path, and the per-flow rate there. */
+  replicationPath: ReplicationPath;
   worstRttMs: number;
   perFlowBytesPerSecond: number;
   /** Kafka's num.replica.fetchers: connections from a follower broker to each leader broker. */
   replicaFetchers: number;
+  /** replica.fetch.max.bytes: what one fetch returns per partition. */
+  replicaFetchMaxBytes: number;
+  /** replica.fetch.response.max.bytes: what one fetch returns in all. */
+  replicaFetchResponseMaxBytes: number;
+  /** Partitions the produced bytes spread over (the topic default, num.partitions). */
+  partitions: number;
+  /** Encryption of the data path; omitted: none. */
+  encryption?: EncryptionCost;
   /** What the stack's traffic assumptions produce, uncompressed bytes/s. */
   configuredProduceBytesPerSecond: number;
 }
@@ -53,14 +86,50 @@ export function connectionBytesPerSecond(windowBytes: number, rttMs: number, per
 }
 
 /**
+ * A follower's fetcher sends one fetch at a time on its connection and waits for the answer, so per round trip it
+ * receives at most min(replica.fetch.response.max.bytes, partitions fetched x replica.fetch.max.bytes), bytes/s.
+ */
+export function fetchBytesPerSecond(
+  partitionsOnConnection: number,
+  fetchMaxBytes: number,
+  responseMaxBytes: number,
+  rttMs: number,
+): number {
+  return (Math.min(responseMaxBytes, partitionsOnConnection * fetchMaxBytes) * 1000) / rttMs;
+}
+
+export interface PartitionSpread {
+  /** Partitions led in one region whose follower sits in one given other region. */
+  partitionsPerPair: number;
+  /** Fetch connections of a region pair that carry at least one of them. */
+  activeConnections: number;
+  /** Partitions on the fullest connection (an even spread puts base or base + 1 on each). */
+  mostPerConnection: number;
+}
+
+/**
+ * How a region pair's partitions fall on its fetch connections. Each partition led in region A with a follower in
+ * region B is fetched on exactly one of the brokersPerRegion^2 x fetchers connections from B to A; leaders and
+ * followers spread evenly, so a connection carries base or base + 1 of them.
+ */
+export function partitionSpread(partitions: number, regions: number, copies: number, connectionsPerPair: number): PartitionSpread {
+  const partitionsPerPair = regions > 1 ? Math.floor((partitions * copies) / (regions * (regions - 1))) : 0;
+  const activeConnections = Math.min(connectionsPerPair, partitionsPerPair);
+  if (activeConnections === 0) return { partitionsPerPair, activeConnections, mostPerConnection: 0 };
+  return { partitionsPerPair, activeConnections, mostPerConnection: Math.ceil(partitionsPerPair / activeConnections) };
+}
+
+/**
  * Ceilings, each as a produce rate. With W = produce / compressionRatio bytes on the wire and B brokers:
  * - disks: every replica is written, so each broker writes W x RF / B;
  * - broker egress: leaders send RF-1 copies and brokers serve each consumer group once: W x (RF-1+groups) / B;
  * - broker inter-region egress: the RF-1 copies plus remote consumer fetches leave the region;
- * - mesh gateway (Submariner): one active gateway per cluster carries all of its cluster's cross-region bytes;
+ *   these three are per-broker work, so encryption (CPU per byte on the broker or its sidecar) scales them;
  * - narrowest link: cross-region bytes spread over the regions x (regions-1) directed links;
- * - replication window: a region's leaders (W / regions) replicate to each other region over
- *   brokersPerRegion^2 x fetchers connections, each at most window / RTT.
+ * - replication window and fetch size: a region pair carries W x copies / (R x (R-1)) over its fetch connections;
+ *   produce spreads evenly over partitions, so the connection with the most partitions saturates first. Per
+ *   connection the WAN socket moves at most window / RTT (and the per-flow cap), and the fetcher at most one fetch
+ *   response per RTT.
  */
 export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
   const brokers = c.regions * c.brokersPerRegion;
@@ -68,37 +137,33 @@ export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
   const remoteShare = c.regions > 1 ? (c.regions - 1) / c.regions : 0;
   const consumeRemote = c.followerFetching ? 0 : c.consumerGroups * remoteShare;
   const wireToProduce = c.compressionRatio;
+  const ratio = c.encryption?.throughputRatio ?? 1;
+  const encrypted = (name: string) => (c.encryption ? `${name} under ${c.encryption.name}` : name);
+  const encryptionNote = c.encryption ? `; x ${ratio.toFixed(3)} for ${c.encryption.name} (${c.encryption.basis})` : "";
   const limits: CapacityLimit[] = [];
 
   limits.push({
-    name: "broker disks",
-    produceBytesPerSecond: ((brokers * c.brokerDiskWriteBytesPerSecond) / c.replicationFactor) * wireToProduce,
-    detail: `${brokers} brokers x ${fmt(c.brokerDiskWriteBytesPerSecond)} write each; every byte is written ${c.replicationFactor} times`,
+    name: encrypted("broker disks"),
+    produceBytesPerSecond: ((brokers * c.brokerDiskWriteBytesPerSecond) / c.replicationFactor) * wireToProduce * ratio,
+    detail: `${brokers} brokers x ${fmt(c.brokerDiskWriteBytesPerSecond)} write each; every byte is written ${c.replicationFactor} times${encryptionNote}`,
   });
   const egressPerWireByte = copies + c.consumerGroups;
   if (egressPerWireByte > 0) {
     limits.push({
-      name: "broker NIC egress",
-      produceBytesPerSecond: ((brokers * c.brokerEgressBytesPerSecond) / egressPerWireByte) * wireToProduce,
-      detail: `${brokers} brokers x ${fmt(c.brokerEgressBytesPerSecond)}; each byte leaves brokers ${egressPerWireByte} times (${copies} replica copies + ${c.consumerGroups} consumer groups)`,
+      name: encrypted("broker NIC egress"),
+      produceBytesPerSecond: ((brokers * c.brokerEgressBytesPerSecond) / egressPerWireByte) * wireToProduce * ratio,
+      detail: `${brokers} brokers x ${fmt(c.brokerEgressBytesPerSecond)}; each byte leaves brokers ${egressPerWireByte} times (${copies} replica copies + ${c.consumerGroups} consumer groups)${encryptionNote}`,
     });
   }
   const interRegionPerWireByte = copies + consumeRemote;
   if (interRegionPerWireByte > 0) {
     limits.push({
-      name: "broker inter-region egress",
-      produceBytesPerSecond: ((brokers * c.brokerInterRegionEgressBytesPerSecond) / interRegionPerWireByte) * wireToProduce,
-      detail: `${brokers} brokers x ${fmt(c.brokerInterRegionEgressBytesPerSecond)} to other regions; each byte leaves its region ${interRegionPerWireByte.toFixed(2)} times`,
+      name: encrypted("broker inter-region egress"),
+      produceBytesPerSecond: ((brokers * c.brokerInterRegionEgressBytesPerSecond) / interRegionPerWireByte) * wireToProduce * ratio,
+      detail: `${brokers} brokers x ${fmt(c.brokerInterRegionEgressBytesPerSecond)} to other regions; each byte leaves its region ${interRegionPerWireByte.toFixed(2)} times${encryptionNote}`,
     });
   }
   const crossRegionPerWireByte = copies + c.producerCrossRegionFraction + consumeRemote;
-  if (c.meshGatewayEgressBytesPerSecond !== undefined && crossRegionPerWireByte > 0) {
-    limits.push({
-      name: "mesh gateway",
-      produceBytesPerSecond: ((c.regions * c.meshGatewayEgressBytesPerSecond) / crossRegionPerWireByte) * wireToProduce,
-      detail: `one active Submariner gateway per cluster at ${fmt(c.meshGatewayEgressBytesPerSecond)} carries ${crossRegionPerWireByte.toFixed(2)} cross-region bytes per byte produced`,
-    });
-  }
   if (c.regions > 1 && crossRegionPerWireByte > 0) {
     const directedLinks = c.regions * (c.regions - 1);
     limits.push({
@@ -107,15 +172,7 @@ export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
       detail: `${directedLinks} directed links, the narrowest ${fmt(c.narrowestLinkBytesPerSecond)}`,
     });
   }
-  if (copies > 0) {
-    const perConnection = connectionBytesPerSecond(c.socketBufferBytes, c.worstRttMs, c.perFlowBytesPerSecond);
-    const connections = c.brokersPerRegion * c.brokersPerRegion * c.replicaFetchers;
-    limits.push({
-      name: "replication window",
-      produceBytesPerSecond: c.regions * connections * perConnection * wireToProduce,
-      detail: `${connections} fetch connections per region pair, each ${fmt(perConnection)} (${c.socketBufferBytes} B window / ${c.worstRttMs} ms, per-flow cap ${fmt(c.perFlowBytesPerSecond)})`,
-    });
-  }
+  if (copies > 0) limits.push(...replicationLimits(c, copies));
   const bottleneck = limits.reduce((min, l) => (l.produceBytesPerSecond < min.produceBytesPerSecond ? l : min));
   return {
     ceilingProduceBytesPerSecond: bottleneck.produceBytesPerSecond,
@@ -123,4 +180,44 @@ export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
     limits,
     utilization: c.configuredProduceBytesPerSecond / bottleneck.produceBytesPerSecond,
   };
+}
+
+/** The two per-connection limits of replication: the WAN socket's window, and one fetch per round trip. */
+function replicationLimits(c: CapacityInputs, copies: number): CapacityLimit[] {
+  const connections = c.brokersPerRegion * c.brokersPerRegion * c.replicaFetchers;
+  const spread = partitionSpread(c.partitions, c.regions, copies, connections);
+  // A pair carries W x copies / (R x (R-1)); its produce ceiling is the pair's ceiling scaled back by that share.
+  const pairToProduce = ((c.regions * (c.regions - 1)) / copies) * c.compressionRatio;
+  const path = c.replicationPath;
+  const socket =
+    path.wanSocket === "kafka"
+      ? "Kafka's own socket crosses the WAN"
+      : `Envoy's upstream socket crosses the WAN (one per Kafka connection; Kafka's socket ends at its sidecar on loopback; Envoy's ${path.proxyBufferLimitBytes ?? "default"} B per-connection buffer limit only pauses reads while a write buffer is full, it is not a window)`;
+  const where = `${spread.partitionsPerPair} partitions per region pair on ${spread.activeConnections} of ${connections} fetch connections, at most ${spread.mostPerConnection} on one`;
+  if (spread.activeConnections === 0) {
+    const none = `no partition of ${c.partitions} is replicated over a region pair: nothing to fetch`;
+    return [
+      { name: "replication window", produceBytesPerSecond: 0, detail: none },
+      { name: "replica fetch size", produceBytesPerSecond: 0, detail: none },
+    ];
+  }
+  const perConnection = connectionBytesPerSecond(path.windowBytes, c.worstRttMs, c.perFlowBytesPerSecond);
+  const windowPair = (perConnection * spread.partitionsPerPair) / spread.mostPerConnection;
+  // Per partition a connection gets min(response, n x per-partition) / n per RTT, which never grows with n: the
+  // fullest connection binds.
+  const n = spread.mostPerConnection;
+  const perPartition = fetchBytesPerSecond(n, c.replicaFetchMaxBytes, c.replicaFetchResponseMaxBytes, c.worstRttMs) / n;
+  const fetchPair = perPartition * spread.partitionsPerPair;
+  return [
+    {
+      name: "replication window",
+      produceBytesPerSecond: windowPair * pairToProduce,
+      detail: `${socket}: ${path.windowOrigin}; each connection ${fmt(perConnection)} (${path.windowBytes} B / ${c.worstRttMs} ms, per-flow cap ${fmt(c.perFlowBytesPerSecond)}); ${where}`,
+    },
+    {
+      name: "replica fetch size",
+      produceBytesPerSecond: fetchPair * pairToProduce,
+      detail: `one fetch per connection per ${c.worstRttMs} ms round trip, each at most min(replica.fetch.response.max.bytes ${c.replicaFetchResponseMaxBytes}, partitions x replica.fetch.max.bytes ${c.replicaFetchMaxBytes}) B: ${fmt(perPartition)} per partition; ${where}`,
+    },
+  ];
 }

@@ -51,7 +51,7 @@ export interface CostInputs {
   nodes: NodeLine[];
   disks: DiskLine[];
   controlPlanes?: HourlyLine;
-  /** NAT or mesh gateways billed by the hour. */
+  /** NAT gateways billed by the hour. */
   gateways?: HourlyLine;
   traffic: TrafficInputs;
 }
