@@ -1,0 +1,263 @@
+// The capacity model along each mesh's data path: whose socket crosses the WAN, one fetch per round trip,
+// and the published cost of encryption on the per-broker ceilings.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CapacityInputs, CapacityLimit, estimateCapacity, partitionSpread } from "../lib/capacity";
+import { KAFKA_ENCRYPTION_BENCHMARK } from "../lib/capacity-data";
+import { capacityInputsFromSpec, encryptionCost, replicationPath } from "../lib/capacity-from-spec";
+import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { planSocketBuffers } from "../lib/socket-buffers";
+import { runTool, setPath, stackConfig } from "./helpers/harness";
+
+const MIB = 2 ** 20;
+
+type ArbValue<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+function specOf(config: Record<string, unknown>): StackSpec {
+  // Stack files hold YAML values; Pulumi hands the program strings, JSON for objects.
+  const asPulumi = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const result = validateConfig(rawConfigFromMap(asPulumi));
+  if (!result.ok) throw new Error(`stack config must validate: ${JSON.stringify(result.problems)}`);
+  return result.spec;
+}
+
+/** A deployment like the stacks', with every input explicit; tests override what they vary. */
+const BASE: CapacityInputs = {
+  regions: 3,
+  brokersPerRegion: 3,
+  replicationFactor: 3,
+  consumerGroups: 2,
+  followerFetching: true,
+  producerCrossRegionFraction: 2 / 3,
+  compressionRatio: 1,
+  brokerDiskWriteBytesPerSecond: 1e12,
+  brokerEgressBytesPerSecond: 1e12,
+  brokerInterRegionEgressBytesPerSecond: 1e12,
+  narrowestLinkBytesPerSecond: 1e12,
+  replicationPath: { wanSocket: "kafka", windowBytes: 1e9, windowOrigin: "test" },
+  worstRttMs: 65,
+  perFlowBytesPerSecond: 1e12,
+  replicaFetchers: 2,
+  replicaFetchMaxBytes: MIB,
+  replicaFetchResponseMaxBytes: 10 * MIB,
+  partitions: 72,
+  configuredProduceBytesPerSecond: 1e8,
+};
+
+const limit = (inputs: CapacityInputs, name: string): CapacityLimit => {
+  const found = estimateCapacity(inputs).limits.find((l) => l.name === name);
+  if (!found) throw new Error(`no limit ${name}`);
+  return found;
+};
+
+describe("replication along the data path", () => {
+  it.each([
+    // partitions, connections per pair -> partitions per pair, connections used, most on one
+    [72, 18, 24, 18, 2],
+    [3, 18, 1, 1, 1],
+    [36, 18, 12, 12, 1],
+    [54, 18, 18, 18, 1],
+    [144, 18, 48, 18, 3],
+  ])(
+    "%i partitions over %i connections: %i per pair on %i connections, at most %i on one",
+    (partitions, connections, perPair, active, most) => {
+      expect(partitionSpread(partitions, 3, 2, connections)).toEqual({
+        partitionsPerPair: perPair,
+        activeConnections: active,
+        mostPerConnection: most,
+      });
+    },
+  );
+
+  it("binds on replica.fetch.max.bytes with few partitions, whatever the window", () => {
+    // 3 partitions: one per region pair, on one connection: 1 MiB per 65 ms round trip, times 3 pairs (RF = regions).
+    const few = { ...BASE, partitions: 3 };
+    const expected = ((MIB * 1000) / 65) * 3;
+    expect(limit(few, "replica fetch size").produceBytesPerSecond).toBeCloseTo(expected, 3);
+    expect(estimateCapacity(few).bottleneck.name).toBe("replica fetch size");
+    const hugeWindow = { ...few, replicationPath: { ...few.replicationPath, windowBytes: 2 ** 31 } };
+    expect(limit(hugeWindow, "replica fetch size").produceBytesPerSecond).toBeCloseTo(expected, 3);
+  });
+
+  it("caps a connection's fetch at replica.fetch.response.max.bytes when it carries many partitions", () => {
+    // 144 partitions: 48 per pair on 18 connections, 3 on the fullest; 3 x 4 MiB > 10 MiB, so each gets 10/3 MiB.
+    const many = { ...BASE, partitions: 144, replicaFetchMaxBytes: 4 * MIB };
+    const expected = ((((10 * MIB) / 3) * 1000) / 65) * 48 * 3;
+    expect(limit(many, "replica fetch size").produceBytesPerSecond).toBeCloseTo(expected, 3);
+  });
+
+  it("loads the fullest connection first: window / RTT per connection, scaled by partitions per pair over the most on one", () => {
+    const windowed = { ...BASE, replicationPath: { ...BASE.replicationPath, windowBytes: 65_536 } };
+    // 24 partitions on 18 connections, 2 on the fullest: the pair saturates at 12 connections' worth.
+    const expected = ((65_536 * 1000) / 65) * (24 / 2) * 3;
+    expect(limit(windowed, "replication window").produceBytesPerSecond).toBeCloseTo(expected, 3);
+  });
+
+  const arbInputs = fc.record({
+    regions: fc.integer({ min: 2, max: 5 }),
+    brokersPerRegion: fc.integer({ min: 1, max: 6 }),
+    rf: fc.integer({ min: 2, max: 5 }),
+    partitions: fc.integer({ min: 1, max: 500 }),
+    fetchers: fc.integer({ min: 1, max: 4 }),
+    windowBytes: fc.integer({ min: 1024, max: 2 ** 31 - 1 }),
+    rttMs: fc.double({ min: 0.5, max: 300, noNaN: true }),
+    perFlow: fc.double({ min: 1e6, max: 1e10, noNaN: true }),
+    fetchMax: fc.integer({ min: 1024, max: 2 ** 31 - 1 }),
+    responseMax: fc.integer({ min: 1024, max: 2 ** 31 - 1 }),
+    compression: fc.double({ min: 1, max: 10, noNaN: true }),
+  });
+  const inputsOf = (a: ArbValue<typeof arbInputs>): CapacityInputs => ({
+    ...BASE,
+    regions: a.regions,
+    brokersPerRegion: a.brokersPerRegion,
+    replicationFactor: Math.min(a.rf, a.regions),
+    partitions: a.partitions,
+    replicaFetchers: a.fetchers,
+    replicationPath: { wanSocket: "envoy", windowBytes: a.windowBytes, windowOrigin: "test" },
+    worstRttMs: a.rttMs,
+    perFlowBytesPerSecond: a.perFlow,
+    replicaFetchMaxBytes: a.fetchMax,
+    replicaFetchResponseMaxBytes: a.responseMax,
+    compressionRatio: a.compression,
+  });
+
+  it("never lets replication exceed window / RTT on every connection, nor fetch bytes / RTT", () => {
+    fc.assert(
+      fc.property(arbInputs, (a) => {
+        const c = inputsOf(a);
+        const copies = c.replicationFactor - 1;
+        // Produce rate whose replication puts `bytesPerSecond` on one region pair.
+        const produceFor = (bytesPerSecond: number) => ((bytesPerSecond * c.regions * (c.regions - 1)) / copies) * c.compressionRatio;
+        const connections = c.brokersPerRegion ** 2 * c.replicaFetchers;
+        const perPair = Math.floor((c.partitions * copies) / (c.regions * (c.regions - 1)));
+        const slack = 1 + 1e-9;
+        const windowBound = produceFor((connections * c.replicationPath.windowBytes * 1000) / c.worstRttMs);
+        const flowBound = produceFor(connections * c.perFlowBytesPerSecond);
+        const partitionBound = produceFor((perPair * c.replicaFetchMaxBytes * 1000) / c.worstRttMs);
+        const responseBound = produceFor((Math.min(connections, perPair) * c.replicaFetchResponseMaxBytes * 1000) / c.worstRttMs);
+        const estimate = estimateCapacity(c);
+        const replication = Math.min(
+          limit(c, "replication window").produceBytesPerSecond,
+          limit(c, "replica fetch size").produceBytesPerSecond,
+        );
+        return (
+          limit(c, "replication window").produceBytesPerSecond <= Math.min(windowBound, flowBound) * slack &&
+          limit(c, "replica fetch size").produceBytesPerSecond <= Math.min(partitionBound, responseBound) * slack &&
+          estimate.ceilingProduceBytesPerSecond <= replication * slack
+        );
+      }),
+    );
+  });
+
+  it("with replica.fetch.max.bytes at least the window and one partition per connection, the fetch never binds before the window", () => {
+    fc.assert(
+      fc.property(arbInputs, (a) => {
+        const c = { ...inputsOf(a), replicaFetchMaxBytes: a.windowBytes, replicaFetchResponseMaxBytes: a.windowBytes };
+        const spread = partitionSpread(c.partitions, c.regions, c.replicationFactor - 1, c.brokersPerRegion ** 2 * c.replicaFetchers);
+        fc.pre(spread.mostPerConnection === 1);
+        return limit(c, "replica fetch size").produceBytesPerSecond >= limit(c, "replication window").produceBytesPerSecond * (1 - 1e-9);
+      }),
+    );
+  });
+});
+
+describe("encryption on the per-broker ceilings", () => {
+  const arbRatio = fc.double({ min: 0.01, max: 1, noNaN: true });
+
+  it("never raises a ceiling, and scales exactly the per-broker ones", () => {
+    fc.assert(
+      fc.property(arbRatio, fc.integer({ min: 1, max: 200 }), (ratio, partitions) => {
+        const plain = estimateCapacity({ ...BASE, partitions, brokerDiskWriteBytesPerSecond: 5e8, brokerEgressBytesPerSecond: 6e8 });
+        const encrypted = estimateCapacity({
+          ...BASE,
+          partitions,
+          brokerDiskWriteBytesPerSecond: 5e8,
+          brokerEgressBytesPerSecond: 6e8,
+          encryption: { name: "TLS", throughputRatio: ratio, basis: "test" },
+        });
+        if (encrypted.ceilingProduceBytesPerSecond > plain.ceilingProduceBytesPerSecond * (1 + 1e-12)) return false;
+        return plain.limits.every((p, i) => {
+          const e = encrypted.limits[i];
+          const perBroker = p.name.startsWith("broker ");
+          const expected = perBroker ? p.produceBytesPerSecond * ratio : p.produceBytesPerSecond;
+          return Math.abs(e.produceBytesPerSecond - expected) <= 1e-9 * expected && e.produceBytesPerSecond <= p.produceBytesPerSecond;
+        });
+      }),
+    );
+  });
+
+  it("takes the benchmark's own ratios: Kafka TLS with Submariner, Istio mTLS with Istio, per cloud", () => {
+    expect(encryptionCost("gke", "submariner").throughputRatio).toBeCloseTo(274 / 417, 12);
+    expect(encryptionCost("gke", "istio").throughputRatio).toBeCloseTo(323 / 417, 12);
+    expect(encryptionCost("eks", "istio").throughputRatio).toBeCloseTo(340 / 439, 12);
+    for (const run of Object.values(KAFKA_ENCRYPTION_BENCHMARK)) {
+      for (const entry of [run.plain, run.kafkaTls, run.istioMtls]) {
+        expect(entry.source).toContain("https://banzaicloud.com/blog/kafka-on-istio-performance/");
+        expect(entry.asOf).toBe("2019-07-28");
+      }
+      expect(run.kafkaTls.value).toBeLessThan(run.plain.value);
+      expect(run.istioMtls.value).toBeLessThan(run.plain.value);
+    }
+  });
+});
+
+describe("each stack's data path", () => {
+  it("gke (Submariner, discovery only): Kafka's own socket crosses the WAN with its explicit buffer, under Kafka TLS, and no gateway", () => {
+    const spec = specOf(stackConfig("gke"));
+    const buffers = planSocketBuffers(spec.links);
+    const inputs = capacityInputsFromSpec(spec, buffers)!;
+    expect(inputs.replicationPath).toMatchObject({ wanSocket: "kafka", windowBytes: buffers.socketBufferBytes });
+    expect(inputs.encryption?.name).toBe("Kafka TLS");
+    expect(inputs.partitions).toBe(spec.kafka.defaultPartitions);
+    const names = estimateCapacity(inputs).limits.map((l) => l.name);
+    expect(names.some((n) => n.includes("gateway"))).toBe(false);
+    expect(names).toEqual(expect.arrayContaining(["replication window", "replica fetch size"]));
+  });
+
+  it("Istio: Envoy's upstream socket crosses the WAN, its window half the autotuning maximum, whatever Kafka's own buffer", () => {
+    const spec = specOf(stackConfig("eks"));
+    const buffers = planSocketBuffers(spec.links);
+    const path = replicationPath("istio", buffers);
+    expect(path).toMatchObject({
+      wanSocket: "envoy",
+      windowBytes: Math.floor(buffers.tcpAutotuneMaxBytes / 2),
+      proxyBufferLimitBytes: MIB,
+    });
+    expect(replicationPath("istio", { ...buffers, socketBufferBytes: 65_536 }).windowBytes).toBe(path.windowBytes);
+    expect(capacityInputsFromSpec(spec, buffers)!.encryption?.name).toBe("Istio mTLS");
+  });
+
+  it("a gke stack switched to Istio moves the WAN socket to Envoy and its encryption to mTLS", () => {
+    const config = stackConfig("gke");
+    setPath(config, "mesh", ["mode"], "istio");
+    const spec = specOf(config);
+    const inputs = capacityInputsFromSpec(spec, planSocketBuffers(spec.links))!;
+    expect(inputs.replicationPath.wanSocket).toBe("envoy");
+    expect(inputs.encryption?.throughputRatio).toBeCloseTo(323 / 417, 12);
+  });
+
+  it("npm run cost -- --stack gke names the bottleneck of the Kafka-TLS path: the broker disks at 274/417 of their rate", async () => {
+    const result = await runTool("cost", ["--stack", "gke", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const capacity = JSON.parse(result.stdout).capacity as {
+      ceilingProduceBytesPerSecond: number;
+      bottleneck: CapacityLimit;
+      limits: CapacityLimit[];
+    };
+    // 9 pd-ssd volumes of 1000 GiB at 0.48 MiB/s per GiB (480 MiB/s, under the VM's 1,200), each byte written 3 times,
+    // compression 3, Kafka TLS 274/417.
+    const expected = ((9 * 480 * MIB) / 3) * 3 * (274 / 417);
+    expect(capacity.bottleneck.name).toBe("broker disks under Kafka TLS");
+    expect(capacity.ceilingProduceBytesPerSecond).toBeCloseTo(expected, 3);
+    expect(capacity.limits.map((l) => l.name)).not.toContain("mesh gateway");
+    expect(capacity.limits.find((l) => l.name === "replication window")?.detail).toContain("Kafka's own socket crosses the WAN");
+  });
+
+  it("npm run cost -- --stack eks names the bottleneck of the Istio-mTLS path: broker egress at 340/439 of its rate", async () => {
+    const result = await runTool("cost", ["--stack", "eks"]);
+    expect(result.code, result.stderr).toBe(0);
+    // 9 r5.4xlarge at 5 Gbit/s sustained (625 MB/s), each byte leaving brokers 4 times, compression 3, mTLS 340/439.
+    const expectedMBps = Math.round((((9 * 625e6) / 4) * 3 * (340 / 439)) / 1e6);
+    expect(result.stdout).toContain(`capacity: ceiling ${expectedMBps} MB/s produced (bottleneck: broker NIC egress under Istio mTLS)`);
+  });
+});
