@@ -344,7 +344,7 @@ export const ENVOY_PER_CONNECTION_BUFFER_LIMIT_BYTES: Sourced = {
   asOf: READ_2026_11_30,
   note:
     "Date of reading; the proto is undated. Whether Istio 1.30 sets a different value on sidecar listeners or clusters " +
-    "was not confirmed in its source (Istio documents 32 KiB only for gateways with its EDGE connection profile).",
+    "was not confirmed in its source.",
 };
 
 /**
@@ -377,7 +377,7 @@ export const AUTOTUNED_WINDOW_SHARE: Sourced = {
     "Documentation/networking/ip-sysctl.rst (tcp_adv_win_scale, default 1: buffer / 2^1 is overhead)",
   asOf: READ_2026_11_30,
   note:
-    "The same assumption the socket-buffer plan makes when it sets tcp_rmem max to twice rmem_max. Kernels from 6.7 measure " +
-    "the overhead per socket (scaling_ratio) instead; the share is then usually above half, so this is conservative. " +
+    "The same assumption the socket-buffer plan makes when it sets tcp_rmem max to twice rmem_max. Recent kernels (6.6 or " +
+    "6.7 on; the version was not checked) measure the overhead per socket (scaling_ratio) instead; the share is then usually above half, so this is conservative. " +
     "ip-sysctl.rst was not re-read for this entry.",
 };
