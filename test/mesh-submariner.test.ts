@@ -116,14 +116,13 @@ describe("Submariner mesh on the gke stack", () => {
     for (const region of regions) {
       const sd = recorded.one(SERVICE_DISCOVERY, `mesh-${region.name}-service-discovery`);
       expect(sd.provider).toBe(providerName(region.name));
-      // The spec holds no credential, only the name of the Secret that does; that name is marked secret for the plan's
-      // secrets-are-secret rule, which makes the whole spec one secret input.
+      // The spec holds no credential, only the name of the Secret that does: it is not a secret, so a preview shows it.
       expect(sd.inputs).toMatchObject({
         apiVersion: "submariner.io/v1alpha1",
         kind: "ServiceDiscovery",
         metadata: { name: "service-discovery", namespace: "submariner-operator" },
       });
-      expect(renderSecrets(sd.inputs.spec, true)).toEqual({
+      expect(renderSecrets(sd.inputs.spec, false)).toEqual({
         clusterID: region.clusterId,
         namespace: "submariner-operator",
         version: "0.24.2",

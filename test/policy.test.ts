@@ -183,6 +183,17 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
         return out;
       },
     },
+    {
+      stack: "gke",
+      why: "a token, not a Secret's name, under a key that names a Kubernetes Secret",
+      apply: (rs) => {
+        const out = clone(rs);
+        const sd = out.find((r) => r.inputs.kind === "ServiceDiscovery");
+        if (!sd) throw new Error("no ServiceDiscovery in the gke plan");
+        (sd.inputs.spec as Record<string, unknown>).brokerK8sSecret = "eyJhbGciOiJSUzI1NiJ9.payload.signature";
+        return out;
+      },
+    },
   ],
   "kafka-listeners-encrypted": [
     {

@@ -179,9 +179,13 @@ const secretsAreSecret: PolicyRule = {
   },
 };
 
-/** Names of secrets, ARNs and file paths are references, not credentials. */
+/**
+ * Names of secrets, ARNs and file paths are references, not credentials. A key naming a Kubernetes Secret (Submariner's
+ * `brokerK8sSecret`, charts' `existingSecret`) holds that Secret's name, so its value must also be a DNS-1123 name.
+ */
 function isReference(key: string, value: string): boolean {
-  return /name$|arn$|ref$|path$|location$|existingSecret$/i.test(key) || value.startsWith("arn:") || value.startsWith("/");
+  if (/(k8sSecret|existingSecret)$/i.test(key)) return /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(value);
+  return /name$|arn$|ref$|path$|location$/i.test(key) || value.startsWith("arn:") || value.startsWith("/");
 }
 
 function propertiesFiles(resources: readonly PolicyResource[]): Array<{ r: PolicyResource; file: string; props: Record<string, string> }> {
