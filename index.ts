@@ -10,8 +10,6 @@ export = async () => {
   reportCost(spec, derived);
   if (spec.cloud === "gke") {
     const { gkeStack } = await import("./stacks/gke");
-    const { applyManagedPrometheus } = await import("./stacks/gke-managed-prometheus");
-    applyManagedPrometheus(spec);
     return gkeStack(spec, derived).outputs;
   }
   const { eksStack } = await import("./stacks/eks");

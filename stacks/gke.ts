@@ -55,6 +55,7 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
         mesh: spec.mesh.mode,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
         releaseChannel: spec.gcp!.releaseChannel,
+        managedPrometheus: spec.observability.scrape === "gke-managed",
         nodePools: spec.nodePools,
         nodeSysctls: derived.socketBuffers.sysctls,
         provider: providers[index],

@@ -65,6 +65,13 @@ export interface GkeClusterArgs {
   nodeSysctls: NodeSysctls;
   /** GKE release channel. Default `REGULAR`. */
   releaseChannel?: ReleaseChannel;
+  /**
+   * GKE Managed Service for Prometheus, managed collection (GKE API MonitoringConfig.managedPrometheusConfig.enabled):
+   * GKE then runs the collectors in gmp-system and installs the monitoring.googleapis.com CRDs (PodMonitoring, Rules,
+   * ...) that the observability layer's custom resources need. Set either way rather than left to GKE's
+   * version-dependent default, so the plan and its policy rules can rely on it. Default false.
+   */
+  managedPrometheus?: boolean;
   /** Refuse to delete the cluster (Kafka's data lives on it). Default true; set false before `pulumi destroy`. */
   deletionProtection?: boolean;
   /** GCP provider of this region; every child uses it. */
@@ -185,6 +192,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         },
         masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
         addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+        ...(args.managedPrometheus ? { monitoringConfig: { managedPrometheus: { enabled: true } } } : {}),
         removeDefaultNodePool: true,
         initialNodeCount: 1,
         nodeConfig: nodeSecurity,

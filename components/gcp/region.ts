@@ -37,6 +37,8 @@ export interface GkeRegionArgs {
   nodeSysctls: NodeSysctls;
   /** GKE release channel. Default `REGULAR`. */
   releaseChannel?: ReleaseChannel;
+  /** GKE managed Prometheus collection and its CRDs in this cluster (see GkeClusterArgs). Default false. */
+  managedPrometheus?: boolean;
   /** GCP provider of this region, passed to every GCP child. */
   provider: gcp.Provider;
 }
@@ -90,6 +92,7 @@ export class GkeRegion extends pulumi.ComponentResource {
         systemPool: args.nodePools.system,
         nodeSysctls: args.nodeSysctls,
         ...(args.releaseChannel ? { releaseChannel: args.releaseChannel } : {}),
+        ...(args.managedPrometheus ? { managedPrometheus: true } : {}),
         provider,
       },
       // Nodes come up with the firewall in place, so the mesh never starts against a closed network.
