@@ -400,6 +400,83 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
         ),
     },
   ],
+  "network-policies-enforced": [
+    {
+      stack: "gke",
+      why: "GKE's legacy datapath without the network policy add-on",
+      apply: (rs) =>
+        rs.map((r) =>
+          r.type === "gcp:container/cluster:Cluster" ? { ...r, inputs: { ...r.inputs, datapathProvider: "LEGACY_DATAPATH" } } : r,
+        ),
+    },
+    {
+      stack: "eks",
+      why: "the VPC CNI add-on without enableNetworkPolicy",
+      apply: (rs) =>
+        rs.map((r) =>
+          r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni"
+            ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ env: { AWS_VPC_ENI_MTU: "8500" } }) } }
+            : r,
+        ),
+    },
+  ],
+  "network-policies-admit-needed-traffic": [
+    {
+      stack: "gke",
+      why: "the scrapers' policy gone: GKE managed collection refused on the metrics port",
+      apply: (rs) => rs.filter((r) => !(r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.name.endsWith("-metrics-ingress"))),
+    },
+    {
+      stack: "eks",
+      why: "the other clusters' pod ranges dropped from the Kafka ingress policy",
+      apply: (rs) => {
+        const out = clone(rs);
+        for (const np of out.filter(
+          (r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.name.endsWith("kafka-us-east-1-ingress"),
+        )) {
+          const spec = np.inputs.spec as { ingress: Array<{ from?: Array<Record<string, unknown>> }> };
+          spec.ingress = spec.ingress.filter((rule) => !(rule.from ?? []).some((peer) => "ipBlock" in peer));
+        }
+        return out;
+      },
+    },
+    {
+      stack: "eks",
+      why: "a PodMonitor scraping the sidecar's Envoy port, which the metrics policy does not open",
+      apply: (rs) => {
+        const out = clone(rs);
+        const pm = out.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor")!;
+        (pm.inputs.spec as { podMetricsEndpoints: Array<{ port: string }> }).podMetricsEndpoints.push({ port: "http-envoy-prom" });
+        return out;
+      },
+    },
+  ],
+  "peered-path-mtu": [
+    {
+      stack: "eks",
+      why: "pods at the VPC CNI's default 9001-byte MTU across inter-region peering",
+      apply: (rs) =>
+        rs.map((r) =>
+          r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni"
+            ? { ...r, inputs: { ...r.inputs, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) } }
+            : r,
+        ),
+    },
+  ],
+  "private-api-reachable-by-peers": [
+    {
+      stack: "eks",
+      why: "private-only API endpoints whose security groups admit no peer VPC on 443",
+      apply: (rs) =>
+        rs
+          .filter((r) => !(r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.fromPort === 443))
+          .map((r) =>
+            r.type === "aws:eks/cluster:Cluster"
+              ? { ...r, inputs: { ...r.inputs, vpcConfig: { ...(r.inputs.vpcConfig as object), endpointPublicAccess: false } } }
+              : r,
+          ),
+    },
+  ],
   "replication-defaults": [
     {
       stack: "eks",

@@ -5,59 +5,14 @@ import { parseProperties } from "../kafka/properties";
 import { ISTIO_VERSION, SUBMARINER_VERSION } from "../mesh/charts";
 import { KUBE_PROMETHEUS_STACK } from "../observability/versions";
 import { KAFKA_PORTS } from "../ports";
+import { networkRules } from "./network-rules";
+import { PolicyResource, PolicyRule, SecretValue, Violation, get, isSecret, list, reveal, str, violation, waitsFor } from "./plan-access";
 
-/** A resource as the rules see it. Secret values carry `secret: true` wrappers (see `SecretValue`). */
-export interface PolicyResource {
-  type: string;
-  name: string;
-  provider: string | null;
-  inputs: Record<string, unknown>;
-  /** Names of the resources this one waits for (the plan's `dependsOn`, a preview's dependencies). */
-  dependsOn?: readonly string[];
-}
-
-/** How a secret reaches the rules: the plan's SDK marker is translated into this by the caller. */
-export interface SecretValue {
-  secret: true;
-  value?: unknown;
-}
-
-export interface Violation {
-  rule: string;
-  resource: string;
-  message: string;
-}
-
-export interface PolicyRule {
-  id: string;
-  description: string;
-  check(resources: readonly PolicyResource[]): Violation[];
-}
-
-export function isSecret(value: unknown): value is SecretValue {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as SecretValue).secret === true &&
-    Object.keys(value).every((k) => k === "secret" || k === "value")
-  );
-}
-
-/** The value under any secret wrappers. */
-function reveal(value: unknown): unknown {
-  return isSecret(value) ? reveal(value.value) : value;
-}
+export type { PolicyResource, PolicyRule, SecretValue, Violation };
+export { isSecret };
 
 const KAFKA_PORT_NUMBERS: readonly number[] = Object.values(KAFKA_PORTS);
 const WORLD = new Set(["0.0.0.0/0", "::/0"]);
-
-const get = (obj: unknown, ...path: Array<string | number>): unknown =>
-  path.reduce<unknown>(
-    (o, k) => (o !== null && typeof o === "object" ? (reveal(o) as Record<string | number, unknown>)[k] : undefined),
-    obj,
-  );
-const list = (value: unknown): unknown[] => (Array.isArray(reveal(value)) ? (reveal(value) as unknown[]) : []);
-const str = (value: unknown): string | undefined => (typeof reveal(value) === "string" ? (reveal(value) as string) : undefined);
 
 /** Whether a GCP firewall port list ("9092", "9000-9100", or none = every port) covers a Kafka port. */
 function gcpPortsCoverKafka(ports: unknown[]): boolean {
@@ -76,8 +31,6 @@ function rangeCoversKafka(fromPort: unknown, toPort: unknown, protocol: unknown)
   const to = Number(reveal(toPort ?? fromPort));
   return KAFKA_PORT_NUMBERS.some((k) => k >= from && k <= to);
 }
-
-const violation = (rule: string, r: PolicyResource, message: string): Violation => ({ rule, resource: `${r.type} ${r.name}`, message });
 
 const noPublicKafkaPorts: PolicyRule = {
   id: "no-public-kafka-ports",
@@ -536,19 +489,6 @@ const ADDON_CRD_GROUPS: ReadonlyArray<{
   },
 ];
 
-/** Everything a resource waits for, directly or through what it waits for. */
-function waitsFor(start: readonly string[], depsOf: ReadonlyMap<string, readonly string[]>): Set<string> {
-  const seen = new Set<string>();
-  const queue = [...start];
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    queue.push(...(depsOf.get(name) ?? []));
-  }
-  return seen;
-}
-
 const customResourcesHaveCrds: PolicyRule = {
   id: "custom-resources-have-crds",
   description:
@@ -628,6 +568,7 @@ export const RULES: readonly PolicyRule[] = [
   replicationDefaults,
   imageVolumesMounted,
   customResourcesHaveCrds,
+  ...networkRules,
 ];
 
 export function runPolicies(resources: readonly PolicyResource[], rules: readonly PolicyRule[] = RULES): Violation[] {
