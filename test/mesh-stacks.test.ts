@@ -63,6 +63,60 @@ describe("stack gke: Submariner", () => {
   });
 });
 
+describe("stack gke: every name Kafka advertises resolves and routes from every cluster, by design", () => {
+  // <pod>.<clusterId>.<service>.<namespace>.svc.clusterset.local (Multi-Cluster Services, KEP-1645; Lighthouse answers it):
+  // the chain is kube-dns stub domain -> Lighthouse CoreDNS -> the ServiceExport of a headless Service in the cluster
+  // whose ServiceDiscovery CR carries that cluster id -> a StatefulSet pod of that name -> its pod IP, routed over the
+  // VPC peering and admitted by the firewall and the NetworkPolicy (policy rules).
+  const NAME = /^([a-z0-9-]+)-(\d+)\.([a-z0-9-]+)\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.clusterset\.local$/;
+
+  it("follows each advertised and quorum name of every node to its own cluster's exported headless Service and pod", () => {
+    const plan = recorded.gke;
+    const clusterOf = new Map(
+      plan
+        .where((r) => r.type === "kubernetes:submariner.io/v1alpha1:ServiceDiscovery")
+        .map((sd) => [(sd.inputs.spec as { clusterID: string }).clusterID, sd.provider!]),
+    );
+    expect(clusterOf.size).toBe(3);
+    const hosts = new Set<string>();
+    for (const cm of plan.ofType("kubernetes:core/v1:ConfigMap")) {
+      for (const [file, text] of Object.entries((cm.inputs.data ?? {}) as Record<string, string>)) {
+        if (!/^server-\d+\.properties$/.test(file)) continue;
+        for (const line of text.split("\n")) {
+          const m = /^(advertised\.listeners|controller\.quorum\.bootstrap\.servers)=(.*)$/.exec(line);
+          if (!m) continue;
+          for (const entry of m[2].split(",")) hosts.add(entry.replace(/^[A-Z_]+:\/\//, "").replace(/:\d+$/, ""));
+        }
+      }
+    }
+    // 9 brokers and 3 controllers, each named once.
+    expect(hosts.size).toBe(12);
+    for (const host of hosts) {
+      const m = NAME.exec(host);
+      expect(m, host).not.toBeNull();
+      const [, set, ordinal, clusterId, service, namespace] = m!;
+      const provider = clusterOf.get(clusterId);
+      expect(provider, `${host}: no cluster joined with id ${clusterId}`).toBeDefined();
+      const inCluster = plan.where((r) => r.provider === provider);
+      const svc = inCluster.find(
+        (r) => r.type === "kubernetes:core/v1:Service" && (r.inputs.metadata as { name: string; namespace: string }).name === service,
+      );
+      expect(svc?.inputs.spec, host).toMatchObject({ clusterIP: "None", publishNotReadyAddresses: true });
+      expect((svc!.inputs.metadata as { namespace: string }).namespace).toBe(namespace);
+      const exported = inCluster.find(
+        (r) => r.type.endsWith(":ServiceExport") && (r.inputs.metadata as { name: string; namespace: string }).name === service,
+      );
+      expect((exported?.inputs.metadata as { namespace?: string } | undefined)?.namespace, `${host}: not exported`).toBe(namespace);
+      const sts = inCluster.find(
+        (r) => r.type === "kubernetes:apps/v1:StatefulSet" && (r.inputs.metadata as { name: string }).name === set,
+      );
+      const spec = sts?.inputs.spec as { serviceName: string; replicas: number } | undefined;
+      expect(spec?.serviceName, host).toBe(service);
+      expect(Number(ordinal)).toBeLessThan(spec!.replicas);
+    }
+  });
+});
+
 describe("stack eks: Istio multi-primary", () => {
   const regions = ["us-east-1", "us-east-2", "us-west-2"];
 
