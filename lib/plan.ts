@@ -8,6 +8,10 @@ export interface PlanResource {
   inputs: Record<string, unknown>;
   /** Names of the resources this one waits for; absent in plans recorded before it was kept. */
   dependsOn?: string[];
+  /** Input paths whose change makes Pulumi replace the resource (`replaceOnChanges`); only present when set. */
+  replaceOnChanges?: string[];
+  /** Set when Pulumi deletes the old resource before creating its replacement; only present when set. */
+  deleteBeforeReplace?: boolean;
 }
 
 export interface PlanDiagnostic {

@@ -22,6 +22,9 @@ export interface RecordedResource {
   custom: boolean;
   /** Names of the resources this one waits for (explicit `dependsOn` and input dependencies), sorted. */
   dependsOn: string[];
+  /** Resource options that decide how a change is carried out (`replaceOnChanges`, `deleteBeforeReplace`), when set. */
+  replaceOnChanges?: string[];
+  deleteBeforeReplace?: boolean;
 }
 
 export interface Diagnostic {
@@ -75,6 +78,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const resources: RecordedResource[] = [];
   const parents = new Map<string, string>();
   const dependencies = new Map<string, string[]>();
+  const replacement = new Map<string, { replaceOnChanges?: string[]; deleteBeforeReplace?: boolean }>();
   const diagnostics: Diagnostic[] = [];
 
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
@@ -92,6 +96,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
             inputs: args.inputs ?? {},
             custom: args.custom ?? false,
             dependsOn: dependencies.get(`${args.type}::${args.name}`) ?? [],
+            ...replacement.get(`${args.type}::${args.name}`),
           });
         }
         return { id: args.custom ? `mock-id:${args.name}` : undefined, state: mockState(args.type, args.name, args.inputs ?? {}) };
@@ -112,8 +117,20 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     parents.set(`${req.getType()}::${req.getName()}`, req.getParent());
-    const names = new Set(req.getDependenciesList().filter((urn) => !urn.includes(`::${ROOT_STACK_TYPE}::`)).map(nameFromUrn));
+    const names = new Set(
+      req
+        .getDependenciesList()
+        .filter((urn) => !urn.includes(`::${ROOT_STACK_TYPE}::`))
+        .map(nameFromUrn),
+    );
     dependencies.set(`${req.getType()}::${req.getName()}`, [...names].sort());
+    const replaceOnChanges = req.getReplaceonchangesList();
+    const deleteBeforeReplace = req.getDeletebeforereplace();
+    if (replaceOnChanges.length > 0 || deleteBeforeReplace)
+      replacement.set(`${req.getType()}::${req.getName()}`, {
+        ...(replaceOnChanges.length > 0 ? { replaceOnChanges: [...replaceOnChanges] } : {}),
+        ...(deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      });
     return register(req, callback);
   };
 
@@ -151,6 +168,8 @@ interface RegisterRequest {
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
 }
 
 /** Routes the SDK's log lines (printed to the console when no engine is attached) into diagnostics. */

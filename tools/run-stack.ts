@@ -67,6 +67,8 @@ export function toPlan(stack: string, run: MockRun, showSecrets = false): Plan {
       provider: r.provider,
       inputs: renderSecrets(r.inputs, showSecrets) as Record<string, unknown>,
       dependsOn: r.dependsOn,
+      ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
+      ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
     })),
   );
   return {

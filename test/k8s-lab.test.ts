@@ -1,0 +1,300 @@
+// The Kubernetes lab's pure parts: options, which cluster gets which object and in what order, chart values against a
+// values.schema.json, the upgrade edits and replace-on-change matching, and the checks CI counts.
+import { describe, expect, it } from "vitest";
+import { parseK8sLabArgs } from "../lib/k8s-lab/args";
+import { applyItems, applyOrder, apiOf, autoName, helmInstallOrder, managedPrometheusProviders, objectOf } from "../lib/k8s-lab/objects";
+import { ClusterReport, UpgradeReport, labChecks } from "../lib/k8s-lab/report";
+import { CHART_SOURCES, modulesToDownload } from "../lib/k8s-lab/sources";
+import { changedPaths, nextPatch, replacedBy, stackFileText, upgradeEdits } from "../lib/k8s-lab/upgrades";
+import { undeclaredValuePaths } from "../lib/k8s-lab/values-schema";
+import { parseStackFile } from "../tools/stack-file";
+import type { PlanResource } from "../lib/plan";
+import { planStackOk, stackConfig, stackSpec } from "./helpers/harness";
+import { toPlan } from "../tools/run-stack";
+
+const res = (name: string, type: string, extra: Partial<PlanResource> = {}): PlanResource => ({
+  type,
+  name,
+  parent: null,
+  provider: null,
+  inputs: {},
+  dependsOn: [],
+  ...extra,
+});
+
+describe("lab:k8s options", () => {
+  it("defaults, phases and every problem at once", () => {
+    expect(parseK8sLabArgs(["--stack", "gke"])).toEqual({
+      ok: true,
+      options: { stack: "gke", json: false, keep: false, phases: ["apply", "upgrades"] },
+    });
+    expect(parseK8sLabArgs(["--stack", "eks", "--json", "--phases", "upgrades"])).toMatchObject({
+      ok: true,
+      options: { json: true, phases: ["apply", "upgrades"] },
+    });
+    expect(parseK8sLabArgs(["--stack", "eks", "--phases", "apply"])).toMatchObject({ ok: true, options: { phases: ["apply"] } });
+    const bad = parseK8sLabArgs(["--stack", "aks", "--phases", "apply,nope"]);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.message).toContain("--stack must be one of gke, eks");
+      expect(bad.message).toContain('--phases takes a comma-separated list of apply, upgrades; got "apply,nope"');
+    }
+    expect(parseK8sLabArgs(["--stack", "gke", "--bogus"]).ok).toBe(false);
+  });
+});
+
+describe("plan objects", () => {
+  it("turns type tokens into apiVersion and kind, and Patch resources into their kind", () => {
+    expect(apiOf("kubernetes:core/v1:Service")).toEqual({ apiVersion: "v1", kind: "Service" });
+    expect(apiOf("kubernetes:apps/v1:StatefulSet")).toEqual({ apiVersion: "apps/v1", kind: "StatefulSet" });
+    expect(apiOf("kubernetes:core/v1:ConfigMapPatch")).toEqual({ apiVersion: "v1", kind: "ConfigMap" });
+    expect(apiOf("kubernetes:helm.sh/v3:Release")).toBeUndefined();
+    expect(apiOf("kubernetes:yaml/v2:ConfigGroup")).toEqual({ apiVersion: "yaml/v2", kind: "ConfigGroup" });
+    expect(apiOf("pulumi:providers:kubernetes")).toBeUndefined();
+  });
+
+  it("gives unnamed objects Pulumi's kind of auto-name and namespaced ones the default namespace", () => {
+    const o = objectOf(res("kafka-x", "kubernetes:core/v1:ConfigMap", { inputs: { data: { a: "1" } } }))!;
+    expect(o.metadata).toEqual({ name: autoName("kafka-x"), namespace: "default" });
+    expect(autoName("kafka-x")).toMatch(/^kafka-x-[0-9a-f]{8}$/);
+    expect(objectOf(res("ns", "kubernetes:core/v1:Namespace", { inputs: { metadata: { name: "kafka" } } }))!.metadata).toEqual({
+      name: "kafka",
+    });
+  });
+
+  it("assigns each object to its provider's region and refuses one with no region", () => {
+    const resources = [
+      res("p-us-east4-k8s", "pulumi:providers:kubernetes"),
+      res("p-us-east4-2-k8s", "pulumi:providers:kubernetes"),
+      res("a", "kubernetes:core/v1:Namespace", { provider: "p-us-east4-k8s" }),
+      res("b", "kubernetes:core/v1:Namespace", { provider: "p-us-east4-2-k8s" }),
+    ];
+    // The longer region name wins: us-east4-2 is not us-east4.
+    expect(applyItems(resources, ["us-east4", "us-east4-2"]).map((i) => [i.resource, i.region])).toEqual([
+      ["a", "us-east4"],
+      ["b", "us-east4-2"],
+    ]);
+    expect(() => applyItems([...resources, res("c", "kubernetes:core/v1:Namespace", { provider: null })], ["us-east4"])).toThrow(
+      /c \(kubernetes:core\/v1:Namespace\): provider default is no region's cluster/,
+    );
+  });
+
+  it("orders a cluster's objects by their dependencies, through components, keeping plan order otherwise", () => {
+    const p = { provider: "k-r1" };
+    const resources = [
+      res("k-r1", "pulumi:providers:kubernetes"),
+      res("sts", "kubernetes:apps/v1:StatefulSet", { ...p, dependsOn: ["comp"] }),
+      res("comp", "geo-kafka:kafka:Thing"),
+      res("cm", "kubernetes:core/v1:ConfigMap", { ...p, parent: "comp", dependsOn: ["ns"] }),
+      res("ns", "kubernetes:core/v1:Namespace", p),
+      res("other", "kubernetes:core/v1:Secret", { ...p, dependsOn: ["cloud-thing"] }),
+      res("cloud-thing", "gcp:container/cluster:Cluster"),
+    ];
+    const items = applyItems(resources, ["r1"]);
+    expect(applyOrder(items, resources).map((i) => i.resource)).toEqual(["ns", "cm", "sts", "other"]);
+    const cyclic = resources.map((r) => (r.name === "ns" ? { ...r, dependsOn: ["sts"] } : r));
+    expect(() => applyOrder(applyItems(cyclic, ["r1"]), cyclic)).toThrow(/dependency cycle among sts, cm, ns/);
+  });
+
+  it("sorts a chart's objects in Helm's install order", () => {
+    const kinds = ["Deployment", "Foo", "Service", "ServiceAccount", "Namespace", "ClusterRole", "ValidatingWebhookConfiguration"];
+    expect(helmInstallOrder(kinds.map((kind) => ({ kind }))).map((o) => o.kind)).toEqual([
+      "Namespace",
+      "ServiceAccount",
+      "ClusterRole",
+      "Service",
+      "Deployment",
+      "ValidatingWebhookConfiguration",
+      "Foo",
+    ]);
+  });
+
+  it("finds the clusters with GKE managed Prometheus through the provider's dependencies", () => {
+    const resources = [
+      res("c1", "gcp:container/cluster:Cluster", { inputs: { monitoringConfig: { managedPrometheus: { enabled: true } } } }),
+      res("c2", "gcp:container/cluster:Cluster", { inputs: {} }),
+      res("kc1", "random:index/x:X", { dependsOn: ["c1"] }),
+      res("p1", "pulumi:providers:kubernetes", { dependsOn: ["kc1"] }),
+      res("p2", "pulumi:providers:kubernetes", { dependsOn: ["c2"] }),
+    ];
+    expect([...managedPrometheusProviders(resources)]).toEqual(["p1"]);
+  });
+
+  it("covers every Kubernetes object of both shipped plans, each cluster in a dependency order", async () => {
+    for (const stack of ["gke", "eks"]) {
+      const { run } = await planStackOk(stack);
+      const plan = toPlan(stack, run, true);
+      const regions = stackSpec(stack).regions.map((r) => r.name);
+      const items = applyItems(plan.resources, regions);
+      // The plan records how Pulumi carries out a replacement (the io1 StorageClass goes before its successor).
+      if (stack === "eks")
+        expect(items.filter((i) => i.type === "kubernetes:storage.k8s.io/v1:StorageClass").map((i) => i.deleteBeforeReplace)).toEqual([
+          true,
+          true,
+          true,
+        ]);
+      expect(items.length).toBe(plan.resources.filter((r) => r.type.startsWith("kubernetes:")).length);
+      for (const region of regions) {
+        const order = applyOrder(
+          items.filter((i) => i.region === region),
+          plan.resources,
+        ).map((i) => i.resource);
+        const at = new Map(order.map((n, i) => [n, i]));
+        for (const name of order)
+          for (const dep of plan.resources.find((r) => r.name === name)!.dependsOn ?? [])
+            if (at.has(dep)) expect(at.get(dep)!, `${name} after ${dep}`).toBeLessThan(at.get(name)!);
+      }
+    }
+  });
+});
+
+describe("chart values against values.schema.json", () => {
+  const schema = {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      labels: { type: "object" },
+      service: { type: "object", properties: { type: { type: "string" } } },
+      ref: { $ref: "#/definitions/r" },
+      open: { type: "object", additionalProperties: true, properties: { a: {} } },
+    },
+    definitions: { r: { type: "object", properties: { x: {} } } },
+  };
+  it("lists keys the schema does not declare, looking through $ref and stopping at open objects", () => {
+    expect(
+      undeclaredValuePaths(
+        { labels: { any: "x" }, service: { type: "LB", tpye: "x" }, ref: { x: 1, y: 2 }, open: { z: 1 }, nope: 1 },
+        schema,
+      ),
+    ).toEqual(["nope", "ref.y", "service.tpye"]);
+    expect(undeclaredValuePaths({ labels: {}, service: { type: "x" } }, schema)).toEqual([]);
+    expect(undeclaredValuePaths({ anything: 1 }, { type: "object" })).toEqual([]);
+  });
+});
+
+describe("upgrade edits", () => {
+  it("each edit changes one thing of the shipped config and still plans as a stack file", () => {
+    for (const stack of ["gke", "eks"]) {
+      const config = stackConfig(stack);
+      for (const edit of upgradeEdits("4.1.2")) {
+        const edited = edit.apply(config);
+        const changed = Object.keys(edited).filter((k) => JSON.stringify(edited[k]) !== JSON.stringify(config[k]));
+        expect(changed, edit.change).toHaveLength(1);
+        const parsed = parseStackFile(stackFileText(edited), "edited");
+        expect(parsed.ok).toBe(true);
+        // The edited file validates: each edit is a change a user can make.
+        expect(() => stackSpec(stack, edited)).not.toThrow();
+      }
+      // The shipped config is left as it was.
+      expect(config).toEqual(stackConfig(stack));
+    }
+  });
+
+  it("computes the edited values", () => {
+    const config = stackConfig("eks");
+    const [disk, partitions, version, rtt, observability] = upgradeEdits("4.1.2").map((e) => e.apply(config));
+    const kafka = (c: Record<string, unknown>) =>
+      c["geo-kafka:kafka"] as { disk: { sizeGiB: number }; defaultPartitions: number; version: string };
+    expect(kafka(disk).disk.sizeGiB).toBe(Math.round(kafka(config).disk.sizeGiB * 1.5));
+    expect(kafka(partitions).defaultPartitions).toBe((kafka(config).defaultPartitions ?? 72) + 1);
+    expect(kafka(version).version).toBe(nextPatch(kafka(config).version ?? "4.1.2"));
+    const links = (c: Record<string, unknown>) => (c["geo-kafka:links"] as Array<{ rttMs: number }>).map((l) => l.rttMs);
+    expect(links(rtt)).toEqual(links(config).map((r) => r * 2));
+    expect((observability["geo-kafka:observability"] as { scrape: string }).scrape).toBe("none");
+    expect(nextPatch("4.1.9")).toBe("4.1.10");
+    expect(() => nextPatch("4.1")).toThrow(/not x.y.z/);
+  });
+
+  it("finds changed paths and matches them against replaceOnChanges as Pulumi does", () => {
+    const before = { spec: { volumeClaimTemplates: [{ spec: { resources: { requests: { storage: "1000Gi" } } } }], replicas: 3 } };
+    const after = { spec: { volumeClaimTemplates: [{ spec: { resources: { requests: { storage: "1500Gi" } } } }], replicas: 3 } };
+    const changed = changedPaths(before, after);
+    expect(changed).toEqual(["spec.volumeClaimTemplates[0].spec.resources.requests.storage"]);
+    expect(replacedBy(changed, ["spec.volumeClaimTemplates"])).toEqual(changed);
+    expect(replacedBy(changed, ["spec.volumeClaimTemplates[*].spec"])).toEqual(changed);
+    expect(replacedBy(changed, ["spec.volume"])).toEqual([]);
+    expect(replacedBy(changed, ["spec.replicas"])).toEqual([]);
+    expect(replacedBy(changed, ["*"])).toEqual(changed);
+    expect(changedPaths({ a: 1 }, { a: 1 })).toEqual([]);
+    expect(changedPaths({ a: [1] }, { a: [1, 2], b: "x" })).toEqual(["a[1]", "b"]);
+  });
+});
+
+describe("chart and CRD sources", () => {
+  it("knows a source or a reason for every chart the plans install", async () => {
+    for (const stack of ["gke", "eks"]) {
+      const { run } = await planStackOk(stack);
+      for (const r of run.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {
+        const source = CHART_SOURCES.find((s) => s.chart === r.inputs.chart);
+        expect(source, String(r.inputs.chart)).toBeDefined();
+        expect(source!.version).toBe(r.inputs.version);
+        if (source!.candidates.length === 0) expect(source!.unavailable).toMatch(/Go module proxy/);
+      }
+    }
+    const ids = modulesToDownload().map((m) => `${m.module}@${m.version}`);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("checks CI counts", () => {
+  const cluster = (over: Partial<ClusterReport> = {}): ClusterReport => ({
+    region: "r1",
+    applied: 10,
+    rejected: [],
+    notChecked: [],
+    crds: [],
+    charts: [],
+    warnings: [],
+    ...over,
+  });
+  const upgrade = (over: Partial<UpgradeReport> = {}): UpgradeReport => ({
+    change: "c",
+    edit: "e",
+    changed: 1,
+    created: 0,
+    deleted: 0,
+    refused: [],
+    handledBy: "in place",
+    failed: [],
+    ...over,
+  });
+  it("fails a cluster with a rejection, a chart with unknown values or unapplied objects, an upgrade left half-applied", () => {
+    const checks = labChecks(
+      [
+        cluster(),
+        cluster({ region: "r2", rejected: [{ kind: "Service", name: "a/b", message: "bad", from: "x" }] }),
+        cluster({
+          region: "r3",
+          charts: [
+            { release: "ok", chart: "c", version: "1", rendered: 3, applied: 3 },
+            { release: "typo", chart: "c", version: "1", rendered: 3, applied: 3, unknownValues: ["nodeSelectr"] },
+            { release: "partial", chart: "c", version: "1", rendered: 3, applied: 2 },
+            { release: "gone", chart: "c", version: "1", rendered: 0, applied: 0, notChecked: "not served" },
+          ],
+        }),
+      ],
+      [
+        upgrade(),
+        upgrade({
+          change: "d",
+          refused: [{ region: "r1", kind: "StatefulSet", name: "s", message: "Forbidden" }],
+          failed: [{ region: "r1", kind: "StatefulSet", name: "s", message: "Forbidden" }],
+        }),
+      ],
+    );
+    expect(checks.map((c) => [c.name, c.ok])).toEqual([
+      ["apply r1", true],
+      ["apply r2", false],
+      ["apply r3", true],
+      ["chart r3 ok", true],
+      ["chart r3 typo", false],
+      ["chart r3 partial", false],
+      ["upgrade: c", true],
+      ["upgrade: d", false],
+    ]);
+    expect(checks[1].detail).toContain("Service a/b: bad");
+    expect(checks[4].detail).toContain("nodeSelectr");
+    // An empty cluster is not a pass: nothing was judged.
+    expect(labChecks([cluster({ applied: 0 })], [])[0].ok).toBe(false);
+  });
+});
