@@ -99,24 +99,34 @@ export function fetchBytesPerSecond(
 }
 
 export interface PartitionSpread {
-  /** Partitions led in one region whose follower sits in one given other region. */
-  partitionsPerPair: number;
-  /** Fetch connections of a region pair that carry at least one of them. */
-  activeConnections: number;
-  /** Partitions on the fullest connection (an even spread puts base or base + 1 on each). */
+  /** Partitions the busiest broker leads (leaders spread evenly over the brokers). */
+  mostLedPerBroker: number;
+  /** Of those, the most fetched by one other region (each partition has followers in `copies` of the regions - 1). */
+  mostPerFollowerRegion: number;
+  /** Connections one follower region opens to one leader broker: brokersPerRegion x num.replica.fetchers. */
+  connectionsPerLeaderAndRegion: number;
+  /** Partitions on the fullest fetch connection. */
   mostPerConnection: number;
 }
 
 /**
- * How a region pair's partitions fall on its fetch connections. Each partition led in region A with a follower in
- * region B is fetched on exactly one of the brokersPerRegion^2 x fetchers connections from B to A; leaders and
- * followers spread evenly, so a connection carries base or base + 1 of them.
+ * How partitions fall on fetch connections. Each (partition, follower) pair is fetched on exactly one connection from
+ * the follower's broker to the leader's, chosen among that broker's num.replica.fetchers; leaders and followers
+ * spread evenly (Kafka assigns partitions to fetchers by hash, so a real spread is at best this even).
  */
-export function partitionSpread(partitions: number, regions: number, copies: number, connectionsPerPair: number): PartitionSpread {
-  const partitionsPerPair = regions > 1 ? Math.floor((partitions * copies) / (regions * (regions - 1))) : 0;
-  const activeConnections = Math.min(connectionsPerPair, partitionsPerPair);
-  if (activeConnections === 0) return { partitionsPerPair, activeConnections, mostPerConnection: 0 };
-  return { partitionsPerPair, activeConnections, mostPerConnection: Math.ceil(partitionsPerPair / activeConnections) };
+export function partitionSpread(
+  c: Pick<CapacityInputs, "partitions" | "regions" | "brokersPerRegion" | "replicaFetchers">,
+  copies: number,
+): PartitionSpread {
+  const mostLedPerBroker = Math.ceil(c.partitions / (c.regions * c.brokersPerRegion));
+  const mostPerFollowerRegion = c.regions > 1 ? Math.ceil((mostLedPerBroker * copies) / (c.regions - 1)) : 0;
+  const connectionsPerLeaderAndRegion = c.brokersPerRegion * c.replicaFetchers;
+  return {
+    mostLedPerBroker,
+    mostPerFollowerRegion,
+    connectionsPerLeaderAndRegion,
+    mostPerConnection: Math.ceil(mostPerFollowerRegion / connectionsPerLeaderAndRegion),
+  };
 }
 
 /**
@@ -126,10 +136,10 @@ export function partitionSpread(partitions: number, regions: number, copies: num
  * - broker inter-region egress: the RF-1 copies plus remote consumer fetches leave the region;
  *   these three are per-broker work, so encryption (CPU per byte on the broker or its sidecar) scales them;
  * - narrowest link: cross-region bytes spread over the regions x (regions-1) directed links;
- * - replication window and fetch size: a region pair carries W x copies / (R x (R-1)) over its fetch connections;
- *   produce spreads evenly over partitions, so the connection with the most partitions saturates first. Per
- *   connection the WAN socket moves at most window / RTT (and the per-flow cap), and the fetcher at most one fetch
- *   response per RTT.
+ * - replication window and fetch size: produce spreads evenly over the P partitions, W / P each, and each copy of a
+ *   partition is fetched on one connection, so the connection with the most partitions (n) saturates first: per
+ *   connection the WAN socket moves at most window / RTT (and the per-flow cap), and the fetcher one fetch response
+ *   per RTT; the ceiling is P x (that / n).
  */
 export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
   const brokers = c.regions * c.brokersPerRegion;
@@ -184,40 +194,30 @@ export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
 
 /** The two per-connection limits of replication: the WAN socket's window, and one fetch per round trip. */
 function replicationLimits(c: CapacityInputs, copies: number): CapacityLimit[] {
-  const connections = c.brokersPerRegion * c.brokersPerRegion * c.replicaFetchers;
-  const spread = partitionSpread(c.partitions, c.regions, copies, connections);
-  // A pair carries W x copies / (R x (R-1)); its produce ceiling is the pair's ceiling scaled back by that share.
-  const pairToProduce = ((c.regions * (c.regions - 1)) / copies) * c.compressionRatio;
+  const spread = partitionSpread(c, copies);
+  const n = spread.mostPerConnection;
   const path = c.replicationPath;
   const socket =
     path.wanSocket === "kafka"
       ? "Kafka's own socket crosses the WAN"
       : `Envoy's upstream socket crosses the WAN (one per Kafka connection; Kafka's socket ends at its sidecar on loopback; Envoy's ${path.proxyBufferLimitBytes ?? "default"} B per-connection buffer limit only pauses reads while a write buffer is full, it is not a window)`;
-  const where = `${spread.partitionsPerPair} partitions per region pair on ${spread.activeConnections} of ${connections} fetch connections, at most ${spread.mostPerConnection} on one`;
-  if (spread.activeConnections === 0) {
-    const none = `no partition of ${c.partitions} is replicated over a region pair: nothing to fetch`;
-    return [
-      { name: "replication window", produceBytesPerSecond: 0, detail: none },
-      { name: "replica fetch size", produceBytesPerSecond: 0, detail: none },
-    ];
-  }
+  const where =
+    `${c.partitions} partitions, at most ${spread.mostLedPerBroker} led by one broker, ${spread.mostPerFollowerRegion} of them ` +
+    `fetched by one other region over ${spread.connectionsPerLeaderAndRegion} connections: at most ${n} on one`;
   const perConnection = connectionBytesPerSecond(path.windowBytes, c.worstRttMs, c.perFlowBytesPerSecond);
-  const windowPair = (perConnection * spread.partitionsPerPair) / spread.mostPerConnection;
   // Per partition a connection gets min(response, n x per-partition) / n per RTT, which never grows with n: the
   // fullest connection binds.
-  const n = spread.mostPerConnection;
-  const perPartition = fetchBytesPerSecond(n, c.replicaFetchMaxBytes, c.replicaFetchResponseMaxBytes, c.worstRttMs) / n;
-  const fetchPair = perPartition * spread.partitionsPerPair;
+  const fetchPerPartition = fetchBytesPerSecond(n, c.replicaFetchMaxBytes, c.replicaFetchResponseMaxBytes, c.worstRttMs) / n;
   return [
     {
       name: "replication window",
-      produceBytesPerSecond: windowPair * pairToProduce,
+      produceBytesPerSecond: ((c.partitions * perConnection) / n) * c.compressionRatio,
       detail: `${socket}: ${path.windowOrigin}; each connection ${fmt(perConnection)} (${path.windowBytes} B / ${c.worstRttMs} ms, per-flow cap ${fmt(c.perFlowBytesPerSecond)}); ${where}`,
     },
     {
       name: "replica fetch size",
-      produceBytesPerSecond: fetchPair * pairToProduce,
-      detail: `one fetch per connection per ${c.worstRttMs} ms round trip, each at most min(replica.fetch.response.max.bytes ${c.replicaFetchResponseMaxBytes}, partitions x replica.fetch.max.bytes ${c.replicaFetchMaxBytes}) B: ${fmt(perPartition)} per partition; ${where}`,
+      produceBytesPerSecond: c.partitions * fetchPerPartition * c.compressionRatio,
+      detail: `one fetch per connection per ${c.worstRttMs} ms round trip, each at most min(replica.fetch.response.max.bytes ${c.replicaFetchResponseMaxBytes}, partitions x replica.fetch.max.bytes ${c.replicaFetchMaxBytes}) B: ${fmt(fetchPerPartition)} per partition; ${where}`,
     },
   ];
 }

@@ -52,25 +52,27 @@ const limit = (inputs: CapacityInputs, name: string): CapacityLimit => {
 
 describe("replication along the data path", () => {
   it.each([
-    // partitions, connections per pair -> partitions per pair, connections used, most on one
-    [72, 18, 24, 18, 2],
-    [3, 18, 1, 1, 1],
-    [36, 18, 12, 12, 1],
-    [54, 18, 18, 18, 1],
-    [144, 18, 48, 18, 3],
+    // partitions, regions, brokers per region, fetchers, RF -> most led by a broker, most per follower region, most per connection
+    [72, 3, 3, 2, 3, 8, 8, 2],
+    [3, 3, 3, 2, 3, 1, 1, 1],
+    [1, 3, 3, 2, 3, 1, 1, 1],
+    [144, 3, 3, 2, 3, 16, 16, 3],
+    [72, 3, 3, 1, 3, 8, 8, 3],
+    [72, 4, 3, 2, 2, 6, 2, 1],
   ])(
-    "%i partitions over %i connections: %i per pair on %i connections, at most %i on one",
-    (partitions, connections, perPair, active, most) => {
-      expect(partitionSpread(partitions, 3, 2, connections)).toEqual({
-        partitionsPerPair: perPair,
-        activeConnections: active,
+    "%i partitions, %i regions x %i brokers, %i fetchers, RF %i: %i led by one broker, %i fetched by one region, %i on the fullest connection",
+    (partitions, regions, brokersPerRegion, replicaFetchers, rf, led, perRegion, most) => {
+      expect(partitionSpread({ partitions, regions, brokersPerRegion, replicaFetchers }, rf - 1)).toEqual({
+        mostLedPerBroker: led,
+        mostPerFollowerRegion: perRegion,
+        connectionsPerLeaderAndRegion: brokersPerRegion * replicaFetchers,
         mostPerConnection: most,
       });
     },
   );
 
   it("binds on replica.fetch.max.bytes with few partitions, whatever the window", () => {
-    // 3 partitions: one per region pair, on one connection: 1 MiB per 65 ms round trip, times 3 pairs (RF = regions).
+    // 3 partitions, one per connection: each gets 1 MiB per 65 ms round trip, whatever the window.
     const few = { ...BASE, partitions: 3 };
     const expected = ((MIB * 1000) / 65) * 3;
     expect(limit(few, "replica fetch size").produceBytesPerSecond).toBeCloseTo(expected, 3);
@@ -80,16 +82,17 @@ describe("replication along the data path", () => {
   });
 
   it("caps a connection's fetch at replica.fetch.response.max.bytes when it carries many partitions", () => {
-    // 144 partitions: 48 per pair on 18 connections, 3 on the fullest; 3 x 4 MiB > 10 MiB, so each gets 10/3 MiB.
+    // 144 partitions: 16 led per broker, fetched by each other region over 6 connections, 3 on the fullest;
+    // 3 x 4 MiB > 10 MiB, so each of its partitions gets 10/3 MiB per round trip.
     const many = { ...BASE, partitions: 144, replicaFetchMaxBytes: 4 * MIB };
-    const expected = ((((10 * MIB) / 3) * 1000) / 65) * 48 * 3;
+    const expected = ((((10 * MIB) / 3) * 1000) / 65) * 144;
     expect(limit(many, "replica fetch size").produceBytesPerSecond).toBeCloseTo(expected, 3);
   });
 
-  it("loads the fullest connection first: window / RTT per connection, scaled by partitions per pair over the most on one", () => {
+  it("loads the fullest connection first: window / RTT per connection, over the partitions it carries", () => {
     const windowed = { ...BASE, replicationPath: { ...BASE.replicationPath, windowBytes: 65_536 } };
-    // 24 partitions on 18 connections, 2 on the fullest: the pair saturates at 12 connections' worth.
-    const expected = ((65_536 * 1000) / 65) * (24 / 2) * 3;
+    // 72 partitions, 2 on the fullest connection: each partition gets half a window per RTT.
+    const expected = ((65_536 * 1000) / 65) * (72 / 2);
     expect(limit(windowed, "replication window").produceBytesPerSecond).toBeCloseTo(expected, 3);
   });
 
@@ -121,29 +124,27 @@ describe("replication along the data path", () => {
     compressionRatio: a.compression,
   });
 
-  it("never lets replication exceed window / RTT on every connection, nor fetch bytes / RTT", () => {
+  it("never lets replication exceed window / RTT nor fetch bytes / RTT, per partition or over all connections", () => {
     fc.assert(
       fc.property(arbInputs, (a) => {
         const c = inputsOf(a);
         const copies = c.replicationFactor - 1;
-        // Produce rate whose replication puts `bytesPerSecond` on one region pair.
-        const produceFor = (bytesPerSecond: number) => ((bytesPerSecond * c.regions * (c.regions - 1)) / copies) * c.compressionRatio;
-        const connections = c.brokersPerRegion ** 2 * c.replicaFetchers;
-        const perPair = Math.floor((c.partitions * copies) / (c.regions * (c.regions - 1)));
+        const brokers = c.regions * c.brokersPerRegion;
+        // Every fetch connection of the cluster: each broker fetches from every broker of the other regions.
+        const connections = brokers * (brokers - c.brokersPerRegion) * c.replicaFetchers;
+        const perSecond = (bytesPerRtt: number) => (bytesPerRtt * 1000) / c.worstRttMs;
+        // Replication moves W x copies wire bytes/s; W / P of each partition is fetched on one connection.
+        const produceForAll = (bytesPerSecond: number) => (bytesPerSecond / copies) * c.compressionRatio;
+        const produceForPartition = (bytesPerSecond: number) => bytesPerSecond * c.partitions * c.compressionRatio;
+        const window = limit(c, "replication window").produceBytesPerSecond;
+        const fetch = limit(c, "replica fetch size").produceBytesPerSecond;
         const slack = 1 + 1e-9;
-        const windowBound = produceFor((connections * c.replicationPath.windowBytes * 1000) / c.worstRttMs);
-        const flowBound = produceFor(connections * c.perFlowBytesPerSecond);
-        const partitionBound = produceFor((perPair * c.replicaFetchMaxBytes * 1000) / c.worstRttMs);
-        const responseBound = produceFor((Math.min(connections, perPair) * c.replicaFetchResponseMaxBytes * 1000) / c.worstRttMs);
-        const estimate = estimateCapacity(c);
-        const replication = Math.min(
-          limit(c, "replication window").produceBytesPerSecond,
-          limit(c, "replica fetch size").produceBytesPerSecond,
-        );
         return (
-          limit(c, "replication window").produceBytesPerSecond <= Math.min(windowBound, flowBound) * slack &&
-          limit(c, "replica fetch size").produceBytesPerSecond <= Math.min(partitionBound, responseBound) * slack &&
-          estimate.ceilingProduceBytesPerSecond <= replication * slack
+          window <= produceForPartition(Math.min(perSecond(c.replicationPath.windowBytes), c.perFlowBytesPerSecond)) * slack &&
+          window <= produceForAll(connections * Math.min(perSecond(c.replicationPath.windowBytes), c.perFlowBytesPerSecond)) * slack &&
+          fetch <= produceForPartition(perSecond(c.replicaFetchMaxBytes)) * slack &&
+          fetch <= produceForAll(connections * perSecond(c.replicaFetchResponseMaxBytes)) * slack &&
+          estimateCapacity(c).ceilingProduceBytesPerSecond <= Math.min(window, fetch) * slack
         );
       }),
     );
@@ -153,7 +154,7 @@ describe("replication along the data path", () => {
     fc.assert(
       fc.property(arbInputs, (a) => {
         const c = { ...inputsOf(a), replicaFetchMaxBytes: a.windowBytes, replicaFetchResponseMaxBytes: a.windowBytes };
-        const spread = partitionSpread(c.partitions, c.regions, c.replicationFactor - 1, c.brokersPerRegion ** 2 * c.replicaFetchers);
+        const spread = partitionSpread(c, c.replicationFactor - 1);
         fc.pre(spread.mostPerConnection === 1);
         return limit(c, "replica fetch size").produceBytesPerSecond >= limit(c, "replication window").produceBytesPerSecond * (1 - 1e-9);
       }),
