@@ -11,41 +11,30 @@ import {
 import { StackSpec } from "./config/validate";
 import { REPLICA_FETCHERS, replicaFetchBytes } from "./kafka/properties";
 import { machineTypeShape } from "./prices";
-import { SocketBufferPlan, grantedBufferBytes } from "./socket-buffers";
+import { SocketBufferPlan, wanSocket } from "./socket-buffers";
 import { flowBytesPerSecond, worstPaths } from "./topology";
 import type { Cloud, Mesh } from "./types";
 
 const MIB = 2 ** 20;
 const GBIT = 1e9 / 8;
 
-/**
- * The socket that crosses the WAN for each mesh. Submariner (service discovery only): Kafka's own socket on the
- * native pod routes, its explicit buffer as granted under rmem_max. Istio: the sidecar's upstream socket, autotuned
- * by the kernel up to the node's tcp_rmem max, of which a share is window (Kafka's own buffer sizes only loopback).
- */
+/** The replication path of a mesh: the socket-buffer plan's WAN socket, described for the report. */
 export function replicationPath(mesh: Mesh, buffers: SocketBufferPlan): ReplicationPath {
-  switch (mesh) {
-    case "submariner": {
-      const windowBytes = grantedBufferBytes(buffers.socketBufferBytes, buffers.coreMaxBytes);
+  const socket = wanSocket(buffers, mesh);
+  switch (socket.owner) {
+    case "kafka":
       return {
         wanSocket: "kafka",
-        windowBytes,
+        windowBytes: socket.windowBytes,
         windowOrigin: `window = Kafka's socket buffer ${buffers.socketBufferBytes} B, granted under rmem_max ${buffers.coreMaxBytes} B`,
       };
-    }
-    case "istio": {
-      const share = AUTOTUNED_WINDOW_SHARE.value;
+    case "envoy":
       return {
         wanSocket: "envoy",
-        windowBytes: Math.floor(buffers.tcpAutotuneMaxBytes * share),
-        windowOrigin: `window = ${share} x tcp_rmem/tcp_wmem max ${buffers.tcpAutotuneMaxBytes} B (kernel autotuning, the rest is overhead)`,
+        windowBytes: socket.windowBytes,
+        windowOrigin: `window = ${AUTOTUNED_WINDOW_SHARE.value} x tcp_rmem/tcp_wmem max ${buffers.tcpAutotuneMaxBytes} B (kernel autotuning, the rest is overhead)`,
         proxyBufferLimitBytes: ENVOY_PER_CONNECTION_BUFFER_LIMIT_BYTES.value,
       };
-    }
-    default: {
-      const never: never = mesh;
-      throw new Error(`unknown mesh ${String(never)}`);
-    }
   }
 }
 

@@ -4,7 +4,9 @@
 // most distributions) and stores twice the requested value to cover its own bookkeeping; an explicit size
 // also turns off receive autotuning. So the buffer Kafka asks for must fit under rmem_max/wmem_max, and
 // every open connection may pin up to twice the buffer in each direction.
+import { AUTOTUNED_WINDOW_SHARE } from "./capacity-data";
 import { RegionLink, flowBytesPerSecond, linkBdpBytes, worstPaths } from "./topology";
+import type { Mesh } from "./types";
 
 /** Largest value of a Java int: Kafka's socket buffer settings are ints. */
 export const KAFKA_MAX_BUFFER_BYTES = 2_147_483_647;
@@ -88,4 +90,41 @@ export function planSocketBuffers(links: readonly RegionLink[]): SocketBufferPla
 /** The buffer the kernel actually grants for a requested size under a given core max (before its doubling). */
 export function grantedBufferBytes(requestedBytes: number, coreMaxBytes: number): number {
   return Math.min(requestedBytes, coreMaxBytes);
+}
+
+/** The socket of a replication connection that crosses the WAN, as each mesh routes Kafka. */
+export interface WanSocket {
+  /** Kafka's own socket (native pod routes), or the sidecar's upstream connection (Istio; Kafka's ends on loopback). */
+  owner: "kafka" | "envoy";
+  /** Its usable TCP window, bytes. */
+  windowBytes: number;
+  /** Kernel memory that socket may pin with full buffers in both directions, bytes. */
+  kernelBytesPerConnection: number;
+}
+
+/**
+ * Which buffers govern the WAN leg. Submariner (service discovery only): Kafka's explicit buffer, granted under
+ * rmem_max/wmem_max, pinned twice per direction. Istio: Envoy's socket autotunes up to tcp_rmem/tcp_wmem max, which
+ * count the kernel's overhead (no doubling) and of which a share is window; Kafka's explicit buffer sizes only the
+ * loopback leg to the sidecar, which drains at memory speed.
+ */
+export function wanSocket(plan: SocketBufferPlan, mesh: Mesh): WanSocket {
+  switch (mesh) {
+    case "submariner":
+      return {
+        owner: "kafka",
+        windowBytes: grantedBufferBytes(plan.socketBufferBytes, plan.coreMaxBytes),
+        kernelBytesPerConnection: plan.kernelBytesPerConnection,
+      };
+    case "istio":
+      return {
+        owner: "envoy",
+        windowBytes: Math.floor(plan.tcpAutotuneMaxBytes * AUTOTUNED_WINDOW_SHARE.value),
+        kernelBytesPerConnection: 2 * plan.tcpAutotuneMaxBytes,
+      };
+    default: {
+      const never: never = mesh;
+      throw new Error(`unknown mesh ${String(never)}`);
+    }
+  }
 }

@@ -6,7 +6,7 @@ import { CapacityInputs, CapacityLimit, estimateCapacity, partitionSpread } from
 import { KAFKA_ENCRYPTION_BENCHMARK } from "../lib/capacity-data";
 import { capacityInputsFromSpec, encryptionCost, replicationPath } from "../lib/capacity-from-spec";
 import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
-import { planSocketBuffers } from "../lib/socket-buffers";
+import { planSocketBuffers, wanSocket } from "../lib/socket-buffers";
 import { runTool, setPath, stackConfig } from "./helpers/harness";
 
 const MIB = 2 ** 20;
@@ -226,6 +226,22 @@ describe("each stack's data path", () => {
     });
     expect(replicationPath("istio", { ...buffers, socketBufferBytes: 65_536 }).windowBytes).toBe(path.windowBytes);
     expect(capacityInputsFromSpec(spec, buffers)!.encryption?.name).toBe("Istio mTLS");
+  });
+
+  it("the socket-buffer plan names the WAN socket of each mesh and what it may pin in kernel memory", () => {
+    const buffers = planSocketBuffers(specOf(stackConfig("eks")).links);
+    // Autotuned buffers count the kernel's overhead themselves: tcp_rmem max in, tcp_wmem max out, no doubling.
+    expect(wanSocket(buffers, "istio")).toEqual({
+      owner: "envoy",
+      windowBytes: buffers.tcpAutotuneMaxBytes / 2,
+      kernelBytesPerConnection: 2 * buffers.tcpAutotuneMaxBytes,
+    });
+    // An explicit SO_RCVBUF/SO_SNDBUF is doubled by the kernel, in each direction.
+    expect(wanSocket(buffers, "submariner")).toEqual({
+      owner: "kafka",
+      windowBytes: buffers.socketBufferBytes,
+      kernelBytesPerConnection: 4 * buffers.socketBufferBytes,
+    });
   });
 
   it("a gke stack switched to Istio moves the WAN socket to Envoy and its encryption to mTLS", () => {
