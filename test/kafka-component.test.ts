@@ -736,6 +736,20 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
     });
   });
 
+  it("replaces a StatefulSet whose volume claim template changes (immutable in Kubernetes), leaving its pods and claims", () => {
+    for (const sts of p.recorded.ofType(T.statefulSet)) {
+      // A bigger disk changes spec.volumeClaimTemplates, which the API server refuses to update in place.
+      expect(sts.replaceOnChanges, sts.name).toEqual(["spec.volumeClaimTemplates"]);
+      // Two StatefulSets with one name cannot coexist: the old object goes first...
+      expect(sts.deleteBeforeReplace, sts.name).toBe(true);
+      // ...without its pods and claims, which the new object adopts (no restart, no data loss).
+      const annotations = plain<{ metadata: { annotations?: Record<string, string> } }>(sts).metadata.annotations;
+      expect(annotations?.["pulumi.com/deletionPropagationPolicy"], sts.name).toBe("orphan");
+    }
+    // Nothing else of the Kafka layer is replaced this way.
+    expect(p.recorded.where((r) => r.type !== T.statefulSet && (r.replaceOnChanges ?? []).length > 0)).toEqual([]);
+  });
+
   it("formats every node with one shared, valid cluster id, exported as a plain output", () => {
     const ids = new Set(
       statefulSets(p).map(
