@@ -7,7 +7,7 @@ import { StackSpec } from "../lib/config/validate";
 import { CostEstimate, estimateCost } from "../lib/cost";
 import { PriceUse, costInputsFromSpec } from "../lib/cost-from-spec";
 import { costEstimateOutput, renderSummary } from "../lib/cost-report";
-import { SocketBufferPlan, planSocketBuffers } from "../lib/socket-buffers";
+import { SocketBufferPlan, planSocketBuffers, wanSocket } from "../lib/socket-buffers";
 
 export interface DerivedPlan {
   socketBuffers: SocketBufferPlan;
@@ -57,7 +57,8 @@ export function commonOutputs(spec: StackSpec, derived: DerivedPlan) {
       worstBdpBytes: derived.socketBuffers.worstBdpBytes,
       sizingLink: derived.socketBuffers.sizingLink,
       nodeSysctls: derived.socketBuffers.sysctls,
-      kernelBytesPerConnection: derived.socketBuffers.kernelBytesPerConnection,
+      // What one WAN connection may pin in kernel memory: Kafka's own socket, or Envoy's upstream with Istio.
+      kernelBytesPerConnection: wanSocket(derived.socketBuffers, spec.mesh.mode).kernelBytesPerConnection,
     },
     costEstimate: costEstimateOutput(derived.cost, derived.capacity, derived.prices),
   };

@@ -33,6 +33,8 @@ describe("stack gke", () => {
     expect(buffers.socketBufferBytes).toBe(81_250_000);
     expect(buffers.socketBufferBytes).toBe(expected.socketBufferBytes);
     expect(buffers.nodeSysctls).toEqual(expected.sysctls);
+    // Kafka's own socket crosses the WAN on gke: both directions' buffers, each doubled for the kernel's overhead.
+    expect(buffers.kernelBytesPerConnection).toBe(4 * 81_250_000);
   });
 
   it("plans with no warnings from its own example config", async () => {
@@ -49,6 +51,13 @@ describe("stack eks", () => {
       ["aws-us-east-2", "us-east-2"],
       ["aws-us-west-2", "us-west-2"],
     ]);
+  });
+
+  it("exports, with Istio, the kernel memory of Envoy's autotuned WAN socket, not of Kafka's loopback one", async () => {
+    const { run } = await planStackOk("eks");
+    const buffers = run.outputs.socketBuffers as { kernelBytesPerConnection: number; nodeSysctls: Record<string, string> };
+    const tcpRmemMax = Number(buffers.nodeSysctls["net.ipv4.tcp_rmem"].split(" ")[2]);
+    expect(buffers.kernelBytesPerConnection).toBe(2 * tcpRmemMax);
   });
 
   it("sizes buffers by the 5 Gbit/s per-flow cap, not the link bandwidth", async () => {

@@ -53,7 +53,7 @@ const nodePoolSchema = z.strictObject({
 export const nodePoolsSchema = z.strictObject({
   /** Nodes reserved (label and taint) for brokers and controllers. */
   kafka: nodePoolSchema,
-  /** Nodes for mesh gateways, operators and DNS. */
+  /** Nodes for the mesh control planes and operators, DNS, and the monitoring stack. */
   system: nodePoolSchema,
 });
 
