@@ -34,17 +34,18 @@ export interface ChartSource {
  * description URL, istiod in the node-untaint taint-name value and env var, gateway in how networkGateway ports are
  * templated (the tag adds `networkGatewayPorts`, a values key this project does not set).
  */
-const ISTIO_CANDIDATES: ModuleCandidate[] = [
-  { module: "istio.io/istio", version: "v0.0.0-20260713165634-56df41f63e51", differsFromPinned: "" },
-  {
-    module: "istio.io/istio",
-    version: "v0.0.0-20260423205519-b01690e6db7d",
-    differsFromPinned:
-      `not the ${ISTIO_VERSION} tag (the Go module proxy does not serve its commit 56df41f63e51): master at b01690e6db7d; ` +
-      "against the tag, base differs in one CRD description URL, istiod lacks the node-untaint taint-name value, gateway " +
-      "templates networkGateway ports without `networkGatewayPorts`",
-  },
-];
+function istioCandidates(difference: string): ModuleCandidate[] {
+  return [
+    { module: "istio.io/istio", version: "v0.0.0-20260713165634-56df41f63e51", differsFromPinned: "" },
+    {
+      module: "istio.io/istio",
+      version: "v0.0.0-20260423205519-b01690e6db7d",
+      differsFromPinned:
+        `not the ${ISTIO_VERSION} tag (the Go module proxy does not serve its commit 56df41f63e51) but master at ` +
+        `b01690e6db7d; against the tag this chart ${difference}`,
+    },
+  ];
+}
 
 const NOT_SERVED = "the Go module proxy serves no version of";
 
@@ -53,21 +54,21 @@ export const CHART_SOURCES: readonly ChartSource[] = [
     chart: "base",
     version: ISTIO_VERSION,
     path: "manifests/charts/base",
-    candidates: ISTIO_CANDIDATES,
+    candidates: istioCandidates("differs in one CRD description URL"),
     unavailable: `${NOT_SERVED} istio.io/istio at or near tag ${ISTIO_VERSION}`,
   },
   {
     chart: "istiod",
     version: ISTIO_VERSION,
     path: "manifests/charts/istio-control/istio-discovery",
-    candidates: ISTIO_CANDIDATES,
+    candidates: istioCandidates("lacks the node-untaint taint-name value and its environment variable"),
     unavailable: `${NOT_SERVED} istio.io/istio at or near tag ${ISTIO_VERSION}`,
   },
   {
     chart: "gateway",
     version: ISTIO_VERSION,
     path: "manifests/charts/gateway",
-    candidates: ISTIO_CANDIDATES,
+    candidates: istioCandidates("templates the network-gateway ports without the `networkGatewayPorts` values key"),
     unavailable: `${NOT_SERVED} istio.io/istio at or near tag ${ISTIO_VERSION}`,
   },
   {

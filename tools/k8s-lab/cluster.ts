@@ -3,16 +3,30 @@
 // the end of a run, an error, a signal or the next run removes them.
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { BINARIES } from "./build";
 
-export const STATE_FILE = "/run/geo-kafka-lab-k8s.json";
+/** Root's runtime directory when writable (as the Kafka lab), else the temporary directory: the lab needs no root. */
+export const STATE_FILE = path.join(writable("/run") ? "/run" : os.tmpdir(), "geo-kafka-lab-k8s.json");
+
+function writable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface K8sRunState {
   pid: number;
   runDir: string;
-  /** Processes started, with the binary each runs (a pid is only killed while it still runs that binary). */
-  processes: Array<{ pid: number; binary: string }>;
+  /**
+   * Processes started, with the binary each runs (a pid is only killed while it still runs that binary); `group`: the
+   * pid leads a process group, killed whole.
+   */
+  processes: Array<{ pid: number; binary: string; group?: true }>;
   /** Data directories (etcd stores) removed at the end. */
   dataDirs: string[];
 }
@@ -68,7 +82,7 @@ export function undoState(state: K8sRunState): string[] {
   for (const p of state.processes) {
     if (binaryOf(p.pid) !== p.binary) continue;
     try {
-      process.kill(p.pid, "SIGKILL");
+      process.kill(p.group ? -p.pid : p.pid, "SIGKILL");
     } catch (err) {
       failures.push(`pid ${p.pid}: ${(err as Error).message}`);
     }
@@ -120,7 +134,7 @@ function startProcess(binary: string, args: string[], logFile: string, state: K8
       detached: true,
     });
     bound.unref();
-    state.processes.push({ pid: bound.pid ?? -1, binary: fs.realpathSync("/bin/sh") });
+    if (bound.pid !== undefined) state.processes.push({ pid: bound.pid, binary: fs.realpathSync("/bin/sh"), group: true });
     saveState(state);
   }
   if (keep) child.unref();
@@ -212,8 +226,4 @@ export async function startControlPlane(
   };
   await waitFor(`kube-apiserver of ${region}`, async () => (await https(cp, "/readyz")) === 200, 180, apiserver, apiLog);
   return cp;
-}
-
-export function stopControlPlanes(): void {
-  for (const c of children) c.kill("SIGKILL");
 }
