@@ -96,7 +96,11 @@ export class ClusterSession {
   /** Applies one object, recording acceptance, rejection or why it could not be judged. */
   private async applyObject(o: KubeObject, from: string, manager?: string): Promise<boolean> {
     const group = groupOf(o.apiVersion);
-    const outcome = await apply(this.ep, this.discovery, o, manager ? { manager } : {});
+    // A kind whose CRD would come from a chart that could not be obtained is not waited for: nothing will serve it.
+    const outcome = await apply(this.ep, this.discovery, o, {
+      ...(manager ? { manager } : {}),
+      ...(this.uncheckedGroups.has(group) ? { waitForKindSeconds: 0 } : {}),
+    });
     this.report.warnings.push(...outcome.warnings.map((w) => `${o.kind} ${qualified(o)}: ${w}`));
     if (outcome.ok) {
       this.report.applied++;

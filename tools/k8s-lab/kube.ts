@@ -124,10 +124,11 @@ export async function apply(
   ep: Endpoint,
   d: Discovery,
   o: KubeObject,
-  options: { manager?: string; dryRun?: boolean } = {},
+  options: { manager?: string; dryRun?: boolean; waitForKindSeconds?: number } = {},
 ): Promise<ApplyOutcome> {
+  // A CRD applied a moment ago may not be in discovery yet; a kind nothing installs is not waited for long.
   const custom = !isBuiltInGroup(groupOf(o.apiVersion));
-  const path = await objectPath(d, o, custom ? 10 : 0);
+  const path = await objectPath(d, o, custom ? (options.waitForKindSeconds ?? 5) : 0);
   if (!path)
     return {
       ok: false,
