@@ -15,7 +15,7 @@ import { SUPPORTED_KAFKA_VERSIONS } from "../lib/config/kafka-version";
 import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import type { Plan, PlanResource } from "../lib/plan";
 import { errorsOf, formatProblems } from "../lib/problems";
-import { ClusterSession, UpgradeOutcome } from "./k8s-lab/apply";
+import { ClusterApplier, UpgradeOutcome } from "./k8s-lab/apply";
 import { binariesCurrent, readModules } from "./k8s-lab/build";
 import { ControlPlane, K8sRunState, STATE_FILE, loadState, pidAlive, saveState, startControlPlane, undoState } from "./k8s-lab/cluster";
 import { KubeObject } from "../lib/k8s-lab/objects";
@@ -95,18 +95,18 @@ function clusterPlan(plan: Plan, regions: readonly string[]): ClusterPlan {
 }
 
 /** What the cloud puts into a fresh cluster that the plan relies on: GKE's kube-dns ConfigMap, managed-Prometheus CRDs. */
-async function prepareCluster(session: ClusterSession, stack: string, plan: Plan, regions: readonly string[]): Promise<void> {
+async function prepareCluster(applier: ClusterApplier, stack: string, plan: Plan, regions: readonly string[]): Promise<void> {
   const providers = providerRegions(plan.resources, regions);
   const managed = managedPrometheusProviders(plan.resources);
-  if ([...managed].some((p) => providers.get(p) === session.region))
+  if ([...managed].some((p) => providers.get(p) === applier.region))
     for (const c of CLOUD_CRDS)
-      await session.installCrd(minimalCrd(c) as KubeObject, {
+      await applier.installCrd(minimalCrd(c) as KubeObject, {
         source: `${c.source} (cloud-provided; minimal schema: the real one is not available offline)`,
         minimal: true,
       });
   if (stack === "gke") {
     // GKE creates kube-system/kube-dns (addon manager, EnsureExists); the plan patches its stubDomains.
-    await session.provideObject({
+    await applier.provideObject({
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "kube-dns", namespace: "kube-system", labels: { "addonmanager.kubernetes.io/mode": "EnsureExists" } },
@@ -160,20 +160,20 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   );
   log(`control planes ready: ${planes.map((p) => `${p.region} ${p.url}`).join(", ")}`);
 
-  const sessions = planes.map((p) => new ClusterSession(p.region, p, modules, path.join(runDir, p.region, "work")));
-  const probes = await Promise.all(sessions.map((s) => s.strictnessProbe()));
+  const appliers = planes.map((p) => new ClusterApplier(p.region, p, modules, path.join(runDir, p.region, "work")));
+  const probes = await Promise.all(appliers.map((s) => s.strictnessProbe()));
   const strictness = { name: "strict validation", ok: probes.every((p) => p.ok), detail: probes.map((p) => p.detail).join("; ") };
   log("applying the shipped plan to each cluster (server-side apply, fieldValidation=Strict)");
   await Promise.all(
-    sessions.map(async (session) => {
-      await prepareCluster(session, stack, plan, regions);
-      await session.applyAll(shipped.order.get(session.region) ?? [], shipped.byName);
+    appliers.map(async (applier) => {
+      await prepareCluster(applier, stack, plan, regions);
+      await applier.applyAll(shipped.order.get(applier.region) ?? [], shipped.byName);
       log(
-        `${session.region}: ${session.report.applied} accepted, ${session.report.rejected.length} rejected, ${session.report.notChecked.length} not checked`,
+        `${applier.region}: ${applier.report.applied} accepted, ${applier.report.rejected.length} rejected, ${applier.report.notChecked.length} not checked`,
       );
     }),
   );
-  const clusters: ClusterReport[] = sessions.map((s) => structuredClone(s.report));
+  const clusters: ClusterReport[] = appliers.map((s) => structuredClone(s.report));
 
   const upgrades: UpgradeReport[] = [];
   if (options.phases.includes("upgrades")) {
@@ -192,9 +192,9 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
         });
         continue;
       }
-      const forward = await Promise.all(sessions.map((s) => s.upgrade(edited.order.get(s.region) ?? [], edited.byName)));
+      const forward = await Promise.all(appliers.map((s) => s.upgrade(edited.order.get(s.region) ?? [], edited.byName)));
       // Back to the shipped plan, so every edit starts from it (and the way back is an upgrade too).
-      const back = await Promise.all(sessions.map((s) => s.upgrade(shipped.order.get(s.region) ?? [], shipped.byName)));
+      const back = await Promise.all(appliers.map((s) => s.upgrade(shipped.order.get(s.region) ?? [], shipped.byName)));
       for (const o of back)
         for (const list of [o.refused, o.failed, o.replaced]) for (const r of list) r.message = `(back to the shipped plan) ${r.message}`;
       const record = upgradeRecord(edit.change, edit.describe(config), [...forward, ...back]);

@@ -32,7 +32,7 @@ export interface UpgradeOutcome {
   failed: Refusal[];
 }
 
-export class ClusterSession {
+export class ClusterApplier {
   readonly discovery: Discovery;
   readonly report: ClusterReport;
   /** What each plan resource put into the cluster (a release: all its rendered objects), as last applied. */
