@@ -27,6 +27,8 @@ import { parse } from "yaml";
 const started = Date.now();
 let state: K8sRunState | undefined;
 let keepRunning = false;
+/** The control planes of a `--keep` run, for the closing message. */
+let planesKept: ControlPlane[] = [];
 let stopping = false;
 
 function log(line: string): void {
@@ -158,6 +160,7 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   const planes: ControlPlane[] = await Promise.all(
     regions.map((region, i) => startControlPlane(region, i, runDir, s, options.keep, (cp, p) => status(cp, p))),
   );
+  planesKept = planes;
   log(`control planes ready: ${planes.map((p) => `${p.region} ${p.url}`).join(", ")}`);
 
   const appliers = planes.map((p) => new ClusterApplier(p.region, p, modules, path.join(runDir, p.region, "work")));
@@ -235,7 +238,8 @@ async function main(argv: string[]): Promise<number> {
     log(`run directory: ${runDir} (API server and etcd logs, rendered charts, report.json)`);
     if (options.keep && state)
       log(
-        `kept running: API servers at ${state.processes.length} processes; token files in ${runDir}/<region>/tokens.csv; stop with kill ${state.processes.map((p) => p.pid).join(" ")} and rm ${STATE_FILE}`,
+        `kept running (at most 4 hours): ${planesKept.map((p) => `${p.region} ${p.url}`).join(", ")}; bearer tokens in ` +
+          `${runDir}/<region>/tokens.csv, CA in ${runDir}/<region>/ca.crt; the next npm run lab:k8s stops them (${STATE_FILE})`,
       );
     return report.checks.every((c) => c.ok) ? 0 : 1;
   } finally {
