@@ -102,7 +102,11 @@ describe("npm run plan", () => {
       const plan = JSON.parse(first.stdout);
       expect(plan.stack).toBe(stack);
       expect(Object.keys(plan)).toEqual(["stack", "resources", "outputs", "diagnostics"]);
-      for (const r of plan.resources) expect(Object.keys(r)).toEqual(["type", "name", "parent", "provider", "inputs", "dependsOn"]);
+      // replaceOnChanges and deleteBeforeReplace appear only on resources that set them.
+      const base = ["type", "name", "parent", "provider", "inputs", "dependsOn"];
+      for (const r of plan.resources)
+        expect(Object.keys(r)).toEqual([...base, ...["replaceOnChanges", "deleteBeforeReplace"].filter((k) => k in r)]);
+      expect(plan.resources.some((r: { deleteBeforeReplace?: boolean }) => r.deleteBeforeReplace === true)).toBe(true);
     }
   });
 
