@@ -17,6 +17,8 @@ export interface ReleaseInputs {
   version: string;
   namespace?: string;
   values?: Record<string, unknown>;
+  /** Values files (Pulumi assets); Helm reads them before `values`, which win. */
+  valueYamlFiles?: Array<{ text?: unknown; path?: unknown }>;
   postrender?: string;
 }
 
@@ -67,6 +69,13 @@ export function renderRelease(
       .replace(/^appVersion: .*$/m, `appVersion: ${release.version}`),
   );
 
+  const valueFiles = (release.valueYamlFiles ?? []).map((asset, i) => {
+    const file = path.join(workDir, `${resourceName}.values-${i}.yaml`);
+    if (typeof asset.text === "string") fs.writeFileSync(file, asset.text);
+    else if (typeof asset.path === "string") fs.copyFileSync(path.resolve(REPO, asset.path), file);
+    else throw new Error(`${resourceName}: values file ${i} is neither text nor a path`);
+    return file;
+  });
   const valuesFile = path.join(workDir, `${resourceName}.values.json`);
   fs.writeFileSync(valuesFile, JSON.stringify(release.values ?? {}, null, 2));
   const schemaFile = path.join(dir, "values.schema.json");
@@ -80,6 +89,7 @@ export function renderRelease(
     dir,
     "--namespace",
     release.namespace ?? "default",
+    ...valueFiles.flatMap((f) => ["--values", f]),
     "--values",
     valuesFile,
     "--kube-version",
