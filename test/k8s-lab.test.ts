@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseK8sLabArgs } from "../lib/k8s-lab/args";
 import { applyItems, applyOrder, apiOf, autoName, helmInstallOrder, managedPrometheusProviders, objectOf } from "../lib/k8s-lab/objects";
-import { ClusterReport, UpgradeReport, labChecks } from "../lib/k8s-lab/report";
+import { ClusterReport, UpgradeOutcome, UpgradeReport, labChecks, upgradeRecord } from "../lib/k8s-lab/report";
 import { CHART_SOURCES, modulesToDownload } from "../lib/k8s-lab/sources";
 import { changedPaths, nextPatch, replacedBy, stackFileText, upgradeEdits } from "../lib/k8s-lab/upgrades";
 import { undeclaredValuePaths } from "../lib/k8s-lab/values-schema";
@@ -296,5 +296,36 @@ describe("checks CI counts", () => {
     expect(checks[4].detail).toContain("nodeSelectr");
     // An empty cluster is not a pass: nothing was judged.
     expect(labChecks([cluster({ applied: 0 })], [])[0].ok).toBe(false);
+  });
+});
+
+describe("upgrade records", () => {
+  const outcome = (over: Partial<UpgradeOutcome> = {}): UpgradeOutcome => ({
+    changed: 0,
+    created: 0,
+    deleted: 0,
+    refused: [],
+    replaced: [],
+    failed: [],
+    ...over,
+  });
+  const sts = { region: "r1", kind: "StatefulSet", name: "kafka/b", message: "spec: Forbidden" };
+  it("sums both directions and says how refusals were handled", () => {
+    const inPlace = upgradeRecord("c", "e", [outcome({ changed: 2 }), outcome({ changed: 2, created: 1 })]);
+    expect(inPlace).toMatchObject({ changed: 4, created: 1, deleted: 0, handledBy: "in place", refused: [], failed: [] });
+    const replaced = upgradeRecord("disk", "e", [
+      outcome({
+        changed: 1,
+        refused: [sts],
+        replaced: [{ ...sts, paths: ["spec.volumeClaimTemplates[0].spec.resources.requests.storage"] }],
+      }),
+    ]);
+    expect(replaced.handledBy).toBe(
+      "replace on change (the plan's replaceOnChanges spec.volumeClaimTemplates): 1 object(s) deleted and created again",
+    );
+    const half = upgradeRecord("disk", "e", [outcome({ refused: [sts], failed: [sts] })]);
+    expect(half.handledBy).toBe("nothing for 1 refused change(s): a half-applied stack");
+    expect(labChecks([], [half])[0].ok).toBe(false);
+    expect(labChecks([], [replaced])[0].ok).toBe(true);
   });
 });

@@ -8,14 +8,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { K8sLabOptions, parseK8sLabArgs } from "../lib/k8s-lab/args";
 import { ApplyItem, applyItems, applyOrder, managedPrometheusProviders, providerRegions } from "../lib/k8s-lab/objects";
-import { ClusterReport, K8sLabReport, UpgradeReport, labChecks, renderReport } from "../lib/k8s-lab/report";
+import { ClusterReport, K8sLabReport, UpgradeReport, labChecks, renderReport, upgradeRecord } from "../lib/k8s-lab/report";
 import { CLOUD_CRDS, LAB_KUBERNETES_VERSION, minimalCrd } from "../lib/k8s-lab/sources";
 import { StackConfig, stackFileText, upgradeEdits } from "../lib/k8s-lab/upgrades";
 import { SUPPORTED_KAFKA_VERSIONS } from "../lib/config/kafka-version";
 import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import type { Plan, PlanResource } from "../lib/plan";
 import { errorsOf, formatProblems } from "../lib/problems";
-import { ClusterApplier, UpgradeOutcome } from "./k8s-lab/apply";
+import { ClusterApplier } from "./k8s-lab/apply";
 import { binariesCurrent, readModules } from "./k8s-lab/build";
 import { ControlPlane, K8sRunState, STATE_FILE, loadState, pidAlive, saveState, startControlPlane, undoState } from "./k8s-lab/cluster";
 import { KubeObject } from "../lib/k8s-lab/objects";
@@ -116,30 +116,6 @@ async function prepareCluster(applier: ClusterApplier, stack: string, plan: Plan
   }
 }
 
-function upgradeRecord(change: string, edit: string, outcomes: UpgradeOutcome[]): UpgradeReport {
-  const sum = (f: (o: UpgradeOutcome) => number) => outcomes.reduce((n, o) => n + f(o), 0);
-  const refused = outcomes.flatMap((o) => o.refused);
-  const replaced = outcomes.flatMap((o) => o.replaced);
-  const failed = outcomes.flatMap((o) => o.failed);
-  const handledBy =
-    refused.length === 0 && replaced.length === 0
-      ? "in place"
-      : failed.length > 0
-        ? `nothing: ${failed.length} change(s) refused and not replaced (a half-applied stack)`
-        : `replace on change (the plan's replaceOnChanges ${[...new Set(replaced.flatMap((r) => r.paths.map((p) => p.replace(/\[\d+\].*$/, ""))))].join(", ")}): ` +
-          `${replaced.length} object(s) deleted and created again`;
-  return {
-    change,
-    edit,
-    changed: sum((o) => o.changed),
-    created: sum((o) => o.created),
-    deleted: sum((o) => o.deleted),
-    refused,
-    handledBy,
-    failed,
-  };
-}
-
 async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabReport> {
   const { stack } = options;
   const shippedFile = stackFilePath(stack);
@@ -191,6 +167,7 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
       } catch (err) {
         upgrades.push({
           ...upgradeRecord(edit.change, edit.describe(config), []),
+          handledBy: "nothing: the edited config does not plan",
           failed: [{ region: "-", kind: "plan", name: file, message: (err as Error).message }],
         });
         continue;

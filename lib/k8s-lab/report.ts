@@ -66,6 +66,48 @@ export interface UpgradeReport {
   failed: Array<{ region: string; kind: string; name: string; message: string }>;
 }
 
+export interface Refusal {
+  region: string;
+  kind: string;
+  name: string;
+  message: string;
+}
+
+export interface UpgradeOutcome {
+  changed: number;
+  created: number;
+  deleted: number;
+  refused: Refusal[];
+  replaced: Array<Refusal & { paths: string[] }>;
+  failed: Refusal[];
+}
+
+/** One upgrade's record from the outcomes of every cluster (and both directions). */
+export function upgradeRecord(change: string, edit: string, outcomes: UpgradeOutcome[]): UpgradeReport {
+  const sum = (f: (o: UpgradeOutcome) => number) => outcomes.reduce((n, o) => n + f(o), 0);
+  const refused = outcomes.flatMap((o) => o.refused);
+  const replaced = outcomes.flatMap((o) => o.replaced);
+  const failed = outcomes.flatMap((o) => o.failed);
+  const paths = [...new Set(replaced.flatMap((r) => r.paths.map((p) => p.replace(/\[\d+\].*$/, ""))))];
+  const handled: string[] = [];
+  if (replaced.length > 0)
+    handled.push(
+      `replace on change (the plan's replaceOnChanges ${paths.join(", ")}): ${replaced.length} object(s) deleted and created again`,
+    );
+  if (failed.length > 0) handled.push(`nothing for ${failed.length} refused change(s): a half-applied stack`);
+  const handledBy = handled.length > 0 ? handled.join("; ") : "in place";
+  return {
+    change,
+    edit,
+    changed: sum((o) => o.changed),
+    created: sum((o) => o.created),
+    deleted: sum((o) => o.deleted),
+    refused,
+    handledBy,
+    failed,
+  };
+}
+
 export interface K8sLabReport {
   stack: string;
   kubernetesVersion: string;

@@ -3,7 +3,7 @@
 // over the applied one (changed objects updated in place or replaced as the plan marks them, removed ones deleted).
 import * as path from "node:path";
 import { ApplyItem, HELM_RELEASE_TYPE, KubeObject, groupOf, isBuiltInGroup } from "../../lib/k8s-lab/objects";
-import { ChartRecord, ClusterReport, CrdRecord, Rejection } from "../../lib/k8s-lab/report";
+import { ChartRecord, ClusterReport, CrdRecord, Rejection, UpgradeOutcome } from "../../lib/k8s-lab/report";
 import { CRD_SOURCES } from "../../lib/k8s-lab/sources";
 import { changedPaths, replacedBy } from "../../lib/k8s-lab/upgrades";
 import type { PlanResource } from "../../lib/plan";
@@ -15,22 +15,6 @@ import { Discovery, Endpoint, FIELD_MANAGER, apply, remove, waitEstablished } fr
 
 /** Pulumi's annotation that sets how the provider deletes an object (children orphaned or not). */
 const DELETION_POLICY_ANNOTATION = "pulumi.com/deletionPropagationPolicy";
-
-export interface Refusal {
-  region: string;
-  kind: string;
-  name: string;
-  message: string;
-}
-
-export interface UpgradeOutcome {
-  changed: number;
-  created: number;
-  deleted: number;
-  refused: Refusal[];
-  replaced: Array<Refusal & { paths: string[] }>;
-  failed: Refusal[];
-}
 
 export class ClusterApplier {
   readonly discovery: Discovery;
