@@ -9,6 +9,7 @@ import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listen
 import { podClientProperties, renderProperties } from "../../lib/kafka/properties";
 import { TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../../lib/kafka/readiness";
 import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_BOOTSTRAP_WINDOW_SECONDS, quorumBootstrapUntil } from "../../lib/kafka/quorum";
+import { ORPHAN_DELETION_ANNOTATION, STATEFULSET_REPLACE_ON_CHANGES } from "../../lib/kafka/replacement";
 import { KafkaSizing } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
 import { KafkaNode } from "../../lib/kafka/topology";
@@ -289,7 +290,8 @@ export class KafkaRegion extends pulumi.ComponentResource {
       sets[set.role] = new k8s.apps.v1.StatefulSet(
         `${name}-${set.role}`,
         {
-          metadata: meta(set.name, podLabels(set, args.version)),
+          // Deleted with propagationPolicy=Orphan when replaced: pods and claims stay and the new object adopts them.
+          metadata: { ...meta(set.name, podLabels(set, args.version)), annotations: { ...ORPHAN_DELETION_ANNOTATION } },
           spec: statefulSetSpec({
             set,
             mesh: mesh.mode,
@@ -319,15 +321,21 @@ export class KafkaRegion extends pulumi.ComponentResource {
             ...(set.role === "broker" && args.brokerProxy ? { proxy: args.brokerProxy } : {}),
           }),
         },
-        inCluster([
-          headless,
-          configMap,
-          scramSecret,
-          ...(exporterConfig ? [exporterConfig] : []),
-          ...(tlsSecret ? [tlsSecret] : []),
-          ...exported,
-          ...after,
-        ]),
+        {
+          ...inCluster([
+            headless,
+            configMap,
+            scramSecret,
+            ...(exporterConfig ? [exporterConfig] : []),
+            ...(tlsSecret ? [tlsSecret] : []),
+            ...exported,
+            ...after,
+          ]),
+          // A new disk size lives in the immutable claim templates: replace the object (the old one first, as two
+          // StatefulSets of one name cannot coexist) instead of an update the API server refuses.
+          replaceOnChanges: [...STATEFULSET_REPLACE_ON_CHANGES],
+          deleteBeforeReplace: true,
+        },
       );
     }
     if (!sets.controller || !sets.broker) throw new Error(`${name}: a region needs one controller and one broker StatefulSet`);

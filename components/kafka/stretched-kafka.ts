@@ -18,7 +18,6 @@ import type { RegionalCluster } from "../platform";
 import { KafkaMetricsArgs, KafkaRegion } from "./region";
 import type { SidecarProxyArgs } from "./workload";
 import { KafkaTls } from "./tls";
-import { replaceStatefulSetOnClaimChange } from "./claim-replacement";
 
 /** Namespaces whose pods may use the client listener unless told otherwise. */
 export const DEFAULT_CLIENT_NAMESPACES: readonly string[] = ["kafka-clients"];
@@ -187,8 +186,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             // (and after their own controller). Never two regions' brokers down at once, never two controllers.
             ...(previous ? { controllerAfter: [previous.statefulSets.controller], brokerAfter: [previous.statefulSets.broker] } : {}),
           },
-          // A new disk size must replace the StatefulSets (their claim templates are immutable), keeping the pods.
-          { parent: this, transformations: [replaceStatefulSetOnClaimChange] },
+          { parent: this },
         ),
       );
     });
