@@ -130,8 +130,12 @@ export function fetchRuntime(log: (line: string) => void): FetchReport {
   fs.mkdirSync(path.join(rt.home, "config"), { recursive: true });
   // Mount point of the pod's log volume (LOG_DIR), as in the image.
   fs.mkdirSync(path.join(rt.home, "logs"), { recursive: true });
-  const libsLink = path.join(rt.home, "libs");
-  if (!fs.existsSync(libsLink)) fs.symlinkSync(rt.libs, libsLink);
+  // A real directory of hard links, not a symlink to the cache: a pod's own /tmp volume covers the host's /tmp inside
+  // its mount namespace, and with a checkout under /tmp a symlink would point into the covered tree.
+  const homeLibs = path.join(rt.home, "libs");
+  fs.rmSync(homeLibs, { recursive: true, force: true });
+  fs.mkdirSync(homeLibs);
+  for (const jar of fs.readdirSync(rt.libs)) fs.linkSync(path.join(rt.libs, jar), path.join(homeLibs, jar));
   for (const [name, s] of Object.entries(BIN_SCRIPTS)) {
     fs.writeFileSync(path.join(rt.home, "bin", name), binScript(s.mainClass, s.server === true), { mode: 0o755 });
   }
