@@ -1,13 +1,8 @@
 // What a cloud stack hands the workload layers (mesh, Kafka) for each region: one cluster and how to use it.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionSpec } from "../lib/config/validate";
+import { RegionSpec } from "../lib/config/spec";
 
-/** Label and taint that reserve the Kafka node pool for brokers and controllers. */
-export const KAFKA_NODE_LABEL = { key: "geo-kafka/pool", value: "kafka" } as const;
-export const KAFKA_NODE_TAINT = { key: "geo-kafka/dedicated", value: "kafka", effect: "NoSchedule" } as const;
-/** Label of the system pool, where mesh gateways and operators run. */
-export const SYSTEM_NODE_LABEL = { key: "geo-kafka/pool", value: "system" } as const;
 
 /** One region's Kubernetes cluster, as the layers above it need it. */
 export interface RegionalCluster {

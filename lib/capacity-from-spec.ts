@@ -8,7 +8,7 @@ import {
   KAFKA_ENCRYPTION_BENCHMARK,
   VM_LIMITS,
 } from "./capacity-data";
-import { StackSpec } from "./config/validate";
+import type { StackSpec } from "./config/spec";
 import { REPLICA_FETCHERS, replicaFetchBytes } from "./kafka/properties";
 import { machineTypeShape } from "./prices";
 import { SocketBufferPlan, wanSocket } from "./socket-buffers";

@@ -134,3 +134,13 @@ function firstFreeBlock(base: Cidr, prefixLength: number, taken: readonly Cidr[]
   }
   return undefined;
 }
+
+/** RFC 1918 private ranges. */
+export const RFC1918_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(cidr);
+/** RFC 1918 plus the shared address space (RFC 6598): ranges VPC peering exchanges without the public-IP switches. */
+export const PRIVATE_RANGES: readonly Cidr[] = [...RFC1918_RANGES, cidr("100.64.0.0/10")];
+
+/** True when `inner` lies inside one of `ranges`. */
+export function insideAny(ranges: readonly Cidr[], inner: Cidr): boolean {
+  return ranges.some((r) => contains(r, inner));
+}

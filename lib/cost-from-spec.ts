@@ -1,7 +1,8 @@
 // Builds the cost model's inputs from a validated stack: what the stack creates, priced from the catalog
 // of its cloud with the stack's overrides, each price kept with its source.
+import { profileOf } from "./cloud";
 import { CostInputs, HOURS_PER_MONTH } from "./cost";
-import { StackSpec } from "./config/validate";
+import { StackSpec } from "./config/spec";
 import { ResolvedPrice, catalogFor, diskPrices, machineTypePrice, perGiB } from "./prices";
 
 /** One price the estimate used, for the report's sources table. */
@@ -30,7 +31,7 @@ function must<T>(value: T | undefined, what: string): T {
 }
 
 export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
-  const catalog = catalogFor(spec.cloud);
+  const catalog = must(catalogFor(spec.cloud), `a price catalog for ${spec.cloud}`);
   const prices: PriceUse[] = [];
   const use = (item: string, price: ResolvedPrice, unit: string): number => {
     prices.push({ item, usd: price.usd, unit, source: price.source, ...(price.asOf ? { asOf: price.asOf } : {}) });
@@ -80,8 +81,9 @@ export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
     });
   }
   const regions = spec.regions.length;
+  const profile = profileOf(spec.cloud);
   inputs.controlPlanes = {
-    label: spec.cloud === "gke" ? "GKE cluster fee" : "EKS cluster fee",
+    label: profile.costLabels.controlPlane,
     count: regions,
     usdPerHour: use(
       "control plane per cluster",
@@ -90,7 +92,7 @@ export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
     ),
   };
   inputs.gateways = {
-    label: spec.cloud === "gke" ? "Cloud NAT" : "NAT gateway",
+    label: profile.costLabels.natGateway,
     count: regions,
     usdPerHour: use("NAT gateway per region", fromCatalogOrOverride(spec.prices.natUsdPerHour, "natUsdPerHour", catalog.natHour), "$/h"),
   };

@@ -15,3 +15,13 @@ export const DISK_TYPES_BY_CLOUD: Record<Cloud, readonly DiskType[]> = {
   gke: ["pd-ssd"],
   eks: ["io1"],
 };
+
+/**
+ * How clusters map to Istio networks.
+ * - `shared`: one network for all clusters. Sidecars connect straight to remote pod IPs, which needs pod addresses
+ *   routable between the clusters. That holds here: GKE is VPC-native (pod ranges are subnet secondary ranges that
+ *   VPC peering exchanges) and EKS's VPC CNI gives pods VPC addresses (with external SNAT, peers see them).
+ * - `per-cluster`: one network per cluster; cross-cluster traffic goes through each cluster's east-west gateway.
+ *   Needed only where pod addresses are not routable (overlapping ranges, overlay CNIs without peering routes).
+ */
+export type IstioNetworkModel = "shared" | "per-cluster";

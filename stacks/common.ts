@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CapacityEstimate, estimateCapacity } from "../lib/capacity";
 import { capacityInputsFromSpec } from "../lib/capacity-from-spec";
-import { StackSpec } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/spec";
 import { CostEstimate, estimateCost } from "../lib/cost";
 import { PriceUse, costInputsFromSpec } from "../lib/cost-from-spec";
 import { costEstimateOutput, renderSummary } from "../lib/cost-report";

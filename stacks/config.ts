@@ -1,6 +1,7 @@
 // The only place that reads Pulumi config: every `geo-kafka:*` key, validated into a StackSpec before anything is created.
 import * as pulumi from "@pulumi/pulumi";
-import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import type { StackSpec } from "../lib/config/spec";
+import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import { Problem, errorsOf, formatProblems, warningsOf } from "../lib/problems";
 
 /** Raised when the stack configuration has errors; Pulumi prints its message without a stack trace. */

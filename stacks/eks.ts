@@ -4,19 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { VpcPeering } from "../components/aws/peering";
 import { EksRegion } from "../components/aws/region";
 import { RegionalCluster } from "../components/platform";
-import { peerRanges, planVpcSubnets } from "../lib/aws-network";
+import { peerRanges, planVpcSubnets } from "../lib/cloud/eks/network";
 import { apiServerClients } from "../lib/mesh/access";
 import { AwsNetwork } from "../components/aws/network";
-import { StackSpec } from "../lib/config/validate";
+import type { EksStackSpec } from "../lib/config/spec";
 import { regionPairs } from "../lib/topology";
 import { DerivedPlan, commonOutputs } from "./common";
 import { deployWorkload } from "./workload";
 
-export function eksStack(spec: StackSpec, derived: DerivedPlan) {
-  // Config validation requires iopsPerGiB for io1, the only disk type it accepts on eks.
-  const iopsPerGiB = spec.kafka.disk.iopsPerGiB;
-  if (iopsPerGiB === undefined) throw new Error("stack eks needs kafka.disk.iopsPerGiB (config validation should have refused this)");
-
+export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
   const providers = spec.regions.map(
     (region) =>
       new aws.Provider(`aws-${region.name}`, {
@@ -45,7 +41,7 @@ export function eksStack(spec: StackSpec, derived: DerivedPlan) {
         kafkaPool: spec.nodePools.kafka,
         systemPool: spec.nodePools.system,
         socketSysctls: derived.socketBuffers.sysctls,
-        iopsPerGiB,
+        iopsPerGiB: spec.kafka.disk.iopsPerGiB,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
         provider: providers[i],
       }),

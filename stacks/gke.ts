@@ -1,28 +1,25 @@
 // Stack gke: composition only. One GCP provider per region; each region's network, firewall, cluster and storage
 // receive theirs explicitly, then the regional networks are peered as a full mesh, and the mesh and Kafka go on top.
 import * as gcp from "@pulumi/gcp";
-import { cidr } from "../lib/cidr";
+import { PRIVATE_RANGES, cidr, insideAny } from "../lib/cidr";
 import { apiServerClients } from "../lib/mesh/access";
-import { RegionSpec, StackSpec } from "../lib/config/validate";
+import type { GkeStackSpec, RegionSpec } from "../lib/config/spec";
 import { GkeRegion } from "../components/gcp/region";
 import { NetworkPeeringMesh } from "../components/gcp/peering";
 import { RegionalCluster } from "../components/platform";
 import { DerivedPlan, commonOutputs } from "./common";
 import { deployWorkload } from "./workload";
 
-/** RFC 1918 and the shared address space: ranges VPC peering exchanges without the public-IP switches. */
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(cidr);
-
 /** True when some cluster range is a privately used public range, which peering exchanges only when told to. */
 export function usesPrivatelyUsedPublicRanges(regions: readonly RegionSpec[]): boolean {
   return regions
     .flatMap((r) => [r.nodeCidr, r.podCidr, r.serviceCidr])
     .map(cidr)
-    .some((range) => !PRIVATE_RANGES.some((p) => p.first <= range.first && range.last <= p.last));
+    .some((range) => !insideAny(PRIVATE_RANGES, range));
 }
 
-export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
-  const project = spec.gcp!.project;
+export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
+  const project = spec.gcp.project;
   const providers = spec.regions.map(
     (region) =>
       new gcp.Provider(`gcp-${region.name}`, {
@@ -54,7 +51,7 @@ export function gkeStack(spec: StackSpec, derived: DerivedPlan) {
         index,
         mesh: spec.mesh.mode,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
-        releaseChannel: spec.gcp!.releaseChannel,
+        releaseChannel: spec.gcp.releaseChannel,
         managedPrometheus: spec.observability.scrape === "gke-managed",
         nodePools: spec.nodePools,
         nodeSysctls: derived.socketBuffers.sysctls,

@@ -6,7 +6,7 @@ import type { MeshLayer } from "../components/mesh/types";
 import { StretchedKafka } from "../components/kafka";
 import { AmpClusterTarget, KafkaObservability, kafkaMetricsSettings } from "../components/observability";
 import { RegionalCluster } from "../components/platform";
-import { StackSpec } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/spec";
 import { DerivedPlan } from "./common";
 
 export interface WorkloadArgs {

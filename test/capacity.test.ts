@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { CapacityInputs, CapacityLimit, estimateCapacity, partitionSpread } from "../lib/capacity";
 import { KAFKA_ENCRYPTION_BENCHMARK } from "../lib/capacity-data";
 import { capacityInputsFromSpec, encryptionCost, replicationPath } from "../lib/capacity-from-spec";
-import { StackSpec, rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import type { StackSpec } from "../lib/config/spec";
+import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import { planSocketBuffers, wanSocket } from "../lib/socket-buffers";
 import { runTool, setPath, stackConfig } from "./helpers/harness";
 

@@ -1,5 +1,5 @@
 // Test helpers for stack eks: read EC2 user data the way cloud-init splits it, and what it asks the kernel for.
-import { SYSCTL_HEREDOC } from "../lib/aws-user-data";
+import { SYSCTL_HEREDOC } from "../lib/cloud/eks/user-data";
 
 export interface MimePart {
   headers: Record<string, string>;

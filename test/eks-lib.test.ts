@@ -13,15 +13,15 @@ import {
   renderKubeconfig,
   serviceTrustPolicy,
   vpcCniConfiguration,
-} from "../lib/aws-eks";
+} from "../lib/cloud/eks/eks";
 import {
   apiServerIngressRules,
   crossRegionIngressRules,
-  eksSpecProblems,
   peerRanges,
   planVpcSubnets,
   tryPlanVpcSubnets,
-} from "../lib/aws-network";
+} from "../lib/cloud/eks/network";
+import { eksSpecProblems } from "../lib/cloud/eks/checks";
 import { cidr, contains, overlaps } from "../lib/cidr";
 import { crossRegionPorts } from "../lib/ports";
 import { stackSpec } from "./helpers/harness";

@@ -1,12 +1,12 @@
 // Stack eks as recorded under mocks: the "Done when" list of issue 4, asserted on exact inputs.
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLUSTER_ROLE_POLICIES, EBS_CSI_ROLE_POLICIES, EKS_KUBERNETES_VERSION, NODE_ROLE_POLICIES, managedPolicyArn } from "../lib/aws-eks";
-import { KAFKA_VM_MAX_MAP_COUNT } from "../lib/aws-user-data";
+import { CLUSTER_ROLE_POLICIES, EBS_CSI_ROLE_POLICIES, EKS_KUBERNETES_VERSION, NODE_ROLE_POLICIES, managedPolicyArn } from "../lib/cloud/eks/eks";
+import { KAFKA_VM_MAX_MAP_COUNT } from "../lib/node-pools";
 import { cidr, overlaps } from "../lib/cidr";
 import { KAFKA_PORTS, crossRegionPorts } from "../lib/ports";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import { regionPairs } from "../lib/topology";
-import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../components/platform";
+import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../lib/node-pools";
 import { MockRun, RecordedResource, containsSecret, isSecretValue, renderSecrets } from "../tools/mock-runtime";
 import { Recorded, planStackOk, stackConfig } from "./helpers/harness";
 import { isKubernetesObject, schemaErrors } from "./helpers/k8s-schema";

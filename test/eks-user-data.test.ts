@@ -7,14 +7,14 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   KAFKA_NOFILE_LIMIT,
-  KAFKA_VM_MAX_MAP_COUNT,
   SYSCTL_CONF_PATH,
   USER_DATA_BOUNDARY,
   encodeUserData,
-  kafkaNodeSysctls,
   renderNodeUserData,
   socketBufferSysctls,
-} from "../lib/aws-user-data";
+  sysctlList,
+} from "../lib/cloud/eks/user-data";
+import { KAFKA_VM_MAX_MAP_COUNT, kafkaNodeSysctls } from "../lib/node-pools";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import { parseMultipart, wantedSysctls } from "./eks-helpers";
 
@@ -24,7 +24,7 @@ const buffers = planSocketBuffers([
   { a: "us-east-1", b: "us-west-2", rttMs: 67, bandwidthBytesPerSecond: 1.25e9, perFlowCapBytesPerSecond: 625e6 },
   { a: "us-east-2", b: "us-west-2", rttMs: 50, bandwidthBytesPerSecond: 1.25e9, perFlowCapBytesPerSecond: 625e6 },
 ]);
-const kafkaUserData = renderNodeUserData({ sysctls: kafkaNodeSysctls(buffers.sysctls), nofileLimit: KAFKA_NOFILE_LIMIT });
+const kafkaUserData = renderNodeUserData({ sysctls: sysctlList(kafkaNodeSysctls(buffers.sysctls)), nofileLimit: KAFKA_NOFILE_LIMIT });
 
 const lastField = (value: string) => Number(value.trim().split(/\s+/).pop());
 

@@ -7,23 +7,22 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cidr, contains } from "../lib/cidr";
-import { RegionSpec } from "../lib/config/validate";
+import { RegionSpec } from "../lib/config/spec";
 import { KAFKA_CROSS_REGION_PORTS } from "../lib/ports";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import { GkeCluster, GkeClusterArgs } from "../components/gcp/cluster";
 import { KubeDnsStubDomains, stubDomainsJson } from "../components/gcp/dns";
-import { ANYWHERE, planRegionFirewall } from "../components/gcp/firewall-plan";
-import { gkeKubeconfig } from "../components/gcp/kubeconfig";
+import { ANYWHERE, planRegionFirewall } from "../lib/cloud/gke/firewall-plan";
+import { gkeKubeconfig } from "../lib/cloud/gke/kubeconfig";
 import {
   KAFKA_NODE_TAG,
-  KAFKA_VM_MAX_MAP_COUNT,
   DATAPATH_PROVIDER,
   gkeClusterName,
   gkeTaintEffect,
-  kafkaNodeSysctls,
   nodeServiceAccountId,
   spreadOverZones,
-} from "../components/gcp/node-plan";
+} from "../lib/cloud/gke/node-plan";
+import { KAFKA_VM_MAX_MAP_COUNT, kafkaNodeSysctls } from "../lib/node-pools";
 import { NetworkPeeringMesh } from "../components/gcp/peering";
 import { PdSsdStorageClass } from "../components/gcp/storage";
 import { usesPrivatelyUsedPublicRanges } from "../stacks/gke";

@@ -3,11 +3,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cidr, contains, overlaps } from "../lib/cidr";
-import { RegionSpec, StackSpec } from "../lib/config/validate";
+import { RegionSpec, StackSpec } from "../lib/config/spec";
 import { KAFKA_PORTS } from "../lib/ports";
 import { planSocketBuffers } from "../lib/socket-buffers";
-import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../components/platform";
-import { KAFKA_VM_MAX_MAP_COUNT } from "../components/gcp/node-plan";
+import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../lib/node-pools";
+import { KAFKA_VM_MAX_MAP_COUNT } from "../lib/node-pools";
 import { derivePlan } from "../stacks/common";
 import { gkeStack } from "../stacks/gke";
 import { RecordedResource, containsSecret, isSecretValue } from "../tools/mock-runtime";

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StackSpec } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/spec";
 import {
   MAX_COMMON_NAME_LENGTH,
   certificateNameProblems,
@@ -686,8 +686,8 @@ describe("names, bootstrap and client snippets", () => {
   });
 
   it("admits the other clusters' pod ranges: the secondary pod range on GKE, the VPC itself on EKS (VPC CNI)", () => {
-    expect(crossClusterSourceRanges("gke", gke.regions, 0)).toEqual([gke.regions[1].podCidr, gke.regions[2].podCidr]);
-    expect(crossClusterSourceRanges("eks", eks.regions, 2)).toEqual([eks.regions[0].nodeCidr, eks.regions[1].nodeCidr]);
+    expect(crossClusterSourceRanges(gke.regions, 0)).toEqual([gke.regions[1].podCidr, gke.regions[2].podCidr]);
+    expect(crossClusterSourceRanges(eks.regions, 2)).toEqual([eks.regions[0].nodeCidr, eks.regions[1].nodeCidr]);
   });
 });
 

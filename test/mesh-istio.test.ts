@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { createMesh } from "../components/mesh";
 import { IstioMesh } from "../components/mesh/istio";
 import type { MeshLayer } from "../components/mesh/types";
-import type { StackSpec } from "../lib/config/validate";
+import type { StackSpec } from "../lib/config/spec";
 import { KAFKA_NAMESPACE, nodeAddress, nodeServiceName } from "../lib/kafka/addresses";
 import { kafkaNodes } from "../lib/kafka/topology";
 import { RecordedResource, containsSecret, isSecretValue, renderSecrets } from "../tools/mock-runtime";

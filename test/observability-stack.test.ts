@@ -5,7 +5,7 @@
 import { EnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { StackSpec } from "../lib/config/validate";
+import { StackSpec } from "../lib/config/spec";
 import {
   JMX_EXPORTER,
   KUBE_PROMETHEUS_STACK,

@@ -13,8 +13,8 @@ import {
   renderKubeconfig,
   serviceTrustPolicy,
   vpcCniConfiguration,
-} from "../../lib/aws-eks";
-import { PeerRange, apiServerIngressRules } from "../../lib/aws-network";
+} from "../../lib/cloud/eks/eks";
+import { PeerRange, apiServerIngressRules } from "../../lib/cloud/eks/network";
 import { serviceRole } from "./iam";
 import { ingressRuleResources } from "./security";
 
@@ -40,10 +40,10 @@ export interface EksClusterArgs {
   apiClientEgressIps?: pulumi.Input<string>[];
   /**
    * VPC ranges of the same regions, admitted on TCP 443 to the control-plane security group so they reach the
-   * private endpoint over the peering (lib/aws-network.ts `apiServerIngressRules`). Default `[]`.
+   * private endpoint over the peering (lib/cloud/eks/network.ts `apiServerIngressRules`). Default `[]`.
    */
   apiClientRanges?: readonly PeerRange[];
-  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
+  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/cloud/eks/eks.ts). */
   kubernetesVersion?: string;
   /** The region's AWS provider; every AWS child uses it. Required. */
   provider: aws.Provider;

@@ -1,7 +1,7 @@
 // An IAM role for an AWS service with AWS managed policies only: no inline policy to review or to drift.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn } from "../../lib/aws-eks";
+import { managedPolicyArn } from "../../lib/cloud/eks/eks";
 
 export interface ServiceRoleArgs {
   /** Trust policy (JSON): who may assume the role. Required. */

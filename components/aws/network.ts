@@ -1,10 +1,10 @@
 // One region's VPC: private subnets for nodes and pods in every zone, and the egress they need to pull images.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { VpcSubnetPlan } from "../../lib/aws-network";
+import { VpcSubnetPlan } from "../../lib/cloud/eks/network";
 
 export interface AwsNetworkArgs {
-  /** The VPC range and its subnets per zone (lib/aws-network.ts planVpcSubnets). Required. */
+  /** The VPC range and its subnets per zone (lib/cloud/eks/network.ts planVpcSubnets). Required. */
   plan: VpcSubnetPlan;
   /** The AWS provider of the region; every child uses it. Required. */
   provider: aws.Provider;

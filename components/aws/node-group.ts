@@ -1,8 +1,8 @@
 // EKS managed node groups on Amazon Linux 2023, each with its own launch template, and the role nodes run as.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_ROLE_POLICIES, amiTypeFor, eksTaintEffect, fixedScaling, serviceTrustPolicy } from "../../lib/aws-eks";
-import { encodeUserData } from "../../lib/aws-user-data";
+import { NODE_ROLE_POLICIES, amiTypeFor, eksTaintEffect, fixedScaling, serviceTrustPolicy } from "../../lib/cloud/eks/eks";
+import { encodeUserData } from "../../lib/cloud/eks/user-data";
 import { ServiceRole, serviceRole } from "./iam";
 
 export interface EksNodeRoleArgs {
@@ -63,7 +63,7 @@ export interface EksNodeGroupArgs {
    * security group, so include it here. Required.
    */
   securityGroupIds: pulumi.Input<string>[];
-  /** User data as text (lib/aws-user-data.ts renderNodeUserData); encoded here. Default: none. */
+  /** User data as text (lib/cloud/eks/user-data.ts renderNodeUserData); encoded here. Default: none. */
   userData?: string;
   /** Root volume (gp3, encrypted). Kafka logs live on their own io1 volumes. Default: 50. */
   rootVolumeGiB?: number;

@@ -2,12 +2,13 @@
 // storage. The mesh and Kafka layers see it through the RegionalCluster it hands out.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { crossRegionIngressRules, PeerRange } from "../../lib/aws-network";
-import { KAFKA_NOFILE_LIMIT, PATH_MTU_SYSCTLS, kafkaNodeSysctls, renderNodeUserData, socketBufferSysctls } from "../../lib/aws-user-data";
-import { RegionSpec } from "../../lib/config/validate";
+import { crossRegionIngressRules, PeerRange } from "../../lib/cloud/eks/network";
+import { KAFKA_NOFILE_LIMIT, PATH_MTU_SYSCTLS, renderNodeUserData, socketBufferSysctls, sysctlList } from "../../lib/cloud/eks/user-data";
+import { RegionSpec } from "../../lib/config/spec";
 import { NodeSysctls } from "../../lib/socket-buffers";
 import { Mesh } from "../../lib/types";
-import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster, SYSTEM_NODE_LABEL } from "../platform";
+import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL, kafkaNodeSysctls } from "../../lib/node-pools";
+import { RegionalCluster } from "../platform";
 import { EksCluster } from "./cluster";
 import { AwsNetwork } from "./network";
 import { EksNodeGroup, EksNodeRole } from "./node-group";
@@ -47,7 +48,7 @@ export interface EksRegionArgs {
   apiClientEgressIps?: pulumi.Input<string>[];
   /** VPC ranges of the same regions, admitted on TCP 443 by the control-plane security group. Default `[]`. */
   apiClientRanges?: readonly PeerRange[];
-  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/aws-eks.ts). */
+  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/cloud/eks/eks.ts). */
   kubernetesVersion?: string;
   /** The region's AWS provider; every AWS resource below uses it. Required. */
   provider: aws.Provider;
@@ -118,7 +119,7 @@ export class EksRegion extends pulumi.ComponentResource {
         labels: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
         taints: [KAFKA_NODE_TAINT],
         userData: renderNodeUserData({
-          sysctls: [...kafkaNodeSysctls(args.socketSysctls), ...PATH_MTU_SYSCTLS],
+          sysctls: [...sysctlList(kafkaNodeSysctls(args.socketSysctls)), ...PATH_MTU_SYSCTLS],
           nofileLimit: KAFKA_NOFILE_LIMIT,
         }),
       },

@@ -1,12 +1,12 @@
 // The security group that admits the other regions: only their VPC ranges, only the Kafka and mesh ports.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CrossRegionIngressRule } from "../../lib/aws-network";
+import { CrossRegionIngressRule } from "../../lib/cloud/eks/network";
 
 export interface CrossRegionSecurityGroupArgs {
   /** VPC the group belongs to. Required. */
   vpcId: pulumi.Input<string>;
-  /** Rules from lib/aws-network.ts crossRegionIngressRules: peer ranges x cross-region ports. Required. */
+  /** Rules from lib/cloud/eks/network.ts crossRegionIngressRules: peer ranges x cross-region ports. Required. */
   rules: readonly CrossRegionIngressRule[];
   /** The region's AWS provider. Required. */
   provider: aws.Provider;
@@ -41,7 +41,7 @@ export class CrossRegionSecurityGroup extends pulumi.ComponentResource {
   }
 }
 
-/** One SecurityGroupIngressRule per rule (lib/aws-network rule shape), named `<name>-<rule.key>`. */
+/** One SecurityGroupIngressRule per rule (lib/cloud/eks/network rule shape), named `<name>-<rule.key>`. */
 export function ingressRuleResources(
   name: string,
   securityGroupId: pulumi.Input<string>,

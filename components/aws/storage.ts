@@ -8,7 +8,7 @@ import {
   KAFKA_STORAGE_CLASS_NAME,
   io1StorageClassParameters,
   podIdentityTrustPolicy,
-} from "../../lib/aws-eks";
+} from "../../lib/cloud/eks/eks";
 import { serviceRole } from "./iam";
 
 export interface EbsCsiStorageArgs {

@@ -3,9 +3,9 @@
 // a dedicated least-privilege service account, and only reach Google's metadata server through Workload Identity.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionSpec } from "../../lib/config/validate";
+import { RegionSpec } from "../../lib/config/spec";
 import { NodeSysctls } from "../../lib/socket-buffers";
-import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL } from "../platform";
+import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL, kafkaNodeSysctls } from "../../lib/node-pools";
 import {
   DEFAULT_RELEASE_CHANNEL,
   KAFKA_NODE_TAG,
@@ -14,12 +14,11 @@ import {
   ZoneSpread,
   DATAPATH_PROVIDER,
   gkeClusterName,
-  kafkaNodeSysctls,
   kafkaPoolTaint,
   nodeServiceAccountId,
   spreadOverZones,
   workloadPool,
-} from "./node-plan";
+} from "../../lib/cloud/gke/node-plan";
 
 const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 /** The minimal role GKE documents for a node service account (logging, monitoring, image pulls from Artifact Registry). */

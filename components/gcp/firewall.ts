@@ -1,9 +1,9 @@
 // One region's VPC firewall: the rules planned in ./firewall-plan.ts, one gcp.compute.Firewall each.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionSpec } from "../../lib/config/validate";
+import { RegionSpec } from "../../lib/config/spec";
 import { Mesh } from "../../lib/types";
-import { FirewallRulePlan, planRegionFirewall } from "./firewall-plan";
+import { FirewallRulePlan, planRegionFirewall } from "../../lib/cloud/gke/firewall-plan";
 
 export interface RegionalFirewallArgs {
   /** selfLink of the region's VPC. */

@@ -2,7 +2,7 @@
 // gke-gcloud-auth-plugin on the machine running Pulumi, so the state never holds a token.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { gkeKubeconfig } from "./kubeconfig";
+import { gkeKubeconfig } from "../../lib/cloud/gke/kubeconfig";
 
 export interface GkeKubernetesProviderArgs {
   /** Name of the kubeconfig context (the cluster's name). */

@@ -2,7 +2,7 @@
 // and services (VPC-native), and a Cloud Router with Cloud NAT so private nodes can still pull public images.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionSpec } from "../../lib/config/validate";
+import { RegionSpec } from "../../lib/config/spec";
 
 /** Names of the subnet's secondary ranges; the cluster refers to them by name. */
 export const POD_RANGE_NAME = "pods";

@@ -4,16 +4,17 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolsConfig } from "../../lib/config/schema";
-import { RegionSpec } from "../../lib/config/validate";
+import { RegionSpec } from "../../lib/config/spec";
 import { NodeSysctls } from "../../lib/socket-buffers";
 import { Mesh } from "../../lib/types";
-import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, RegionalCluster } from "../platform";
+import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT } from "../../lib/node-pools";
+import { RegionalCluster } from "../platform";
 import { GkeCluster } from "./cluster";
 import { KubeDnsStubDomains } from "./dns";
 import { RegionalFirewall } from "./firewall";
 import { gkeKubernetesProvider } from "./k8s-provider";
 import { POD_RANGE_NAME, RegionalNetwork, SERVICE_RANGE_NAME } from "./network";
-import { ReleaseChannel } from "./node-plan";
+import { ReleaseChannel } from "../../lib/cloud/gke/node-plan";
 import { PdSsdStorageClass } from "./storage";
 
 export interface GkeRegionArgs {

@@ -4,7 +4,7 @@
 // restart at a time.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { StackSpec } from "../../lib/config/validate";
+import type { StackSpec } from "../../lib/config/spec";
 import { certificateNameProblems, kafkaDeploymentProblems } from "../../lib/kafka/checks";
 import { kafkaClusterIdFromUuid, kafkaDirectoryIdFromUuid } from "../../lib/kafka/cluster-id";
 import { initialControllers } from "../../lib/kafka/quorum";
@@ -179,7 +179,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             brokerVolumeSizeGiB: spec.kafka.disk.sizeGiB,
             ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),
             clientNamespaces,
-            crossClusterSourceRanges: crossClusterSourceRanges(spec.cloud, spec.regions, cluster.region.index),
+            crossClusterSourceRanges: crossClusterSourceRanges(spec.regions, cluster.region.index),
             ...(args.metrics !== false ? { metrics: args.metrics ?? {} } : {}),
             ...(args.brokerProxy ? { brokerProxy: args.brokerProxy } : {}),
             // Rollouts chained region after region: controller i after controller i-1, brokers i after brokers i-1

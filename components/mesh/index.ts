@@ -1,7 +1,7 @@
 // The mesh layer's entry point for the stacks: one call that picks Submariner or Istio from the stack config and
 // returns the same MeshLayer contract either way.
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSpec } from "../../lib/config/validate";
+import type { StackSpec } from "../../lib/config/spec";
 import { SUBMARINER_BROKER_INDEX } from "../../lib/mesh/access";
 import { DEFAULT_MESH_ID, defaultNetworkModel } from "../../lib/mesh/istio";
 import { meshArgsProblems } from "../../lib/mesh/validate";

@@ -32,7 +32,8 @@ import {
   remoteSecretKubeconfig,
   remoteSecretName,
 } from "../../lib/mesh/istio";
-import { RegionalCluster, SYSTEM_NODE_LABEL } from "../platform";
+import { SYSTEM_NODE_LABEL } from "../../lib/node-pools";
+import { RegionalCluster } from "../platform";
 import type { MeshLayer } from "./types";
 
 /**

@@ -1,12 +1,12 @@
 // Observability of the stretched Kafka cluster: one ObservabilityRegion per regional cluster, each on its own provider,
 // all fed by one plan (lib/observability) so every region gets the same rules, dashboard and scrape settings.
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSpec } from "../../lib/config/validate";
+import type { StackSpec } from "../../lib/config/spec";
 import { ENVOY_KAFKA_STATS_PREFIX, ObservabilityPlan, observabilityPlan } from "../../lib/observability";
 import type { StretchedKafka } from "../kafka";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
-import type { AmpClusterTarget } from "./amazon-managed";
+import type { AmpClusterTarget } from "../aws/amazon-managed-prometheus";
 import { ObservabilityRegion } from "./region";
 
 /** Labels every broker pod carries in every cluster (the StatefulSet's selector minus its per-region instance). */

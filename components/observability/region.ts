@@ -27,9 +27,9 @@ import {
   scraperNamespaces,
 } from "../../lib/observability";
 import { KAFKA_POD_SELECTOR } from "../kafka/workload";
-import { SYSTEM_NODE_LABEL } from "../platform";
+import { SYSTEM_NODE_LABEL } from "../../lib/node-pools";
 import type { RegionalCluster } from "../platform";
-import { AmazonManagedPrometheus, AmpClusterTarget } from "./amazon-managed";
+import { AmazonManagedPrometheus, AmpClusterTarget } from "../aws/amazon-managed-prometheus";
 
 export interface ObservabilityRegionArgs {
   /** The region's cluster; every Kubernetes object here uses its provider. Required. */

@@ -1,8 +1,8 @@
 // The whole stretched cluster as plain data: every node's rendered server.properties grouped by StatefulSet, the
 // names each node answers to, bootstrap addresses, client configuration, and where cross-cluster traffic comes from.
-import type { RegionSpec } from "../config/validate";
+import type { RegionSpec } from "../config/spec";
 import { KAFKA_PORTS } from "../ports";
-import type { Cloud, Mesh } from "../types";
+import type { Mesh } from "../types";
 import { KAFKA_NAMESPACE, headlessServiceName, nodeAddress } from "./addresses";
 import { ClusterSettings, Properties, consumerProperties, nodeProperties, producerProperties, renderProperties } from "./properties";
 import { SCRAM_MECHANISM } from "./scram";
@@ -140,11 +140,11 @@ export function clientSnippets(input: ClientSnippetInput): ClientSnippets {
 /**
  * Address ranges that cross-cluster Kafka traffic arrives from in a region's cluster: the other clusters' pod
  * addresses, which the mesh routes without translation (Submariner without Globalnet needs non-overlapping ranges;
- * Istio's single-network model routes pod IPs over the VPC peering). On EKS the VPC CNI gives pods addresses of the
- * VPC itself (`nodeCidr`); on GKE pods use the subnet's secondary range (`podCidr`).
+ * Istio's single-network model routes pod IPs over the VPC peering). Where pods take node-range addresses (EKS's VPC
+ * CNI) validation makes `podCidr` the node range itself, so the pod range is right on every target.
  */
-export function crossClusterSourceRanges(cloud: Cloud, regions: readonly RegionSpec[], selfIndex: number): string[] {
-  return regions.filter((r) => r.index !== selfIndex).map((r) => (cloud === "eks" ? r.nodeCidr : r.podCidr));
+export function crossClusterSourceRanges(regions: readonly RegionSpec[], selfIndex: number): string[] {
+  return regions.filter((r) => r.index !== selfIndex).map((r) => r.podCidr);
 }
 
 /** Ports a node's container listens on, by role. */

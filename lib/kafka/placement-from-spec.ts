@@ -1,7 +1,7 @@
 // The placement check for a stack: its brokers (rack = region), its controllers per region, and the topics it
 // will carry: the configured `kafka.topics`, a topic with the default partition count and replication factor,
 // and Kafka's internal topics, which this cluster creates with the same replication factor.
-import type { StackSpec } from "../config/validate";
+import type { StackSpec } from "../config/spec";
 import { PlacementCheck, PlacementCheckInput, TopicSpec, checkPlacement } from "./placement";
 import { brokersOf, controllersOf, kafkaNodes } from "./topology";
 

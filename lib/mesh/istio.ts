@@ -1,7 +1,8 @@
 // Istio multi-primary as data: names the charts and istiod agree on, the network model, chart values, the plugged-in
 // CA layout and the kubeconfig of a remote secret. Keys and names were checked against Istio 1.30.3 (docs/mesh.md).
 import { stringify } from "yaml";
-import type { Cloud } from "../types";
+import { profileOf } from "../cloud";
+import type { Cloud, IstioNetworkModel } from "../types";
 
 /** Istio's system (and root) namespace; also where the plugged-in CA and remote secrets live. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -41,23 +42,11 @@ export function remoteSecretName(clusterId: string): string {
 /** East-west gateway: selector label (the chart's `labels.istio`) and the mTLS passthrough port. */
 export const EAST_WEST_GATEWAY = { selector: { istio: "eastwestgateway" }, port: 15443 } as const;
 
-/**
- * How clusters map to Istio networks.
- * - `shared`: one network for all clusters. Sidecars connect straight to remote pod IPs, which needs pod addresses
- *   routable between the clusters. That holds here: GKE is VPC-native (pod ranges are subnet secondary ranges that
- *   VPC peering exchanges) and EKS's VPC CNI gives pods VPC addresses (with external SNAT, peers see them).
- * - `per-cluster`: one network per cluster; cross-cluster traffic goes through each cluster's east-west gateway.
- *   Needed only where pod addresses are not routable (overlapping ranges, overlay CNIs without peering routes).
- */
-export type IstioNetworkModel = "shared" | "per-cluster";
+export type { IstioNetworkModel } from "../types";
 
-/** The model for a cloud: both clouds of this project route pod addresses over the peering. */
+/** The model for a target: its profile's (gke and eks route pod addresses over the peering). */
 export function defaultNetworkModel(cloud: Cloud): IstioNetworkModel {
-  switch (cloud) {
-    case "gke":
-    case "eks":
-      return "shared";
-  }
+  return profileOf(cloud).mesh.istioNetworkModel;
 }
 
 /** Network name of each cluster (same order as `clusterIds`). */

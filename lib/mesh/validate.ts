@@ -1,5 +1,6 @@
 // Checks on what the stack hands the mesh layer, before any mesh resource exists: every problem at once, each under
 // the argument path it concerns (as pulumi.InputPropertiesError reports them).
+import { profileOf } from "../cloud";
 import type { Cloud, Mesh } from "../types";
 
 export interface MeshArgsProblem {
@@ -43,16 +44,14 @@ export function meshArgsProblems(args: MeshArgsShape): MeshArgsProblem[] {
       reason: `needs one API server endpoint per region (${args.specClusterIds.length}), got ${args.apiServerEndpointCount}`,
     });
   }
-  if (args.mode === "submariner" && args.cloud === "eks") {
-    problems.push({
-      propertyPath: "spec.mesh.mode",
-      reason: "submariner does not support the AWS VPC CNI that EKS nodes use (submariner-io/submariner#2265); use istio",
-    });
+  const network = profileOf(args.cloud).mesh;
+  if (args.mode === "submariner" && network.submarinerUnsupported !== undefined) {
+    problems.push({ propertyPath: "spec.mesh.mode", reason: `${network.submarinerUnsupported}; use istio` });
   }
-  if (args.mode === "submariner" && args.cloud === "gke" && !args.hasClustersetDnsHook) {
+  if (args.mode === "submariner" && network.clustersetDnsHookRequired && !args.hasClustersetDnsHook) {
     problems.push({
       propertyPath: "configureClustersetDns",
-      reason: "GKE's kube-dns forwards clusterset.local to Lighthouse only through a stub domain; pass the kube-dns hook",
+      reason: `${args.cloud}'s cluster DNS forwards clusterset.local to Lighthouse only through a stub domain; pass the DNS hook`,
     });
   }
   return problems;

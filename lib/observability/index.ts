@@ -1,6 +1,6 @@
 // The observability layer as plain data, derived once from the stack spec: who scrapes, the alert threshold that
 // follows from the links, the rule groups, the dashboard. components/observability creates objects from it.
-import type { StackSpec } from "../config/validate";
+import type { StackSpec } from "../config/spec";
 import { KAFKA_NAMESPACE } from "../kafka/addresses";
 import { AlertInputs, RuleGroup, globalAlertGroups, localAlertGroups, replicationLagThresholdMs } from "./alerts";
 import { Dashboard, buildDashboard } from "./dashboard";

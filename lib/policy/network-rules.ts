@@ -2,7 +2,7 @@
 // still admit what Kafka needs (its own pods, the other clusters' pods, the scrapers); pods between peered AWS regions
 // fit the peering's MTU; private EKS API servers are reachable from the peers' istiod.
 import { Cidr, contains, parseCidr } from "../cidr";
-import { PEERED_PATH_MTU_BYTES } from "../aws-eks";
+import { PEERED_PATH_MTU_BYTES } from "../cloud/eks/eks";
 import { GMP_NAMESPACE, ENVOY_STATS_PORT, ENVOY_STATS_PORT_NAME } from "../observability/scrape";
 import { KAFKA_PORTS } from "../ports";
 import { PolicyResource, PolicyRule, Violation, get, list, reveal, str, violation, waitsFor } from "./plan-access";

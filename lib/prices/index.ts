@@ -1,13 +1,14 @@
-// Price look-up: the catalog of the stack's cloud, with the stack's overrides taking precedence.
+// Price look-up: the catalog of the stack's target (its profile's), with the stack's overrides taking precedence.
 import type { Cloud } from "../types";
 import type { PricesConfig } from "../config/schema";
-import { EKS_PRICES, GKE_PRICES } from "./catalog";
+import { profileOf } from "../cloud";
 import type { CloudPriceCatalog, MachineTypeEntry, PriceEntry } from "./types";
 
 export type { CloudPriceCatalog, MachineTypeEntry, PriceEntry } from "./types";
 
-export function catalogFor(cloud: Cloud): CloudPriceCatalog {
-  return cloud === "gke" ? GKE_PRICES : EKS_PRICES;
+/** The target's catalog; undefined where prices come from the stack config only. */
+export function catalogFor(cloud: Cloud): CloudPriceCatalog | undefined {
+  return profileOf(cloud).priceCatalog;
 }
 
 /** A price as used: the number, and where it came from. */
@@ -29,6 +30,7 @@ function fromOverride(usd: number, key: string): ResolvedPrice {
 /** The catalog's description of a machine type in a region (falling back to any catalogued region for its shape). */
 export function machineTypeShape(cloud: Cloud, region: string, machineType: string): MachineTypeEntry | undefined {
   const catalog = catalogFor(cloud);
+  if (!catalog) return undefined;
   const inRegion = catalog.regions[region]?.machineTypes[machineType];
   if (inRegion) return inRegion;
   for (const prices of Object.values(catalog.regions)) {
@@ -41,7 +43,7 @@ export function machineTypeShape(cloud: Cloud, region: string, machineType: stri
 export function machineTypePrice(cloud: Cloud, region: string, machineType: string, overrides: PricesConfig): ResolvedPrice | undefined {
   const override = overrides.machineTypes[machineType];
   if (override !== undefined) return fromOverride(override, `machineTypes.${machineType}`);
-  const entry = catalogFor(cloud).regions[region]?.machineTypes[machineType];
+  const entry = catalogFor(cloud)?.regions[region]?.machineTypes[machineType];
   return entry ? fromCatalog(entry) : undefined;
 }
 
@@ -54,7 +56,7 @@ const GIB_PER_GB = 1e9 / 2 ** 30;
 
 /** Disk prices per GiB-month (GB-month catalog entries are converted) and per provisioned IOPS-month. */
 export function diskPrices(cloud: Cloud, region: string, diskType: string, overrides: PricesConfig): DiskPrices | undefined {
-  const entry = catalogFor(cloud).regions[region]?.disks[diskType];
+  const entry = catalogFor(cloud)?.regions[region]?.disks[diskType];
   let capacity: ResolvedPrice | undefined;
   if (overrides.diskUsdPerGiBMonth !== undefined) {
     capacity = fromOverride(overrides.diskUsdPerGiBMonth, "diskUsdPerGiBMonth");

@@ -4,7 +4,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
-import { StackSpec, validateConfig } from "../../lib/config/validate";
+import type { SpecOf, StackSpec } from "../../lib/config/spec";
+import type { Cloud } from "../../lib/types";
+import { validateConfig } from "../../lib/config/validate";
 import { PROJECT } from "../../lib/problems";
 import { MockRun, RecordedResource, runUnderMocks } from "../../tools/mock-runtime";
 import { REPO_ROOT, StackRunResult, runStack, stackFilePath } from "../../tools/run-stack";
@@ -106,6 +108,8 @@ export async function runComponent(
  * The validated spec of a stack, from a config map as `stackConfig` returns it (keys `geo-kafka:<key>`); default:
  * the stack's own file. Throws with every problem when it does not validate.
  */
+export function stackSpec<C extends Cloud>(stack: C, config?: Record<string, unknown>): SpecOf<C>;
+export function stackSpec(stack: string, config?: Record<string, unknown>): StackSpec;
 export function stackSpec(stack: string, config: Record<string, unknown> = stackConfig(stack)): StackSpec {
   const prefix = `${PROJECT}:`;
   const raw = Object.fromEntries(Object.entries(config).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]));

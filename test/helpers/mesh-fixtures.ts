@@ -2,7 +2,7 @@
 // three fake RegionalClusters, each with its own k8s.Provider named after its region.
 import * as k8s from "@pulumi/kubernetes";
 import type { RegionalCluster } from "../../components/platform";
-import { StackSpec } from "../../lib/config/validate";
+import { StackSpec } from "../../lib/config/spec";
 import { PROJECT } from "../../lib/problems";
 import type { Mesh } from "../../lib/types";
 import { RecordedResource, isSecretValue } from "../../tools/mock-runtime";

@@ -14,7 +14,7 @@ import {
   partitionsLedElsewhere,
   placementFigure,
 } from "../../lib/kafka-lab/report";
-import type { StackSpec } from "../../lib/config/validate";
+import type { StackSpec } from "../../lib/config/spec";
 import { PATHS, parseProperties } from "../../lib/kafka/properties";
 import { CONFIG_FILES } from "../../lib/kafka/start-script";
 import { assignReplicas } from "../../lib/kafka/placement";

@@ -1,8 +1,8 @@
 // Pure plan of one region's VPC firewall: which sources reach which node pools on which ports, and the guard that
 // keeps Kafka ports closed to everything else. The RegionalFirewall component turns each entry into one rule.
-import { RegionSpec } from "../../lib/config/validate";
-import { KAFKA_CROSS_REGION_PORTS, MESH_CROSS_REGION_PORTS, PortRule } from "../../lib/ports";
-import { Mesh } from "../../lib/types";
+import { RegionSpec } from "../../config/spec";
+import { KAFKA_CROSS_REGION_PORTS, MESH_CROSS_REGION_PORTS, PortRule } from "../../ports";
+import { Mesh } from "../../types";
 import { KAFKA_NODE_TAG } from "./node-plan";
 
 export const ANYWHERE = "0.0.0.0/0";

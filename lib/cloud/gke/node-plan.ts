@@ -1,18 +1,11 @@
 // Pure planning for GKE clusters and node pools: zone spread, taints, network tags, kernel settings, names.
 // Nothing here creates a resource; the components in this folder call it and the tests check it directly.
 import { createHash } from "node:crypto";
-import { NodeSysctls } from "../../lib/socket-buffers";
-import { KAFKA_NODE_TAINT } from "../platform";
+import { KAFKA_NODE_TAINT } from "../../node-pools";
 
 /** GCE network tags on the nodes of each pool: firewall rules target pools by these, never the whole network. */
 export const KAFKA_NODE_TAG = "geo-kafka-kafka-node";
 export const SYSTEM_NODE_TAG = "geo-kafka-system-node";
-
-/**
- * vm.max_map_count for Kafka nodes. Every log segment maps its offset and time index, so a broker with many
- * partitions needs far more than Linux's 65530; 262144 leaves room for about 131,000 segments per node.
- */
-export const KAFKA_VM_MAX_MAP_COUNT = 262_144;
 
 /** GKE's release channel until the config schema has a key for it (see docs/gke.md). */
 export const DEFAULT_RELEASE_CHANNEL = "REGULAR";
@@ -65,14 +58,6 @@ export function gkeTaintEffect(effect: keyof typeof GKE_TAINT_EFFECT): string {
 /** The taint that keeps everything but Kafka off the Kafka pool, in the GKE API's form. */
 export function kafkaPoolTaint(): { key: string; value: string; effect: string } {
   return { key: KAFKA_NODE_TAINT.key, value: KAFKA_NODE_TAINT.value, effect: gkeTaintEffect(KAFKA_NODE_TAINT.effect) };
-}
-
-/**
- * The Kafka pool's sysctls: the socket-buffer plan (rmem/wmem maxima and tcp_rmem/tcp_wmem) plus vm.max_map_count.
- * All of them are on GKE's list of node sysctls (linuxNodeConfig.sysctls); see docs/gke.md for the source.
- */
-export function kafkaNodeSysctls(socketBufferSysctls: NodeSysctls): Record<string, string> {
-  return { ...socketBufferSysctls, "vm.max_map_count": String(KAFKA_VM_MAX_MAP_COUNT) };
 }
 
 /**

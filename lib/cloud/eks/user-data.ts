@@ -4,10 +4,9 @@
 // Managed node groups merge this document with the NodeConfig that joins the node to its cluster, so it carries
 // no cluster details. Shell parts run in cloud-init's final stage, and AL2023's nodeadm-run.service (which
 // starts kubelet) is ordered after cloud-final.service: no pod is scheduled before the sysctls are in place.
-import { NodeSysctls } from "./socket-buffers";
+import { SOCKET_BUFFER_SYSCTL_KEYS } from "../../node-pools";
+import { NodeSysctls } from "../../socket-buffers";
 
-/** Each log segment maps two index files; Kafka's guidance is far above the default 65530. */
-export const KAFKA_VM_MAX_MAP_COUNT = 262_144;
 /** Open files per container on Kafka nodes (segments, index files, sockets); AL2023's default soft limit is 65536. */
 export const KAFKA_NOFILE_LIMIT = 1_048_576;
 
@@ -31,21 +30,18 @@ export interface NodeUserData {
   nofileLimit?: number;
 }
 
-/** The socket-buffer sysctls computed from the worst path, in a fixed order. */
-export function socketBufferSysctls(sysctls: NodeSysctls): Sysctl[] {
-  return (["net.core.rmem_max", "net.core.wmem_max", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"] as const).map((key) => ({
-    key,
-    value: sysctls[key],
-  }));
+/** Kernel settings from a key-value map, in the map's order. */
+export function sysctlList(sysctls: Readonly<Record<string, string>>): Sysctl[] {
+  return Object.entries(sysctls).map(([key, value]) => ({ key, value }));
 }
 
-/** Everything a Kafka node needs: the socket buffers, plus memory maps for log segments. */
-export function kafkaNodeSysctls(sysctls: NodeSysctls): Sysctl[] {
-  return [...socketBufferSysctls(sysctls), { key: "vm.max_map_count", value: String(KAFKA_VM_MAX_MAP_COUNT) }];
+/** The socket-buffer sysctls computed from the worst path, in a fixed order. */
+export function socketBufferSysctls(sysctls: NodeSysctls): Sysctl[] {
+  return SOCKET_BUFFER_SYSCTL_KEYS.map((key) => ({ key, value: sysctls[key] }));
 }
 
 /**
- * Path MTU safety on every node: pods already stay at the peering's 8500 bytes (lib/aws-eks.ts), and TCP probes the
+ * Path MTU safety on every node: pods already stay at the peering's 8500 bytes (lib/cloud/eks/eks.ts), and TCP probes the
  * path MTU (RFC 4821) when segments go unacknowledged, so a smaller hop that drops without an ICMP "fragmentation
  * needed" slows a connection down instead of stalling it. Linux's default is 0 (off).
  */

@@ -92,7 +92,7 @@ export interface EndpointAccess {
 
 /**
  * The API endpoint is always reachable privately: from the VPC, and from peered VPCs once the control-plane security
- * group admits them (`apiServerIngressRules` in lib/aws-network.ts; the group EKS creates admits only itself). It is
+ * group admits them (`apiServerIngressRules` in lib/cloud/eks/network.ts; the group EKS creates admits only itself). It is
  * public only for the configured CIDRs, and never public with an empty list, which EKS would read as 0.0.0.0/0.
  * With a public endpoint the endpoint's name resolves to public addresses, so the mesh control planes that dial it
  * come through their NAT gateways, and those addresses (`apiClientEgressIps`) are admitted too.

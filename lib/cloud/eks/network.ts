@@ -1,11 +1,10 @@
-// The AWS network plan of stack eks: subnets inside each VPC, the peer ranges each region admits, and the
-// checks that must pass before any AWS resource is created.
+// The AWS network plan of stack eks: subnets inside each VPC, the peer ranges each region admits, and the ingress rules
+// between them (the checks that must pass before any AWS resource is created are in ./checks.ts).
 import { Address4 } from "ip-address";
-import { cidr } from "./cidr";
-import { RegionSpec, StackSpec } from "./config/validate";
-import { crossRegionPorts } from "./ports";
-import { Problem, configPath, error } from "./problems";
-import { Mesh } from "./types";
+import { cidr } from "../../cidr";
+import type { RegionSpec } from "../../config/spec";
+import { crossRegionPorts } from "../../ports";
+import { Mesh } from "../../types";
 
 /** AWS allows subnets from /16 to /28. */
 export const AWS_SMALLEST_SUBNET_PREFIX = 28;
@@ -65,7 +64,7 @@ export function tryPlanVpcSubnets(vpcCidr: string, zones: readonly string[]): Su
   };
 }
 
-/** The subnet plan of a VPC that has passed eksSpecProblems. */
+/** The subnet plan of a VPC that has passed eksSpecProblems (./checks.ts). */
 export function planVpcSubnets(vpcCidr: string, zones: readonly string[]): VpcSubnetPlan {
   const result = tryPlanVpcSubnets(vpcCidr, zones);
   if (!result.ok) throw new Error(`${vpcCidr}: ${result.message}`);
@@ -89,7 +88,7 @@ export function peerRanges(regions: readonly RegionSpec[], self: RegionSpec): Pe
 /**
  * ICMP "destination unreachable, fragmentation needed", for path MTU discovery between peers. Inter-region VPC peering
  * carries at most 8500-byte packets (EC2 user guide, "Network MTU", read 2026-11-30); pods are held to that MTU
- * (lib/aws-eks.ts `PEERED_PATH_MTU_BYTES`), and nodes probe the path MTU (lib/aws-user-data.ts) in case a hop
+ * (lib/cloud/eks/eks.ts `PEERED_PATH_MTU_BYTES`), and nodes probe the path MTU (lib/cloud/eks/user-data.ts) in case a hop
  * between drops without telling.
  */
 export const ICMP_FRAGMENTATION_NEEDED = { type: 3, code: 4 } as const;
@@ -161,34 +160,4 @@ export function apiServerIngressRules(clients: readonly PeerRange[]): CrossRegio
     toPort: KUBERNETES_API_PORT,
     description: `Kubernetes API from the mesh control plane of ${client.region}`,
   }));
-}
-
-/**
- * Checks that only stack eks needs, run before anything is created. They belong with the other config checks
- * (lib/config/validate.ts); until they move there, stacks/eks.ts raises them as a StackConfigError.
- */
-export function eksSpecProblems(spec: StackSpec): Problem[] {
-  const problems: Problem[] = [];
-  spec.regions.forEach((region, i) => {
-    if (region.zones.length < EKS_MIN_ZONES) {
-      problems.push(
-        error(
-          configPath("regions", [i, "zones"]),
-          `EKS needs subnets in at least ${EKS_MIN_ZONES} availability zones (found ${region.zones.length})`,
-        ),
-      );
-    }
-    const plan = tryPlanVpcSubnets(region.nodeCidr, region.zones);
-    if (!plan.ok) problems.push(error(configPath("regions", [i, "nodeCidr"]), plan.message));
-  });
-  const iopsPerGiB = spec.kafka.disk.iopsPerGiB;
-  if (iopsPerGiB !== undefined && !Number.isInteger(iopsPerGiB)) {
-    problems.push(
-      error(
-        configPath("kafka", ["disk", "iopsPerGiB"]),
-        `must be a whole number on eks: the EBS CSI driver parses the StorageClass iopsPerGB as an integer (found ${iopsPerGiB})`,
-      ),
-    );
-  }
-  return problems;
 }
