@@ -3,7 +3,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionSpec } from "../lib/config/spec";
 
-
 /** One region's Kubernetes cluster, as the layers above it need it. */
 export interface RegionalCluster {
   region: RegionSpec;

@@ -1,6 +1,7 @@
 // The capacity model: the produce rate (uncompressed bytes/s) at which each part of the deployment saturates,
 // and which part saturates first. Every limit is a ceiling on the same quantity so they compare directly, and each
 // follows the bytes along the path they really take (whose socket crosses the WAN, what encrypts them).
+import { crossRegionReplicaCopies } from "./kafka/topology";
 
 /**
  * The socket that carries a replication fetch across the WAN.
@@ -143,7 +144,7 @@ export function partitionSpread(
  */
 export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
   const brokers = c.regions * c.brokersPerRegion;
-  const copies = Math.max(0, Math.min(c.replicationFactor, c.regions) - 1);
+  const copies = crossRegionReplicaCopies(c.replicationFactor, c.regions);
   const remoteShare = c.regions > 1 ? (c.regions - 1) / c.regions : 0;
   const consumeRemote = c.followerFetching ? 0 : c.consumerGroups * remoteShare;
   const wireToProduce = c.compressionRatio;

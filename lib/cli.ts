@@ -1,4 +1,5 @@
 // Command-line option checks shared by the tools' pure argument parsers.
+import { CLOUDS, Cloud } from "./types";
 
 /** A numeric option within [min, max] (an integer where asked); a problem is added to `errors` and the fallback returned. */
 export function boundedNumber(
@@ -17,4 +18,13 @@ export function boundedNumber(
     return fallback;
   }
   return value;
+}
+
+/** How the tools spell the `--stack` choice in their usage lines: every target, `gke|eks|...`. */
+export const STACK_CHOICES = CLOUDS.join("|");
+
+/** The `--stack` option: one of the targets, or a message saying which are accepted. */
+export function parseStackOption(text: string | undefined): { ok: true; stack: Cloud } | { ok: false; message: string } {
+  if (text !== undefined && (CLOUDS as readonly string[]).includes(text)) return { ok: true, stack: text as Cloud };
+  return { ok: false, message: `--stack must be one of ${CLOUDS.join(", ")}${text === undefined ? "" : ` (got "${text}")`}` };
 }

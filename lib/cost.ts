@@ -1,5 +1,6 @@
 // The cost model: fixed $/h (nodes, disks, control planes, gateways) plus variable $/h (bytes that cross
 // regions or zones), divided into $/message and $/GiB produced. Pure arithmetic over explicit prices.
+import { crossRegionReplicaCopies } from "./kafka/topology";
 
 export const HOURS_PER_MONTH = 730;
 export const BYTES_PER_GIB = 2 ** 30;
@@ -107,7 +108,7 @@ export function transferUsdPerHour(bytesPerSecond: number, usdPerGiB: number): n
  */
 export function trafficFlows(t: TrafficInputs): TrafficFlows {
   const wire = t.produceBytesPerSecond / t.compressionRatio;
-  const crossRegionCopies = Math.max(0, Math.min(t.replicationFactor, t.regions) - 1);
+  const crossRegionCopies = crossRegionReplicaCopies(t.replicationFactor, t.regions);
   const remoteLeaderShare = t.regions > 1 ? (t.regions - 1) / t.regions : 0;
   const consumeRemoteShare = t.followerFetching ? 0 : remoteLeaderShare;
   const zones = t.zonesPerRegion ?? 1;

@@ -1,33 +1,12 @@
-// What both clouds derive from a StackSpec before creating anything: buffer sizing, the cost estimate with its
-// capacity ceiling, and the outputs every stack exports.
+// What every stack shares around its composition: the cost summary in the preview log, and the outputs every stack
+// exports. The derivation itself (buffers, cost, capacity) is pure: lib/derived-plan.ts.
 import * as pulumi from "@pulumi/pulumi";
-import { CapacityEstimate, estimateCapacity } from "../lib/capacity";
-import { capacityInputsFromSpec } from "../lib/capacity-from-spec";
 import { StackSpec } from "../lib/config/spec";
-import { CostEstimate, estimateCost } from "../lib/cost";
-import { PriceUse, costInputsFromSpec } from "../lib/cost-from-spec";
 import { costEstimateOutput, renderSummary } from "../lib/cost-report";
-import { SocketBufferPlan, planSocketBuffers, wanSocket } from "../lib/socket-buffers";
+import { DerivedPlan } from "../lib/derived-plan";
+import { wanSocket } from "../lib/socket-buffers";
 
-export interface DerivedPlan {
-  socketBuffers: SocketBufferPlan;
-  cost: CostEstimate;
-  prices: PriceUse[];
-  /** Undefined when the machine or disk type has no capacity data. */
-  capacity?: CapacityEstimate;
-}
-
-export function derivePlan(spec: StackSpec): DerivedPlan {
-  const socketBuffers = planSocketBuffers(spec.links);
-  const { inputs, prices } = costInputsFromSpec(spec);
-  const capacityInputs = capacityInputsFromSpec(spec, socketBuffers);
-  return {
-    socketBuffers,
-    cost: estimateCost(inputs),
-    prices,
-    ...(capacityInputs ? { capacity: estimateCapacity(capacityInputs) } : {}),
-  };
-}
+export { DerivedPlan, derivePlan } from "../lib/derived-plan";
 
 /** During `pulumi preview`, one readable cost summary in the log; warnings where the plan cannot carry the traffic. */
 export function reportCost(spec: StackSpec, derived: DerivedPlan): void {

@@ -14,14 +14,9 @@ import {
   serviceTrustPolicy,
   vpcCniConfiguration,
 } from "../lib/cloud/eks/eks";
-import {
-  apiServerIngressRules,
-  crossRegionIngressRules,
-  peerRanges,
-  planVpcSubnets,
-  tryPlanVpcSubnets,
-} from "../lib/cloud/eks/network";
+import { apiServerIngressRules, crossRegionIngressRules, peerRanges, planVpcSubnets, tryPlanVpcSubnets } from "../lib/cloud/eks/network";
 import { eksSpecProblems } from "../lib/cloud/eks/checks";
+import { ebsStorageArgsProblems, networkArgsProblems, nodeGroupArgsProblems, peeringArgsProblems } from "../lib/cloud/eks/args";
 import { cidr, contains, overlaps } from "../lib/cidr";
 import { crossRegionPorts } from "../lib/ports";
 import { stackSpec } from "./helpers/harness";
@@ -277,5 +272,38 @@ describe("renderKubeconfig", () => {
       },
     });
     expect(text).not.toMatch(/token:|password/);
+  });
+});
+
+describe("AWS component argument checks (lib/cloud/eks/args)", () => {
+  it("accepts what the eks stack passes", () => {
+    const spec = eksSpec();
+    const plan = planVpcSubnets(spec.regions[0].nodeCidr, spec.regions[0].zones);
+    expect(ebsStorageArgsProblems({ iopsPerGiB: spec.kafka.disk.iopsPerGiB })).toEqual([]);
+    expect(nodeGroupArgsProblems({ count: 3, subnetCount: 3 })).toEqual([]);
+    expect(networkArgsProblems(plan)).toEqual([]);
+    expect(
+      peeringArgsProblems({ region: "us-east-1", cidr: spec.regions[0].nodeCidr }, { region: "us-west-2", cidr: spec.regions[1].nodeCidr }),
+    ).toEqual([]);
+  });
+
+  it("names each bad argument", () => {
+    expect(ebsStorageArgsProblems({ iopsPerGiB: 7.5 }).map((p) => p.propertyPath)).toEqual(["iopsPerGiB"]);
+    expect(ebsStorageArgsProblems({ iopsPerGiB: 51 }).map((p) => p.propertyPath)).toEqual(["iopsPerGiB"]);
+    expect(nodeGroupArgsProblems({ count: 0, subnetCount: 0, rootVolumeGiB: 0.5 }).map((p) => p.propertyPath)).toEqual([
+      "count",
+      "subnetIds",
+      "rootVolumeGiB",
+    ]);
+    expect(
+      networkArgsProblems({ vpcCidr: "10.0.0.0/16", privateSubnets: [{ zone: "a", cidr: "10.1.0.0/18" }], publicSubnets: [] }).map(
+        (p) => p.propertyPath,
+      ),
+    ).toEqual(["plan.publicSubnets", "plan.privateSubnets[0].cidr"]);
+    expect(
+      peeringArgsProblems({ region: "us-east-1", cidr: "10.0.0.0/16" }, { region: "us-east-1", cidr: "10.0.128.0/17" }).map(
+        (p) => p.propertyPath,
+      ),
+    ).toEqual(["accepter.region", "accepter.cidr"]);
   });
 });

@@ -509,6 +509,22 @@ describe("policy rules over the offline plans", () => {
     expect(runPolicies(plans[stack])).toEqual([]);
   });
 
+  it("replication-defaults accepts RF 2 with min.insync.replicas 1, and refuses RF 2 with 2", () => {
+    const rule = RULES.find((r) => r.id === "replication-defaults")!;
+    const withDurability = (rf: number, minIsr: number) => {
+      const objs = kafkaObjects(providerOf(plans.gke, "gke"));
+      const data = objs[2].inputs.data as Record<string, string>;
+      data["server-0.properties"] = data["server-0.properties"]
+        .replace("default.replication.factor=3", `default.replication.factor=${rf}`)
+        .replace("min.insync.replicas=2", `min.insync.replicas=${minIsr}`);
+      expect(data["server-0.properties"]).toContain(`default.replication.factor=${rf}`);
+      return objs;
+    };
+    expect(rule.check(withDurability(2, 1))).toEqual([]);
+    expect(rule.check(withDurability(2, 2)).map((v) => v.message)).toEqual([expect.stringMatching(/min.insync.replicas=2, not 1/)]);
+    expect(rule.check(withDurability(3, 1)).map((v) => v.message)).toEqual([expect.stringMatching(/min.insync.replicas=1, not 2/)]);
+  });
+
   it("the fixture Kafka objects pass every rule (so each breaker breaks only what it says)", () => {
     expect(runPolicies([...plans.gke, ...kafkaObjects(providerOf(plans.gke, "gke"))])).toEqual([]);
   });

@@ -1,19 +1,19 @@
-// `npm run cost -- --stack gke|eks [--config FILE] [--json|--markdown]` and `npm run cost -- --scenario FILE [--json]`:
+// `npm run cost -- --stack gke|eks|... [--config FILE] [--json|--markdown]` and `npm run cost -- --scenario FILE [--json]`:
 // the cost estimate (with the capacity ceiling) of a stack's configuration, or of a what-if scenario.
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { STACK_CHOICES, parseStackOption } from "../lib/cli";
 import { estimateCost } from "../lib/cost";
+import { derivePlan } from "../lib/derived-plan";
 import { parseScenario } from "../lib/cost-scenario";
 import { estimateJson, renderMarkdown, renderSummary } from "../lib/cost-report";
 import { errorsOf, formatProblems } from "../lib/problems";
-import { derivePlan } from "../stacks/common";
-import { stackFilePath } from "./run-stack";
+import { runToolMain, stackFilePath } from "./run-stack";
 import { readStackFile } from "./stack-file";
 
-const USAGE =
-  "usage: npm run cost -- --stack gke|eks [--config FILE] [--json|--markdown]\n       npm run cost -- --scenario FILE [--json|--markdown]";
+const USAGE = `usage: npm run cost -- --stack ${STACK_CHOICES} [--config FILE] [--json|--markdown]\n       npm run cost -- --scenario FILE [--json|--markdown]`;
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -78,11 +78,11 @@ function main(argv: string[]): number {
   if (values.json && values.markdown) return fail(`--json and --markdown exclude each other\n${USAGE}`, 2);
   const format = values.json ? "json" : values.markdown ? "markdown" : "text";
   if (values.scenario !== undefined && values.stack === undefined) return scenario(values.scenario, format);
-  if (values.stack === "gke" || values.stack === "eks") {
-    if (values.scenario !== undefined) return fail(`--stack and --scenario exclude each other\n${USAGE}`, 2);
-    return stack(values.stack, values.config, format);
-  }
-  return fail(USAGE, 2);
+  if (values.stack === undefined) return fail(USAGE, 2);
+  const chosen = parseStackOption(values.stack);
+  if (!chosen.ok) return fail(`${chosen.message}\n${USAGE}`, 2);
+  if (values.scenario !== undefined) return fail(`--stack and --scenario exclude each other\n${USAGE}`, 2);
+  return stack(chosen.stack, values.config, format);
 }
 
-process.exitCode = main(process.argv.slice(2));
+runToolMain(main);

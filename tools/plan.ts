@@ -1,13 +1,13 @@
-// `npm run plan -- --stack gke|eks [--config FILE] [--json] [--out DIR] [--show-secrets]`
+// `npm run plan -- --stack gke|eks|... [--config FILE] [--json] [--out DIR] [--show-secrets]`
 // The credential-free preview: runs index.ts under mocks and prints (or writes) what it would create.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { renderTree } from "../lib/plan";
-import { formatProblems } from "../lib/problems";
-import { runStack, toPlan } from "./run-stack";
+import { STACK_CHOICES, parseStackOption } from "../lib/cli";
+import { describeRunFailure, runStack, runToolMain, toPlan } from "./run-stack";
 
-const USAGE = "usage: npm run plan -- --stack gke|eks [--config FILE] [--json] [--out DIR] [--show-secrets]";
+const USAGE = `usage: npm run plan -- --stack ${STACK_CHOICES} [--config FILE] [--json] [--out DIR] [--show-secrets]`;
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -32,22 +32,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args.stack !== "gke" && args.stack !== "eks") {
-    process.stderr.write(`--stack must be gke or eks\n${USAGE}\n`);
+  const stack = parseStackOption(args.stack);
+  if (!stack.ok) {
+    process.stderr.write(`${stack.message}\n${USAGE}\n`);
     return 2;
   }
 
-  const result = await runStack({ stack: args.stack, configFile: args.config });
-  const source = args.config ?? `Pulumi.${args.stack}.yaml`;
+  const result = await runStack({ stack: stack.stack, configFile: args.config });
   if (!result.ok) {
-    if (result.problems.length > 0) {
-      process.stderr.write(
-        `${source}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}; nothing planned.\n${formatProblems(result.problems)}\n`,
-      );
-    } else {
-      const err = result.error;
-      process.stderr.write(`the program failed; nothing planned.\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
+    process.stderr.write(`${describeRunFailure(result, args.config ?? `Pulumi.${stack.stack}.yaml`)}\n`);
     return 1;
   }
 
@@ -72,12 +65,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runToolMain(main);

@@ -1,10 +1,10 @@
-// `npm run policy -- --stack gke|eks [--config FILE]`: the policy rules of lib/policy over the offline plan.
+// `npm run policy -- --stack gke|eks|... [--config FILE]: the policy rules of lib/policy over the offline plan.
 // Exits 1 when any rule is violated, listing each violation.
 import { parseArgs } from "node:util";
 import { PolicyResource, RULES, SecretValue, Violation, runPolicies } from "../lib/policy/rules";
-import { formatProblems } from "../lib/problems";
 import { MockRun, isSecretValue } from "./mock-runtime";
-import { runStack } from "./run-stack";
+import { STACK_CHOICES, parseStackOption } from "../lib/cli";
+import { describeRunFailure, runStack, runToolMain } from "./run-stack";
 
 /** The plan's inputs with the SDK's secret markers turned into the rules' `{ secret: true, value }`. */
 export function toPolicyValue(value: unknown): unknown {
@@ -30,30 +30,23 @@ export function formatViolations(violations: readonly Violation[]): string {
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, config: { type: "string" } } });
-  if (values.stack !== "gke" && values.stack !== "eks") {
-    process.stderr.write("usage: npm run policy -- --stack gke|eks [--config FILE]\n");
+  const stack = parseStackOption(values.stack);
+  if (!stack.ok) {
+    process.stderr.write(`${stack.message}\nusage: npm run policy -- --stack ${STACK_CHOICES} [--config FILE]\n`);
     return 2;
   }
-  const result = await runStack({ stack: values.stack, configFile: values.config });
+  const result = await runStack({ stack: stack.stack, configFile: values.config });
   if (!result.ok) {
-    process.stderr.write(`${formatProblems(result.problems) || String(result.error)}\n`);
+    process.stderr.write(`${describeRunFailure(result, values.config ?? `Pulumi.${stack.stack}.yaml`)}\n`);
     return 1;
   }
   const resources = policyResources(result.run);
   const violations = runPolicies(resources);
   process.stdout.write(
-    `${RULES.length} rules over ${resources.length} resources of stack ${values.stack}: ${violations.length} violations\n`,
+    `${RULES.length} rules over ${resources.length} resources of stack ${stack.stack}: ${violations.length} violations\n`,
   );
   if (violations.length > 0) process.stdout.write(`${formatViolations(violations)}\n`);
   return violations.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err) => {
-      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runToolMain(main);

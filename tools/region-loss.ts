@@ -1,30 +1,25 @@
-// `npm run region-loss -- --stack gke|eks [--config FILE]`: removes each region from the offline plan in turn and
+// `npm run region-loss -- --stack gke|eks|... [--config FILE]: removes each region from the offline plan in turn and
 // shows what survives. Exits 1 when losing some region would stop writes, the quorum, or a region's clients.
 import { parseArgs } from "node:util";
 import { renderRegionLoss, simulateRegionLoss } from "../lib/region-loss";
-import { formatProblems } from "../lib/problems";
-import { runStack, toPlan } from "./run-stack";
+import { STACK_CHOICES, parseStackOption } from "../lib/cli";
+import { describeRunFailure, runStack, runToolMain, toPlan } from "./run-stack";
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { stack: { type: "string" }, config: { type: "string" } } });
-  if (values.stack !== "gke" && values.stack !== "eks") {
-    process.stderr.write("usage: npm run region-loss -- --stack gke|eks [--config FILE]\n");
+  const stack = parseStackOption(values.stack);
+  if (!stack.ok) {
+    process.stderr.write(`${stack.message}\nusage: npm run region-loss -- --stack ${STACK_CHOICES} [--config FILE]\n`);
     return 2;
   }
-  const result = await runStack({ stack: values.stack, configFile: values.config });
+  const result = await runStack({ stack: stack.stack, configFile: values.config });
   if (!result.ok) {
-    process.stderr.write(`${formatProblems(result.problems) || String(result.error)}\n`);
+    process.stderr.write(`${describeRunFailure(result, values.config ?? `Pulumi.${stack.stack}.yaml`)}\n`);
     return 1;
   }
-  const sim = simulateRegionLoss(toPlan(values.stack, result.run));
-  process.stdout.write(`${renderRegionLoss(values.stack, sim)}\n`);
+  const sim = simulateRegionLoss(toPlan(stack.stack, result.run));
+  process.stdout.write(`${renderRegionLoss(stack.stack, sim)}\n`);
   return sim.ok ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runToolMain(main);

@@ -1,7 +1,7 @@
 // Runs index.ts for one stack under mocks and turns the record into a Plan: the core of `npm run plan`.
 import * as path from "node:path";
 import { Plan, sortResources } from "../lib/plan";
-import { PROJECT, Problem } from "../lib/problems";
+import { PROJECT, Problem, formatProblems } from "../lib/problems";
 import { StackConfigError } from "../stacks/config";
 import { MockRun, renderSecrets, runUnderMocks } from "./mock-runtime";
 import { StackFile, readStackFile } from "./stack-file";
@@ -77,4 +77,29 @@ export function toPlan(stack: string, run: MockRun, showSecrets = false): Plan {
     outputs: renderSecrets(run.outputs, showSecrets) as Record<string, unknown>,
     diagnostics: run.diagnostics.map((d) => ({ severity: d.severity, message: d.message })),
   };
+}
+
+/** What a failed run prints: every config problem by path, or the program's error. */
+export function describeRunFailure(result: Extract<StackRunResult, { ok: false }>, source: string): string {
+  if (result.problems.length > 0) {
+    const n = result.problems.length;
+    return `${source}: ${n} problem${n === 1 ? "" : "s"}; nothing planned.\n${formatProblems(result.problems)}`;
+  }
+  const err = result.error;
+  return `the program failed; nothing planned.\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+}
+
+/** Runs a tool's async main with the process's arguments: its result is the exit code, a throw prints and exits 1. */
+export function runToolMain(main: (argv: string[]) => Promise<number> | number): void {
+  Promise.resolve()
+    .then(() => main(process.argv.slice(2)))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (err) => {
+        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

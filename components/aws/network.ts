@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { VpcSubnetPlan } from "../../lib/cloud/eks/network";
+import { networkArgsProblems } from "../../lib/cloud/eks/args";
 
 export interface AwsNetworkArgs {
   /** The VPC range and its subnets per zone (lib/cloud/eks/network.ts planVpcSubnets). Required. */
@@ -31,6 +32,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:aws:Network", name, {}, opts);
+    const problems = networkArgsProblems(args.plan);
+    if (problems.length > 0) throw new pulumi.InputPropertiesError({ message: `invalid arguments for network ${name}`, errors: problems });
     const { plan, provider } = args;
     const child = { parent: this, provider };
 

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NODE_ROLE_POLICIES, amiTypeFor, eksTaintEffect, fixedScaling, serviceTrustPolicy } from "../../lib/cloud/eks/eks";
 import { encodeUserData } from "../../lib/cloud/eks/user-data";
 import { ServiceRole, serviceRole } from "./iam";
+import { nodeGroupArgsProblems } from "../../lib/cloud/eks/args";
 
 export interface EksNodeRoleArgs {
   /** Region of the provider (policy ARN partition). Required. */
@@ -88,6 +89,9 @@ export class EksNodeGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksNodeGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:aws:NodeGroup", name, {}, opts);
+    const problems = nodeGroupArgsProblems({ count: args.count, subnetCount: args.subnetIds.length, rootVolumeGiB: args.rootVolumeGiB });
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for node group ${name}`, errors: problems });
     const child = { parent: this, provider: args.provider };
     const tags = { Name: name };
 

@@ -1,6 +1,7 @@
 // Inter-region VPC peering between two regions, and the routes that send each region's traffic to the other.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { peeringArgsProblems } from "../../lib/cloud/eks/args";
 
 /** One side of a peering connection. */
 export interface PeeringSide {
@@ -40,6 +41,9 @@ export class VpcPeering extends pulumi.ComponentResource {
   constructor(name: string, args: VpcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:aws:VpcPeering", name, {}, opts);
     const { requester, accepter } = args;
+    const problems = peeringArgsProblems(requester, accepter);
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for VPC peering ${name}`, errors: problems });
     this.regions = [requester.region, accepter.region];
     const label = `${requester.region} <-> ${accepter.region}`;
 

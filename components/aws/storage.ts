@@ -10,6 +10,7 @@ import {
   podIdentityTrustPolicy,
 } from "../../lib/cloud/eks/eks";
 import { serviceRole } from "./iam";
+import { ebsStorageArgsProblems } from "../../lib/cloud/eks/args";
 
 export interface EbsCsiStorageArgs {
   /** The cluster (its name output orders everything after it). Required. */
@@ -45,6 +46,9 @@ export class EbsCsiStorage extends pulumi.ComponentResource {
 
   constructor(name: string, args: EbsCsiStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:aws:EbsCsiStorage", name, {}, opts);
+    const problems = ebsStorageArgsProblems(args);
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for EBS CSI storage ${name}`, errors: problems });
     const child = { parent: this, provider: args.provider };
 
     const role = serviceRole(

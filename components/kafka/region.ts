@@ -17,7 +17,8 @@ import { EXPORTER_CONFIG_FILE, EXPORTER_CONFIG_MAP, METRICS_PORT, renderExporter
 import { KAFKA_PORTS } from "../../lib/ports";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
-import { CONTROLLER_VOLUME_GIB, KAFKA_POD_SELECTOR, SidecarProxyArgs, podLabels, selectorLabels, statefulSetSpec } from "./workload";
+import { CONTROLLER_VOLUME_GIB } from "../../lib/kafka/defaults";
+import { KAFKA_POD_SELECTOR, SidecarProxyArgs, podLabels, selectorLabels, statefulSetSpec } from "./workload";
 
 export interface KafkaRegionArgs {
   /** The region's cluster: provider, storage class, Kafka node selector and tolerations, what to wait for. Required. */
@@ -102,9 +103,16 @@ export class KafkaRegion extends pulumi.ComponentResource {
     const regionIndex = cluster.region.index;
     const provider = cluster.provider;
     const submariner = mesh.mode === "submariner";
-    if (submariner && (!args.keystores || !args.caCertPem))
-      throw new Error(`${name}: Submariner mode needs Kafka TLS keystores and the CA`);
-    if (!submariner && args.keystores) throw new Error(`${name}: Istio mode encrypts with mesh mTLS; Kafka TLS would encrypt twice`);
+    const problems: Array<{ propertyPath: string; reason: string }> = [];
+    if (submariner && !args.keystores) problems.push({ propertyPath: "keystores", reason: "Submariner mode needs Kafka TLS keystores" });
+    if (submariner && !args.caCertPem) problems.push({ propertyPath: "caCertPem", reason: "Submariner mode needs the Kafka TLS CA" });
+    if (!submariner && args.keystores)
+      problems.push({ propertyPath: "keystores", reason: "Istio mode encrypts with mesh mTLS; Kafka TLS would encrypt twice" });
+    const roles = new Set(args.statefulSets.map((s) => s.role));
+    if (!roles.has("controller") || !roles.has("broker"))
+      problems.push({ propertyPath: "statefulSets", reason: "a region needs one controller and one broker StatefulSet" });
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for Kafka region ${name}`, errors: problems });
 
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
@@ -338,8 +346,8 @@ export class KafkaRegion extends pulumi.ComponentResource {
         },
       );
     }
-    if (!sets.controller || !sets.broker) throw new Error(`${name}: a region needs one controller and one broker StatefulSet`);
-    this.statefulSets = { controller: sets.controller, broker: sets.broker };
+    // Checked with the other arguments above: both roles are present.
+    this.statefulSets = { controller: sets.controller!, broker: sets.broker! };
 
     if (!submariner) {
       // Istio: per-pod names of headless Services do not cross clusters (istio/istio#38327), so every node gets a

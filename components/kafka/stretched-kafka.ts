@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { StackSpec } from "../../lib/config/spec";
+import { DEFAULT_CLIENT_NAMESPACES } from "../../lib/kafka/defaults";
 import { certificateNameProblems, kafkaDeploymentProblems } from "../../lib/kafka/checks";
 import { kafkaClusterIdFromUuid, kafkaDirectoryIdFromUuid } from "../../lib/kafka/cluster-id";
 import { initialControllers } from "../../lib/kafka/quorum";
@@ -19,8 +20,6 @@ import { KafkaMetricsArgs, KafkaRegion } from "./region";
 import type { SidecarProxyArgs } from "./workload";
 import { KafkaTls } from "./tls";
 
-/** Namespaces whose pods may use the client listener unless told otherwise. */
-export const DEFAULT_CLIENT_NAMESPACES: readonly string[] = ["kafka-clients"];
 /** The SCRAM user created with the cluster; without an authorizer it may do everything. */
 export const DEFAULT_ADMIN_USERNAME = "admin";
 

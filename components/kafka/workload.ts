@@ -69,8 +69,6 @@ export const CONTROLLER_MIN_READY_SECONDS = 30;
  * terabyte volume takes many minutes. Liveness and readiness only start once this probe has passed.
  */
 export const STARTUP_PROBE = { periodSeconds: 10, failureThreshold: 180 } as const;
-/** Size of each controller's metadata volume. The metadata log and its snapshots are megabytes; 20 GiB is the floor that keeps io1/pd-ssd IOPS useful. */
-export const CONTROLLER_VOLUME_GIB = 20;
 /** Scratch space: /tmp for the JVM (native libraries of zstd/snappy/lz4 are unpacked there) and GC logs. */
 const TMP_SIZE_LIMIT = "1Gi";
 const LOGS_SIZE_LIMIT = "1Gi";

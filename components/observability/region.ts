@@ -67,6 +67,13 @@ export class ObservabilityRegion extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:observability:ObservabilityRegion", name, {}, opts);
     const { cluster, scrape } = args;
+    const problems: Array<{ propertyPath: string; reason: string }> = [];
+    if (args.envoyKafkaFilter && !args.brokerPodLabels)
+      problems.push({ propertyPath: "brokerPodLabels", reason: "the Kafka EnvoyFilter needs the broker pod labels" });
+    if (scrape === "amazon-managed" && !args.amazonManaged)
+      problems.push({ propertyPath: "amazonManaged", reason: "amazon-managed scraping needs the region's EKS cluster and AWS provider" });
+    if (problems.length > 0)
+      throw new pulumi.InputPropertiesError({ message: `invalid arguments for observability region ${name}`, errors: problems });
     const provider = cluster.provider;
     const partOf = { "app.kubernetes.io/part-of": "geo-kafka" };
     const inCluster = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
@@ -79,7 +86,6 @@ export class ObservabilityRegion extends pulumi.ComponentResource {
       namespace: KAFKA_NAMESPACE,
       labels: { ...partOf, ...labels },
     });
-    if (args.envoyKafkaFilter && !args.brokerPodLabels) throw new Error(`${name}: the Kafka EnvoyFilter needs the broker pod labels`);
 
     // The operator's CRDs come with the chart when it is installed here; otherwise they must already exist.
     const crdSource: pulumi.Resource[] = [];
@@ -234,11 +240,11 @@ export class ObservabilityRegion extends pulumi.ComponentResource {
         );
       }
     } else if (scrape === "amazon-managed") {
-      if (!args.amazonManaged) throw new Error(`${name}: amazon-managed scraping needs the region's EKS cluster and AWS provider`);
       this.amazonManagedPrometheus = new AmazonManagedPrometheus(
         `${name}-amp`,
         {
-          target: args.amazonManaged,
+          // Checked with the other arguments above.
+          target: args.amazonManaged!,
           k8sProvider: provider,
           clusterId: cluster.region.clusterId,
           scrapeTarget: metricsTarget,

@@ -1,6 +1,7 @@
 // The stack configuration schema: one zod schema per top-level key of `Pulumi.<stack>.yaml`.
 // Shapes, types, ranges and defaults live here; checks that relate several keys live in ./validate.ts.
 import { z } from "zod";
+import { CONTROLLER_VOLUME_GIB, DEFAULT_CLIENT_NAMESPACES } from "../kafka/defaults";
 import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "./kafka-version";
 
 const positiveInt = z.number().int().positive();
@@ -93,14 +94,14 @@ export const kafkaSchema = z.strictObject({
     iopsPerGiB: positive.optional(),
   }),
   /** Size of each KRaft controller's metadata volume (same StorageClass as the brokers). */
-  controllerDiskSizeGiB: positiveInt.default(20),
+  controllerDiskSizeGiB: positiveInt.default(CONTROLLER_VOLUME_GIB),
   defaultPartitions: positiveInt.default(72),
   /** Topics whose placement is checked against losing a region (the default topic and Kafka's internal ones always are). */
   topics: z.array(z.strictObject({ name: nonEmpty, partitions: positiveInt, replicationFactor: positiveInt.optional() })).default([]),
   /** Namespaces (in every cluster) whose pods may reach the client listener. */
   clientNamespaces: z
     .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"))
-    .default(["kafka-clients"]),
+    .default([...DEFAULT_CLIENT_NAMESPACES]),
   replicationFactor: positiveInt.default(3),
   minInsyncReplicas: positiveInt.default(2),
   producer: z

@@ -58,3 +58,11 @@ export function kafkaNodes(input: KafkaTopologyInput): KafkaNode[] {
 
 export const brokersOf = (nodes: readonly KafkaNode[]) => nodes.filter((n) => n.role === "broker");
 export const controllersOf = (nodes: readonly KafkaNode[]) => nodes.filter((n) => n.role === "controller");
+
+/**
+ * Copies of every produced byte that replication sends to other regions: with rack = region and one replica per
+ * region, each follower outside the leader's region is one, so min(RF, regions) - 1.
+ */
+export function crossRegionReplicaCopies(replicationFactor: number, regions: number): number {
+  return Math.max(0, Math.min(replicationFactor, regions) - 1);
+}

@@ -348,14 +348,20 @@ const replicationDefaults: PolicyRule = {
   id: "replication-defaults",
   // Controllers too: in KRaft they fill in a new topic's replication factor and, with Eligible Leader Replicas, write
   // the cluster-wide min.insync.replicas from their own configuration.
-  description: "Brokers and controllers default to replication factor 3 and min.insync.replicas 2.",
+  // With rack = region, RF replicas sit in RF regions: min.insync.replicas = RF - 1 keeps writes going after losing
+  // one region while every acknowledged write still has a copy in all but one of them (RF 3 / 2, or RF 2 / 1).
+  description:
+    "Brokers and controllers default to a replication factor of at least 2 and min.insync.replicas of RF - 1 (3 and 2 by default).",
   check(resources) {
     const out: Violation[] = [];
     for (const { r, file, props } of propertiesFiles(resources)) {
-      if (props["default.replication.factor"] !== "3")
-        out.push(violation(this.id, r, `${file}: default.replication.factor=${props["default.replication.factor"] ?? "1 (default)"}`));
-      if (props["min.insync.replicas"] !== "2")
-        out.push(violation(this.id, r, `${file}: min.insync.replicas=${props["min.insync.replicas"] ?? "1 (default)"}`));
+      const rfText = props["default.replication.factor"];
+      const minIsrText = props["min.insync.replicas"];
+      const rf = Number(rfText ?? "1");
+      if (!Number.isInteger(rf) || rf < 2)
+        out.push(violation(this.id, r, `${file}: default.replication.factor=${rfText ?? "1 (default)"}, below 2`));
+      else if (minIsrText !== String(rf - 1))
+        out.push(violation(this.id, r, `${file}: min.insync.replicas=${minIsrText ?? "1 (default)"}, not ${rf - 1} (RF - 1)`));
     }
     return out;
   },

@@ -33,7 +33,10 @@ export function io1DiskProblems({ sizeGiB, iopsPerGiB }: KafkaDiskConfig): Probl
   const iops = Math.round(iopsPerGiB * sizeGiB);
   if (iops > IO1_MAX_IOPS_PER_VOLUME) {
     problems.push(
-      error(path("iopsPerGiB"), `${iopsPerGiB} IOPS/GiB x ${sizeGiB} GiB = ${iops} IOPS, above io1's ${IO1_MAX_IOPS_PER_VOLUME} per volume`),
+      error(
+        path("iopsPerGiB"),
+        `${iopsPerGiB} IOPS/GiB x ${sizeGiB} GiB = ${iops} IOPS, above io1's ${IO1_MAX_IOPS_PER_VOLUME} per volume`,
+      ),
     );
   } else if (iops < IO1_MIN_IOPS) {
     problems.push(error(path("iopsPerGiB"), `${iops} IOPS is below io1's minimum of ${IO1_MIN_IOPS}`));

@@ -13,7 +13,6 @@ const AWS_BW_GP =
 const AWS_BW_MO =
   "baseline from github.com/aws/karpenter-provider-aws pkg/providers/instancetype/zz_generated.bandwidth.go (2026-08-18); burst ceiling 10 unverified: AWS memory-optimized network table not found in stored sources";
 
-
 function awsMachine(
   region: "us-east-1" | "us-east-2" | "us-west-2",
   usd: number,
