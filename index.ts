@@ -12,6 +12,7 @@ type Compose<C extends Cloud> = (spec: SpecOf<C>, derived: DerivedPlan) => Promi
 const STACKS: { readonly [C in Cloud]: Compose<C> } = {
   gke: async (spec, derived) => (await import("./stacks/gke")).gkeStack(spec, derived).outputs,
   eks: async (spec, derived) => (await import("./stacks/eks")).eksStack(spec, derived).outputs,
+  existing: async (spec, derived) => (await import("./stacks/existing")).existingStack(spec, derived).outputs,
 };
 
 function compose<C extends Cloud>(spec: SpecOf<C>, derived: DerivedPlan): Promise<unknown> {

@@ -1,7 +1,6 @@
 // Sourced disk, VM and network limits (GCP pd-ssd/N2/E2, AWS io1/EBS/EC2) that bound a broker's throughput, the
 // published cost of encryption on the data path, and the proxy and fetch facts the replication ceilings rest on;
 // see docs/capacity-sources.md.
-import type { Cloud } from "./types";
 
 export interface Sourced<T = number> {
   value: T;
@@ -304,12 +303,15 @@ function banzaiRow(cloud: string, setup: string, mbPerSecond: number): Sourced {
   };
 }
 
+/** The platforms the benchmark ran on (a target's profile names the one whose figures apply to it, if any). */
+export type BenchmarkedPlatform = "gke" | "eks";
+
 /**
  * Banzai Cloud's Kafka-on-Istio benchmark per cloud. The ratios encrypted / plain are what the capacity model applies
  * to the per-broker ceilings: encryption is CPU work per byte on the broker (Kafka TLS) or its sidecar (mTLS).
  * GKE: 274/417 = 0.657 (Kafka TLS), 323/417 = 0.775 (Istio mTLS); EKS: 306/439 = 0.697, 340/439 = 0.774.
  */
-export const KAFKA_ENCRYPTION_BENCHMARK: Record<Cloud, { plain: Sourced; kafkaTls: Sourced; istioMtls: Sourced }> = {
+export const KAFKA_ENCRYPTION_BENCHMARK: Record<BenchmarkedPlatform, { plain: Sourced; kafkaTls: Sourced; istioMtls: Sourced }> = {
   gke: {
     plain: banzaiRow("Google GKE", "Kafka", 417),
     kafkaTls: banzaiRow("Google GKE", "Kafka with SSL/TLS", 274),

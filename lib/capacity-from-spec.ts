@@ -5,6 +5,7 @@ import {
   AUTOTUNED_WINDOW_SHARE,
   DISK_THROUGHPUT,
   ENVOY_PER_CONNECTION_BUFFER_LIMIT_BYTES,
+  BenchmarkedPlatform,
   KAFKA_ENCRYPTION_BENCHMARK,
   VM_LIMITS,
 } from "./capacity-data";
@@ -13,7 +14,8 @@ import { REPLICA_FETCHERS, replicaFetchBytes } from "./kafka/properties";
 import { machineTypeShape } from "./prices";
 import { SocketBufferPlan, wanSocket } from "./socket-buffers";
 import { flowBytesPerSecond, worstPaths } from "./topology";
-import type { Cloud, Mesh } from "./types";
+import { profileOf } from "./cloud";
+import type { Mesh } from "./types";
 
 const MIB = 2 ** 20;
 const GBIT = 1e9 / 8;
@@ -48,7 +50,7 @@ const ENCRYPTION_BY_MESH: Record<Mesh, { name: string; row: "kafkaTls" | "istioM
 };
 
 /** The benchmark's own encrypted / plain per-broker throughput, on the same cloud. */
-export function encryptionCost(cloud: Cloud, mesh: Mesh): EncryptionCost {
+export function encryptionCost(cloud: BenchmarkedPlatform, mesh: Mesh): EncryptionCost {
   const run = KAFKA_ENCRYPTION_BENCHMARK[cloud];
   const { name, row } = ENCRYPTION_BY_MESH[mesh];
   return {
@@ -84,7 +86,9 @@ export function capacityInputsFromSpec(spec: StackSpec, buffers: SocketBufferPla
   const kafkaShape = machineTypeShape(spec.cloud, spec.regions[0].name, spec.nodePools.kafka.machineType);
   const vm = VM_LIMITS[spec.nodePools.kafka.machineType];
   const disk = brokerDiskWriteBytesPerSecond(spec);
-  if (!kafkaShape || !vm || disk === undefined) return undefined;
+  // The encryption ratios were measured on some platforms only; elsewhere the model has no figure to apply.
+  const benchmark = profileOf(spec.cloud).encryptionBenchmark;
+  if (!kafkaShape || !vm || disk === undefined || benchmark === undefined) return undefined;
   const { byRtt } = worstPaths(spec.links);
   const sustainedEgressGbps = kafkaShape.baselineEgressGbps ?? kafkaShape.egressGbps;
   const fetch = replicaFetchBytes(buffers.socketBufferBytes);
@@ -109,7 +113,7 @@ export function capacityInputsFromSpec(spec: StackSpec, buffers: SocketBufferPla
     replicaFetchResponseMaxBytes: fetch.perResponse,
     // The traffic model names no topic: it is taken to be one created with the default (num.partitions).
     partitions: spec.kafka.defaultPartitions,
-    encryption: encryptionCost(spec.cloud, spec.mesh.mode),
+    encryption: encryptionCost(benchmark, spec.mesh.mode),
     configuredProduceBytesPerSecond: spec.traffic.produceBytesPerSecond,
   };
 }

@@ -24,15 +24,12 @@ export function messagesPerSecond(spec: StackSpec): number {
   return spec.traffic.messagesPerSecond ?? spec.traffic.produceBytesPerSecond / spec.traffic.messageSizeBytes!;
 }
 
-function must<T>(value: T | undefined, what: string): T {
-  // Validation guarantees every price exists; reaching this is a programming error.
-  if (value === undefined) throw new Error(`no price for ${what}`);
-  return value;
-}
-
 export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
-  const catalog = must(catalogFor(spec.cloud), `a price catalog for ${spec.cloud}`);
+  // Targets without a catalog (existing clusters) are priced from the stack config alone; what has no price is
+  // listed in `unpriced` instead. Validation makes every catalog target's price exist.
+  const catalog = catalogFor(spec.cloud);
   const prices: PriceUse[] = [];
+  const unpriced: string[] = [];
   const use = (item: string, price: ResolvedPrice, unit: string): number => {
     prices.push({ item, usd: price.usd, unit, source: price.source, ...(price.asOf ? { asOf: price.asOf } : {}) });
     return price.usd;
@@ -40,26 +37,40 @@ export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
   const fromCatalogOrOverride = (
     override: number | undefined,
     key: string,
-    entry: { usd: number; source: string; asOf: string },
-    usd = entry.usd,
-  ): ResolvedPrice =>
+    entry: { usd: number; source: string; asOf: string } | undefined,
+    usd = entry?.usd,
+  ): ResolvedPrice | undefined =>
     override !== undefined
       ? { usd: override, source: `stack config (geo-kafka:prices.${key})` }
-      : { usd, source: entry.source, asOf: entry.asOf };
+      : entry && usd !== undefined
+        ? { usd, source: entry.source, asOf: entry.asOf }
+        : undefined;
 
   const inputs: CostInputs = { hoursPerMonth: HOURS_PER_MONTH, nodes: [], disks: [], traffic: undefined as never };
   const { kafka, nodePools } = spec;
   for (const region of spec.regions) {
     for (const pool of ["kafka", "system"] as const) {
       const { machineType, countPerRegion } = nodePools[pool];
-      const price = must(machineTypePrice(spec.cloud, region.name, machineType, spec.prices), `${machineType} in ${region.name}`);
+      const price = machineTypePrice(spec.cloud, region.name, machineType, spec.prices);
+      if (!price) {
+        unpriced.push(
+          `${countPerRegion} ${pool} node(s) ${machineType} in ${region.name} (geo-kafka:prices.machineTypes["${machineType}"])`,
+        );
+        continue;
+      }
       inputs.nodes.push({
         label: `${region.name} ${pool} ${machineType}`,
         count: countPerRegion,
         usdPerHour: use(`${machineType} (${region.name})`, price, "$/h"),
       });
     }
-    const disk = must(diskPrices(spec.cloud, region.name, kafka.disk.type, spec.prices), `${kafka.disk.type} in ${region.name}`);
+    const disk = diskPrices(spec.cloud, region.name, kafka.disk.type, spec.prices);
+    if (!disk) {
+      unpriced.push(
+        `${kafka.brokersPerRegion} x ${kafka.disk.sizeGiB} GiB broker and ${kafka.controllersPerRegion} x ${kafka.controllerDiskSizeGiB} GiB controller volumes in ${region.name} (geo-kafka:prices.diskUsdPerGiBMonth)`,
+      );
+      continue;
+    }
     const iopsFor = (sizeGiB: number) => (kafka.disk.iopsPerGiB !== undefined ? Math.round(kafka.disk.iopsPerGiB * sizeGiB) : undefined);
     const iops = iopsFor(kafka.disk.sizeGiB);
     const controllerIops = iopsFor(kafka.controllerDiskSizeGiB);
@@ -82,20 +93,32 @@ export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
   }
   const regions = spec.regions.length;
   const profile = profileOf(spec.cloud);
-  inputs.controlPlanes = {
-    label: profile.costLabels.controlPlane,
-    count: regions,
-    usdPerHour: use(
-      "control plane per cluster",
-      fromCatalogOrOverride(spec.prices.controlPlaneUsdPerHour, "controlPlaneUsdPerHour", catalog.controlPlane),
-      "$/h",
-    ),
-  };
-  inputs.gateways = {
-    label: profile.costLabels.natGateway,
-    count: regions,
-    usdPerHour: use("NAT gateway per region", fromCatalogOrOverride(spec.prices.natUsdPerHour, "natUsdPerHour", catalog.natHour), "$/h"),
-  };
+  // Control planes and NAT gateways are counted where the stack creates them (a catalog target) or the config prices them.
+  const controlPlane = fromCatalogOrOverride(spec.prices.controlPlaneUsdPerHour, "controlPlaneUsdPerHour", catalog?.controlPlane);
+  if (controlPlane) {
+    inputs.controlPlanes = {
+      label: profile.costLabels.controlPlane,
+      count: regions,
+      usdPerHour: use("control plane per cluster", controlPlane, "$/h"),
+    };
+  }
+  const nat = fromCatalogOrOverride(spec.prices.natUsdPerHour, "natUsdPerHour", catalog?.natHour);
+  if (nat) {
+    inputs.gateways = { label: profile.costLabels.natGateway, count: regions, usdPerHour: use("NAT gateway per region", nat, "$/h") };
+  }
+  const interRegion = fromCatalogOrOverride(
+    spec.prices.interRegionUsdPerGiB,
+    "interRegionUsdPerGiB",
+    catalog?.interRegion,
+    catalog ? perGiB(catalog.interRegion) : undefined,
+  );
+  if (!interRegion) unpriced.push("inter-region transfer (geo-kafka:prices.interRegionUsdPerGiB)");
+  const interZone = fromCatalogOrOverride(
+    spec.prices.interZoneUsdPerGiB,
+    "interZoneUsdPerGiB",
+    catalog?.interZone,
+    catalog ? perGiB(catalog.interZone) : undefined,
+  );
   const t = spec.traffic;
   inputs.traffic = {
     produceBytesPerSecond: t.produceBytesPerSecond,
@@ -106,18 +129,11 @@ export function costInputsFromSpec(spec: StackSpec): StackCostInputs {
     followerFetching: t.followerFetching,
     consumerGroups: t.consumerGroups,
     compressionRatio: t.compressionRatio,
-    interRegionUsdPerGiB: use(
-      "inter-region transfer",
-      fromCatalogOrOverride(spec.prices.interRegionUsdPerGiB, "interRegionUsdPerGiB", catalog.interRegion, perGiB(catalog.interRegion)),
-      "$/GiB",
-    ),
-    interZoneUsdPerGiB: use(
-      "inter-zone transfer",
-      fromCatalogOrOverride(spec.prices.interZoneUsdPerGiB, "interZoneUsdPerGiB", catalog.interZone, perGiB(catalog.interZone)),
-      "$/GiB",
-    ),
+    interRegionUsdPerGiB: interRegion ? use("inter-region transfer", interRegion, "$/GiB") : 0,
+    ...(interZone ? { interZoneUsdPerGiB: use("inter-zone transfer", interZone, "$/GiB") } : {}),
     zonesPerRegion: Math.min(...spec.regions.map((r) => r.zones.length)),
   };
+  if (unpriced.length > 0) inputs.unpriced = unpriced;
   return { inputs, prices: dedupePrices(prices) };
 }
 

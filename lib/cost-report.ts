@@ -1,7 +1,7 @@
 // Renders a cost estimate (and the capacity ceiling beside it): the preview log summary, a pull-request
 // markdown table, and the JSON shape of `npm run cost -- --json` and the `costEstimate` stack output.
 import type { CapacityEstimate } from "./capacity";
-import type { CostEstimate } from "./cost";
+import { CostEstimate, HOURS_PER_MONTH } from "./cost";
 import type { PriceUse } from "./cost-from-spec";
 
 const MB = 1e6;
@@ -40,6 +40,7 @@ export function estimateJson(estimate: CostEstimate) {
     usdPerMessage: estimate.usdPerMessage,
     usdPerGiB: estimate.usdPerGiB,
     breakdown: { ...estimate.breakdown },
+    ...(estimate.unpriced ? { unpriced: [...estimate.unpriced] } : {}),
   };
 }
 
@@ -75,6 +76,7 @@ export function renderSummary(stack: string, estimate: CostEstimate, capacity?: 
     `  fixed ${usd(estimate.fixedUsdPerHour)}/h: ${part(fixed)}`,
     `  variable ${usd(estimate.variableUsdPerHour)}/h: ${part(variable)}`,
   ];
+  if (estimate.unpriced) lines.push(`  not priced (left out of the totals): ${estimate.unpriced.join("; ")}`);
   if (capacity) {
     lines.push(
       `  capacity: ceiling ${mbps(capacity.ceilingProduceBytesPerSecond)} produced (bottleneck: ${capacity.bottleneck.name}); configured traffic uses ${(capacity.utilization * 100).toFixed(0)}%`,
@@ -90,21 +92,22 @@ export function renderMarkdown(
   capacity?: CapacityEstimate,
   prices: readonly PriceUse[] = [],
 ): string {
-  const rows = Object.entries(estimate.breakdown).map(
-    ([k, v]) => `| ${LABELS[k] ?? k} | ${usd(v)} | ${usd(v * (estimate.totalUsdPerMonth / estimate.totalUsdPerHour))} |`,
-  );
+  // Hours per month as the estimate counted them (a total of zero, all unpriced, has no ratio to take).
+  const hoursPerMonth = estimate.totalUsdPerHour > 0 ? estimate.totalUsdPerMonth / estimate.totalUsdPerHour : HOURS_PER_MONTH;
+  const rows = Object.entries(estimate.breakdown).map(([k, v]) => `| ${LABELS[k] ?? k} | ${usd(v)} | ${usd(v * hoursPerMonth)} |`);
   const out = [
     `### Cost estimate: stack \`${stack}\``,
     "",
     "| item | $/hour | $/month |",
     "| --- | ---: | ---: |",
     ...rows,
-    `| **fixed** | **${usd(estimate.fixedUsdPerHour)}** | **${usd((estimate.fixedUsdPerHour * estimate.totalUsdPerMonth) / estimate.totalUsdPerHour)}** |`,
-    `| **variable** | **${usd(estimate.variableUsdPerHour)}** | **${usd((estimate.variableUsdPerHour * estimate.totalUsdPerMonth) / estimate.totalUsdPerHour)}** |`,
+    `| **fixed** | **${usd(estimate.fixedUsdPerHour)}** | **${usd(estimate.fixedUsdPerHour * hoursPerMonth)}** |`,
+    `| **variable** | **${usd(estimate.variableUsdPerHour)}** | **${usd(estimate.variableUsdPerHour * hoursPerMonth)}** |`,
     `| **total** | **${usd(estimate.totalUsdPerHour)}** | **${usd(estimate.totalUsdPerMonth)}** |`,
     "",
     `Per million messages: **${usd(estimate.usdPerMessage * 1e6)}**; per GiB produced: **${usd(estimate.usdPerGiB)}**.`,
   ];
+  if (estimate.unpriced) out.push("", "Not priced, left out of the totals:", "", ...estimate.unpriced.map((u) => `- ${u}`));
   if (capacity) {
     out.push(
       "",

@@ -55,6 +55,8 @@ export interface CostInputs {
   /** NAT gateways billed by the hour. */
   gateways?: HourlyLine;
   traffic: TrafficInputs;
+  /** What the deployment uses but no price covers (left out of every total), each saying which price would. */
+  unpriced?: string[];
 }
 
 /** Every entry is US dollars per hour. `gateways` and `interZoneTransfer` appear only when priced. */
@@ -87,6 +89,8 @@ export interface CostEstimate {
   usdPerGiB: number;
   breakdown: CostBreakdown;
   flows: TrafficFlows;
+  /** Present when something could not be priced: the totals leave these out. */
+  unpriced?: string[];
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -155,5 +159,6 @@ export function estimateCost(inputs: CostInputs): CostEstimate {
     usdPerGiB: totalUsdPerHour / producedGiBPerHour,
     breakdown,
     flows,
+    ...(inputs.unpriced && inputs.unpriced.length > 0 ? { unpriced: [...inputs.unpriced] } : {}),
   };
 }

@@ -1,20 +1,16 @@
 // Closed sets and small shared types used across lib/, components/ and stacks/.
 
-export type Cloud = "gke" | "eks";
+/** Deployment targets: GKE, EKS, or three Kubernetes clusters that already exist (`existing`). */
+export type Cloud = "gke" | "eks" | "existing";
 export type Mesh = "submariner" | "istio";
-export type DiskType = "pd-ssd" | "io1";
+/** Kafka log disks: pd-ssd (gke), io1 (eks), or whatever the configured StorageClass provisions (existing). */
+export type DiskType = "pd-ssd" | "io1" | "storage-class";
 export type Compression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
 export type Acks = "all" | "1" | "0";
 
-export const CLOUDS: readonly Cloud[] = ["gke", "eks"];
+export const CLOUDS = ["gke", "eks", "existing"] as const satisfies readonly Cloud[];
 export const MESHES: readonly Mesh[] = ["submariner", "istio"];
 export const COMPRESSIONS: readonly Compression[] = ["none", "gzip", "snappy", "lz4", "zstd"];
-
-/** Disk types this project provisions for Kafka logs, per cloud. */
-export const DISK_TYPES_BY_CLOUD: Record<Cloud, readonly DiskType[]> = {
-  gke: ["pd-ssd"],
-  eks: ["io1"],
-};
 
 /**
  * How clusters map to Istio networks.

@@ -8,6 +8,8 @@ import type { AmpClusterTarget } from "../components/aws/amazon-managed-promethe
 import { KafkaObservability, kafkaMetricsSettings } from "../components/observability";
 import { RegionalCluster } from "../components/platform";
 import { StackSpec } from "../lib/config/spec";
+import type { MachineShape } from "../lib/kafka/sizing";
+import { istioNetworkModelOf } from "../lib/mesh/istio";
 import { DerivedPlan } from "./common";
 
 export interface WorkloadArgs {
@@ -18,6 +20,8 @@ export interface WorkloadArgs {
   apiServerEndpoints: pulumi.Input<string>[];
   /** GKE: adds the clusterset.local stub domain to kube-dns (Submariner). */
   configureClustersetDns?: ClustersetDnsHook;
+  /** vCPUs and memory of a Kafka node. Default: the price catalog's shape of `spec.nodePools.kafka.machineType`. */
+  kafkaMachineShape?: MachineShape;
   /** EKS with `observability.scrape: amazon-managed`: per region, the cluster the AMP collector scrapes. */
   amazonManagedPrometheus?: AmpClusterTarget[];
 }
@@ -34,6 +38,7 @@ export function deployWorkload(args: WorkloadArgs): Workload {
     spec,
     clusters,
     apiServerEndpoints: args.apiServerEndpoints,
+    istioNetworkModel: istioNetworkModelOf(spec),
     ...(args.configureClustersetDns ? { configureClustersetDns: args.configureClustersetDns } : {}),
   });
   const kafka = new StretchedKafka("kafka", {
@@ -43,6 +48,7 @@ export function deployWorkload(args: WorkloadArgs): Workload {
     socketBufferBytes: derived.socketBuffers.socketBufferBytes,
     clientNamespaces: spec.kafka.clientNamespaces,
     controllerVolumeSizeGiB: spec.kafka.controllerDiskSizeGiB,
+    ...(args.kafkaMachineShape ? { machineShape: args.kafkaMachineShape } : {}),
     ...kafkaMetricsSettings(spec),
   });
   const observability = new KafkaObservability("observability", {

@@ -9,7 +9,7 @@ import {
   DEFAULT_MESH_ID,
   baseValues,
   certChainPem,
-  defaultNetworkModel,
+  istioNetworkModelOf,
   eastWestGatewayValues,
   istioNetworks,
   istiodValues,
@@ -140,8 +140,8 @@ describe("who dials which API server", () => {
 describe("Istio network model", () => {
   const ids = ["a", "b", "c"];
   it("puts every cluster of both clouds on one network (pod addresses route over the peering)", () => {
-    expect(defaultNetworkModel("gke")).toBe("shared");
-    expect(defaultNetworkModel("eks")).toBe("shared");
+    expect(istioNetworkModelOf(meshSpec("gke"))).toBe("shared");
+    expect(istioNetworkModelOf(meshSpec("eks"))).toBe("shared");
     const shared = istioNetworks(ids, "shared", DEFAULT_MESH_ID);
     expect(new Set(shared).size).toBe(1);
     expect(ids.map((_, i) => needsEastWestGateway(shared, i))).toEqual([false, false, false]);

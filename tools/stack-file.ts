@@ -54,10 +54,26 @@ export function parseStackFile(text: string, source: string): StackFileResult {
       out[key] = ENCRYPTED_PLACEHOLDER;
       secretKeys.push(key);
     } else {
-      out[key] = typeof value === "string" ? value : JSON.stringify(value);
+      // A structured value may hold `secure:` leaves (`pulumi config set --secret --path`); Pulumi then treats the
+      // whole key as secret.
+      let nestedSecret = false;
+      const plain = replaceSecureLeaves(value, () => (nestedSecret = true));
+      if (nestedSecret) secretKeys.push(key);
+      out[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     }
   }
   return { ok: true, file: { config: out, secretKeys } };
+}
+
+function replaceSecureLeaves(value: unknown, found: () => void): unknown {
+  if (isSecure(value)) {
+    found();
+    return ENCRYPTED_PLACEHOLDER;
+  }
+  if (Array.isArray(value)) return value.map((v) => replaceSecureLeaves(v, found));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecureLeaves(v, found)]));
+  return value;
 }
 
 function isSecure(value: unknown): boolean {

@@ -67,6 +67,11 @@ export interface KafkaRegionArgs {
   clientNamespaces: readonly string[];
   /** Address ranges of the other clusters' pods, admitted on the Kafka ports (cross-cluster traffic). Required. */
   crossClusterSourceRanges: readonly string[];
+  /**
+   * Pods through which other clusters' traffic enters this cluster where it does not come from their pod ranges
+   * (MeshLayer.crossClusterEntryPeers: Istio's east-west gateway). Default none.
+   */
+  crossClusterEntryPeers?: k8s.types.input.networking.v1.NetworkPolicyPeer[];
   /** The controller StatefulSet waits for these (the previous region's controllers): one controller rolls at a time. */
   controllerAfter?: pulumi.Resource[];
   /** The broker StatefulSet waits for these (the previous region's brokers): one region's brokers roll at a time. */
@@ -393,6 +398,9 @@ export class KafkaRegion extends pulumi.ComponentResource {
       // Peers in other clusters cannot be selected by label: their pod ranges are admitted instead. Identity is then
       // Kafka's: mutual TLS with the cluster CA between nodes (or mesh mTLS) and SCRAM on the client listener.
       ingress.push({ from: args.crossClusterSourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: allPorts });
+    }
+    if (args.crossClusterEntryPeers && args.crossClusterEntryPeers.length > 0) {
+      ingress.push({ from: args.crossClusterEntryPeers, ports: allPorts });
     }
     new k8s.networking.v1.NetworkPolicy(
       `${name}-ingress`,

@@ -179,6 +179,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),
             clientNamespaces,
             crossClusterSourceRanges: crossClusterSourceRanges(spec.regions, cluster.region.index),
+            crossClusterEntryPeers: mesh.crossClusterEntryPeers?.(cluster.region.index) ?? [],
             ...(args.metrics !== false ? { metrics: args.metrics ?? {} } : {}),
             ...(args.brokerProxy ? { brokerProxy: args.brokerProxy } : {}),
             // Rollouts chained region after region: controller i after controller i-1, brokers i after brokers i-1

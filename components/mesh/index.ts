@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../lib/config/spec";
 import { SUBMARINER_BROKER_INDEX } from "../../lib/mesh/access";
-import { DEFAULT_MESH_ID, defaultNetworkModel } from "../../lib/mesh/istio";
+import { DEFAULT_MESH_ID, IstioNetworkModel } from "../../lib/mesh/istio";
 import { meshArgsProblems } from "../../lib/mesh/validate";
 import type { RegionalCluster } from "../platform";
 import { IstioMesh } from "./istio";
@@ -26,6 +26,11 @@ export interface CreateMeshArgs {
   apiServerEndpoints: pulumi.Input<string>[];
   /** Submariner only: wires clusterset.local to Lighthouse in a cluster. Required on gke (kube-dns); unused by Istio. */
   configureClustersetDns?: ClustersetDnsHook;
+  /**
+   * Istio only: one network for all clusters (`shared`: pod addresses route between them) or one per cluster with
+   * east-west gateways (`per-cluster`). Default `shared`; the stacks pass their profile's (`istioNetworkModelOf`).
+   */
+  istioNetworkModel?: IstioNetworkModel;
 }
 
 /** Creates the stack's mesh, `geo-kafka:mesh:SubmarinerMesh` or `geo-kafka:mesh:IstioMesh`, named `name`. */
@@ -60,7 +65,7 @@ export function createMesh(name: string, args: CreateMeshArgs, opts?: pulumi.Com
           clusters: args.clusters,
           apiServerEndpoints: args.apiServerEndpoints,
           meshId: DEFAULT_MESH_ID,
-          networkModel: defaultNetworkModel(spec.cloud),
+          networkModel: args.istioNetworkModel ?? "shared",
         },
         opts,
       );

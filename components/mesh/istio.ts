@@ -219,6 +219,18 @@ export class IstioMesh extends pulumi.ComponentResource implements MeshLayer {
     return [...member.ready];
   }
 
+  /** With one network per cluster, other clusters' connections arrive from this cluster's east-west gateway pods. */
+  crossClusterEntryPeers(regionIndex: number): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+    const i = this.members.findIndex((m) => m.cluster.region.index === regionIndex);
+    if (i < 0 || !needsEastWestGateway(this.networks, i)) return [];
+    return [
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ISTIO_NAMESPACE } },
+        podSelector: { matchLabels: { ...EAST_WEST_GATEWAY.selector } },
+      },
+    ];
+  }
+
   /** Nothing to create: the per-node ClusterIP Services the Kafka layer creates in every cluster are the export. */
   exportService(): pulumi.Resource[] {
     return [];

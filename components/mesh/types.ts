@@ -1,5 +1,6 @@
 // The contract between the mesh layer and the workloads that use it (Kafka): how a Service becomes reachable
 // from the other clusters, what a namespace needs, and what to wait for. Same interface in both modes.
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Mesh } from "../../lib/types";
 import type { RegionalCluster } from "../platform";
@@ -25,4 +26,10 @@ export interface MeshLayer {
   namespaceLabels: Record<string, string>;
   /** Per region index: resources workloads in that cluster must wait for (mesh installed, DNS wired). */
   readyIn(regionIndex: number): pulumi.Resource[];
+  /**
+   * Per region index: the pods through which other clusters' traffic enters that cluster, for NetworkPolicies, when
+   * it does not come straight from the peers' pod addresses (Istio's east-west gateway with one network per cluster).
+   * Absent or empty: peers connect from their own pod ranges.
+   */
+  crossClusterEntryPeers?(regionIndex: number): k8s.types.input.networking.v1.NetworkPolicyPeer[];
 }

@@ -1,5 +1,6 @@
 // What every deployment target must provide, as one typed record: adding a target to `Cloud` makes `tsc` list each
 // entry of lib/cloud/index.ts's PROFILES that is missing, and each field below that the new profile leaves out.
+import type { BenchmarkedPlatform } from "../capacity-data";
 import type { ClusterRanges } from "../cidr";
 import type { ParsedConfig, ScrapeModeConfig } from "../config/schema";
 import type { RegionList } from "../config/regions";
@@ -43,6 +44,8 @@ export interface CloudProfile<C extends Cloud> {
   costLabels: { controlPlane: string; natGateway: string };
   /** Scraping that works on a fresh cluster of this target, and the modes it accepts. */
   defaultScrape: ScrapeModeConfig;
+  /** Whose encryption benchmark (lib/capacity-data.ts) the capacity model applies; undefined: no capacity estimate. */
+  encryptionBenchmark?: BenchmarkedPlatform;
   /** What the target's network means for the mesh layer. */
   mesh: {
     /** Why Submariner cannot run on this target's CNI; undefined where it can. */
@@ -50,7 +53,7 @@ export interface CloudProfile<C extends Cloud> {
     /** Whether the cluster DNS needs a hook to forward clusterset.local to Lighthouse (kube-dns has no CoreDNS forward). */
     clustersetDnsHookRequired: boolean;
     /** How Istio maps this target's clusters to networks. */
-    istioNetworkModel: IstioNetworkModel;
+    istioNetworkModel: IstioNetworkModel | ((spec: SpecOf<C>) => IstioNetworkModel);
   };
   /**
    * The kernel settings this target applies to Kafka nodes, given the socket-buffer plan: what the plan renders into

@@ -1,6 +1,5 @@
 // The regions each cloud has, so a misspelt or invented region is refused by its config path before anything
 // asks a price catalog or a provider about it. Each list names its source and the day it was read.
-import { Cloud } from "../types";
 
 export interface RegionList {
   names: readonly string[];
@@ -10,7 +9,7 @@ export interface RegionList {
   asOf: string;
 }
 
-export const KNOWN_REGIONS: Record<Cloud, RegionList> = {
+export const KNOWN_REGIONS: Record<"gke" | "eks", RegionList> = {
   // Compute Engine regions (GKE runs in each): "Regions and zones", cross-checked with Cloud Build's regional list.
   gke: {
     source: "https://cloud.google.com/compute/docs/regions-zones",
@@ -112,6 +111,7 @@ export const KNOWN_REGIONS: Record<Cloud, RegionList> = {
   },
 };
 
-export function isKnownRegion(cloud: Cloud, name: string): boolean {
-  return KNOWN_REGIONS[cloud].names.includes(name);
+/** Whether a region list (a target profile's `knownRegions`) has a name; without a list every name is known. */
+export function isKnownRegion(known: RegionList | undefined, name: string): boolean {
+  return known === undefined || known.names.includes(name);
 }

@@ -1,6 +1,7 @@
 // The stack configuration schema: one zod schema per top-level key of `Pulumi.<stack>.yaml`.
 // Shapes, types, ranges and defaults live here; checks that relate several keys live in ./validate.ts.
 import { z } from "zod";
+import { CLOUDS } from "../types";
 import { CONTROLLER_VOLUME_GIB, DEFAULT_CLIENT_NAMESPACES } from "../kafka/defaults";
 import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "./kafka-version";
 
@@ -159,6 +160,60 @@ export const gcpSchema = z.strictObject({
   releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE", "EXTENDED"]).default("REGULAR"),
 });
 
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Kubernetes object name");
+
+export const existingSchema = z.strictObject({
+  /** One per region, in `regions` order: how to reach each cluster. */
+  clusters: z
+    .array(
+      z.strictObject({
+        /**
+         * The kubeconfig's contents (YAML), not a path. Keep it a Pulumi secret:
+         * `pulumi config set --secret --path 'geo-kafka:existing.clusters[0].kubeconfig' "$(cat east.kubeconfig)"`.
+         */
+        kubeconfig: nonEmpty,
+        /** Context of the kubeconfig to use. Default: its current-context. */
+        context: nonEmpty.optional(),
+        /**
+         * This cluster's API server as the other clusters reach it (`host`, `host:port` or `https://host[:port]`):
+         * Submariner members dial the first one (the broker), each istiod the others'.
+         */
+        apiServer: nonEmpty,
+      }),
+    )
+    .min(1),
+  /**
+   * Pod addresses route between the clusters without translation (a flat or routed network: BGP, VPC-native pods,
+   * peered VPCs). Submariner here does service discovery only, so it needs this; Istio without it puts each cluster
+   * on its own network and crosses through east-west gateways.
+   */
+  podsRoutable: z.boolean(),
+  /** The clusters' CNI: `flannel` enforces no NetworkPolicy; `aws-vpc-cni` cannot carry Submariner. Default `other`. */
+  cni: z.enum(["calico", "cilium", "flannel", "ovn-kubernetes", "openshift-sdn", "aws-vpc-cni", "other"]).default("other"),
+  /**
+   * The StorageClass of Kafka's volumes: `name` alone uses a class that exists in every cluster; with `create`, this
+   * stack creates it (Retain, WaitForFirstConsumer, expandable) with the given provisioner and parameters.
+   */
+  storageClass: z.strictObject({
+    name: k8sName,
+    create: z
+      .strictObject({
+        provisioner: nonEmpty,
+        parameters: z.record(nonEmpty, z.string()).default({}),
+      })
+      .optional(),
+  }),
+  /**
+   * vCPUs and memory of the nodes that run Kafka (`nodePools.kafka.machineType` names them): the JVM heap and the
+   * page cache are sized from them.
+   */
+  kafkaNodeShape: z.strictObject({ vcpus: positive, memoryGiB: positive }),
+  /** Node labels that select the Kafka nodes. Default: the label the other targets put on their Kafka pool. */
+  kafkaNodeSelector: z.record(nonEmpty, z.string()).optional(),
+  /** Whether Kafka pods tolerate the Kafka pool taint of the other targets (`geo-kafka/dedicated=kafka:NoSchedule`). Default true. */
+  tolerateKafkaTaint: z.boolean().default(true),
+});
+
 const OBSERVABILITY_DEFAULT = {
   crdsPreinstalled: false,
   monitoringNamespace: "monitoring",
@@ -215,7 +270,7 @@ export const observabilitySchema = z
 
 /** Every top-level config key the project reads, with its schema. */
 export const configSchemas = {
-  cloud: z.enum(["gke", "eks"]),
+  cloud: z.enum(CLOUDS),
   regions: z.array(regionSchema),
   network: networkSchema,
   links: z.array(linkSchema),
@@ -226,6 +281,7 @@ export const configSchemas = {
   prices: pricesSchema,
   access: accessSchema,
   gcp: gcpSchema.optional(),
+  existing: existingSchema.optional(),
   observability: observabilitySchema,
 } as const;
 
@@ -245,6 +301,7 @@ export type TrafficConfig = z.infer<typeof trafficSchema>;
 export type PricesConfig = z.infer<typeof pricesSchema>;
 export type AccessConfig = z.infer<typeof accessSchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
+export type ExistingConfig = z.infer<typeof existingSchema>;
 export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 export type ScrapeModeConfig = z.infer<typeof scrapeModeSchema>;
 
@@ -267,5 +324,6 @@ export interface ParsedConfig {
   prices: PricesConfig;
   access: AccessConfig;
   gcp?: GcpConfig;
+  existing?: ExistingConfig;
   observability: ObservabilityConfig;
 }

@@ -1,7 +1,7 @@
 // The validated stack: what every layer after validation works from. Declared apart from the checks that build it,
 // so that checks, plans and components can all import these types without an import circle.
 import type { RegionLink } from "../topology";
-import type { GcpConfig, ObservabilitySpec, ParsedConfig } from "./schema";
+import type { ExistingConfig, GcpConfig, ObservabilitySpec, ParsedConfig } from "./schema";
 
 export interface RegionSpec {
   /** Position in `regions`, stable across the program. */
@@ -16,7 +16,7 @@ export interface RegionSpec {
 }
 
 /** What every target's spec holds, whatever the target. */
-export interface CommonStackSpec extends Omit<ParsedConfig, "cloud" | "regions" | "links" | "observability" | "gcp"> {
+export interface CommonStackSpec extends Omit<ParsedConfig, "cloud" | "regions" | "links" | "observability" | "gcp" | "existing"> {
   regions: RegionSpec[];
   /** One link per region pair, oriented in `regions` order. */
   links: RegionLink[];
@@ -35,8 +35,14 @@ export interface EksStackSpec extends CommonStackSpec {
   kafka: CommonStackSpec["kafka"] & { disk: CommonStackSpec["kafka"]["disk"] & { iopsPerGiB: number } };
 }
 
+/** Stack existing: three Kubernetes clusters that already exist; no cloud resource is created. */
+export interface ExistingStackSpec extends CommonStackSpec {
+  cloud: "existing";
+  existing: ExistingConfig;
+}
+
 /** The validated, defaulted configuration, one variant per target, keyed on `cloud`. */
-export type StackSpec = GkeStackSpec | EksStackSpec;
+export type StackSpec = GkeStackSpec | EksStackSpec | ExistingStackSpec;
 
 /** The spec variant of one target. */
 export type SpecOf<C extends StackSpec["cloud"]> = Extract<StackSpec, { cloud: C }>;

@@ -1,5 +1,5 @@
-// The kernel settings a plan gives the machines that run Kafka: a GKE node pool's linuxNodeConfig.sysctls, or the
-// sysctl list in an EKS launch template's user data. The lab applies what the plan says, not what a model predicts.
+// The kernel settings a plan gives the machines that run Kafka: a GKE node pool's linuxNodeConfig.sysctls, the
+// sysctl list in an EKS launch template's user data, or (stack existing) the settings its outputs require of the nodes. The lab applies what the plan says, not what a model predicts.
 import type { Plan } from "../plan";
 
 type Obj = Record<string, unknown>;
@@ -40,6 +40,14 @@ export function plannedKafkaSysctls(plan: Plan): PlannedSysctls | undefined {
       const values = sysctlLines(Buffer.from(r.inputs.userData, "base64").toString("utf8"));
       if (values["net.core.rmem_max"] !== undefined) return { source: r.name, values };
     }
+  }
+  // Stack existing manages no node: its plan states, as an output, what the clusters' owners must set on them.
+  const stated = obj(obj(plan.outputs.existing).kafkaNodeSysctls);
+  if (typeof stated["net.core.rmem_max"] === "string") {
+    return {
+      source: "outputs.existing.kafkaNodeSysctls",
+      values: Object.fromEntries(Object.entries(stated).map(([k, v]) => [k, String(v)])),
+    };
   }
   return undefined;
 }

@@ -2,7 +2,8 @@
 // CA layout and the kubeconfig of a remote secret. Keys and names were checked against Istio 1.30.3 (docs/mesh.md).
 import { stringify } from "yaml";
 import { profileOf } from "../cloud";
-import type { Cloud, IstioNetworkModel } from "../types";
+import type { StackSpec } from "../config/spec";
+import type { IstioNetworkModel } from "../types";
 
 /** Istio's system (and root) namespace; also where the plugged-in CA and remote secrets live. */
 export const ISTIO_NAMESPACE = "istio-system";
@@ -44,9 +45,13 @@ export const EAST_WEST_GATEWAY = { selector: { istio: "eastwestgateway" }, port:
 
 export type { IstioNetworkModel } from "../types";
 
-/** The model for a target: its profile's (gke and eks route pod addresses over the peering). */
-export function defaultNetworkModel(cloud: Cloud): IstioNetworkModel {
-  return profileOf(cloud).mesh.istioNetworkModel;
+/**
+ * The model for a stack: its target profile's. gke and eks route pod addresses over the peering (`shared`); existing
+ * clusters are `shared` when their pods route to each other and `per-cluster` (east-west gateways) otherwise.
+ */
+export function istioNetworkModelOf(spec: StackSpec): IstioNetworkModel {
+  const model = profileOf(spec.cloud).mesh.istioNetworkModel as IstioNetworkModel | ((s: StackSpec) => IstioNetworkModel);
+  return typeof model === "function" ? model(spec) : model;
 }
 
 /** Network name of each cluster (same order as `clusterIds`). */

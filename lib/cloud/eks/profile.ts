@@ -25,6 +25,7 @@ export const EKS_PROFILE: CloudProfile<"eks"> = {
   priceCatalog: EKS_PRICES,
   costLabels: { controlPlane: "EKS cluster fee", natGateway: "NAT gateway" },
   defaultScrape: "prometheus-operator",
+  encryptionBenchmark: "eks",
   mesh: {
     submarinerUnsupported: EKS_SUBMARINER_UNSUPPORTED,
     clustersetDnsHookRequired: false,

@@ -18,6 +18,7 @@ export const GKE_PROFILE: CloudProfile<"gke"> = {
   priceCatalog: GKE_PRICES,
   costLabels: { controlPlane: "GKE cluster fee", natGateway: "Cloud NAT" },
   defaultScrape: "gke-managed",
+  encryptionBenchmark: "gke",
   mesh: {
     clustersetDnsHookRequired: true,
     // VPC-native pod ranges are subnet secondary ranges that the VPC peerings exchange.

@@ -2,6 +2,7 @@
 // disk against its target and its type's limits.
 import { profileOf } from "../../cloud";
 import { io1DiskProblems } from "../../cloud/eks/checks";
+import { storageClassDiskProblems } from "../../cloud/existing/checks";
 import { pdSsdDiskProblems } from "../../cloud/gke/checks";
 import type { KafkaDiskConfig } from "../../cloud/profile";
 import { Problem, configPath, error, warning } from "../../problems";
@@ -15,6 +16,7 @@ type DiskRules = (disk: KafkaDiskConfig) => Problem[];
 const DISK_RULES: Record<DiskType, DiskRules> = {
   "pd-ssd": pdSsdDiskProblems,
   io1: io1DiskProblems,
+  "storage-class": storageClassDiskProblems,
 };
 
 export function checkKafka({ cloud, regions, kafka }: Partial<ParsedConfig>): Problem[] {

@@ -7,9 +7,11 @@ import type { ParsedConfig } from "../schema";
 
 export function checkPrices({ cloud, regions, nodePools, kafka, prices }: Partial<ParsedConfig>): Problem[] {
   if (!cloud || !regions || !prices) return [];
+  // Without a catalog (existing clusters) a missing price is not an error: the estimate lists what it could not price.
+  if (!profileOf(cloud).priceCatalog) return [];
   const problems: Problem[] = [];
   // A region the cloud does not have is refused by checkRegions; asking its prices would only repeat that.
-  for (const region of regions.filter((r) => isKnownRegion(cloud, r.name))) {
+  for (const region of regions.filter((r) => isKnownRegion(profileOf(cloud).knownRegions, r.name))) {
     if (nodePools) {
       for (const pool of ["kafka", "system"] as const) {
         const { machineType } = nodePools[pool];

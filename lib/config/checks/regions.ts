@@ -29,6 +29,9 @@ export function checkRegions({ cloud, regions }: Partial<ParsedConfig>): Problem
       seen.set(region.name, i);
     }
     const known = cloud ? profileOf(cloud).knownRegions : undefined;
+    if (cloud && !known && !DNS_LABEL.test(region.name)) {
+      problems.push(error(configPath("regions", [i, "name"]), `"${region.name}" is not a DNS label (it names resources and Kafka racks)`));
+    }
     if (cloud && known && !known.names.includes(region.name)) {
       problems.push(
         error(
