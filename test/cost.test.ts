@@ -248,4 +248,15 @@ describe("reports", () => {
     expect(result.stdout).toMatch(/Throughput ceiling: \*\*[\d.]+ MB\/s\*\* produced, bottleneck \*\*/);
     expect(result.stdout).toContain("Prices used");
   });
+
+  it("npm run cost -- --stack existing prices what its config prices and lists the rest, with no ceiling", async () => {
+    const result = await costCli(["--stack", "existing", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { breakdown: Record<string, number>; unpriced: string[]; capacity: unknown };
+    expect(json.capacity).toBeNull();
+    expect(json.unpriced).toHaveLength(3);
+    expect(json.unpriced.every((u) => u.includes("vm-4c-16g"))).toBe(true);
+    const text = await costCli(["--stack", "existing", "--markdown"]);
+    expect(text.stdout).toContain("Not priced, left out of the totals:");
+  });
 });

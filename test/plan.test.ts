@@ -93,8 +93,8 @@ describe("mock runtime", () => {
 });
 
 describe("npm run plan", () => {
-  it("prints valid JSON, byte-identical across runs, for both stacks", async () => {
-    for (const stack of ["gke", "eks"]) {
+  it("prints valid JSON, byte-identical across runs, for every shipped stack", async () => {
+    for (const stack of ["gke", "eks", "existing"]) {
       const first = await planCli(["--stack", stack, "--json"]);
       const second = await planCli(["--stack", stack, "--json"]);
       expect(first.code).toBe(0);

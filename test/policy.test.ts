@@ -7,7 +7,7 @@ import { planStackOk } from "./helpers/harness";
 
 const plans: Record<string, PolicyResource[]> = {};
 beforeAll(async () => {
-  for (const stack of ["gke", "eks"]) plans[stack] = policyResources((await planStackOk(stack)).run);
+  for (const stack of ["gke", "eks", "existing"]) plans[stack] = policyResources((await planStackOk(stack)).run);
 });
 
 const clone = (rs: PolicyResource[]) => structuredClone(rs);
@@ -505,7 +505,7 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
 };
 
 describe("policy rules over the offline plans", () => {
-  it.each(["gke", "eks"])("stack %s passes every rule", (stack) => {
+  it.each(["gke", "eks", "existing"])("stack %s passes every rule", (stack) => {
     expect(runPolicies(plans[stack])).toEqual([]);
   });
 
@@ -529,7 +529,7 @@ describe("policy rules over the offline plans", () => {
     expect(runPolicies([...plans.gke, ...kafkaObjects(providerOf(plans.gke, "gke"))])).toEqual([]);
   });
 
-  it.each(["gke", "eks"])("stack %s: every custom resource waits for what installs its CRD in its own cluster", (stack) => {
+  it.each(["gke", "eks", "existing"])("stack %s: every custom resource waits for what installs its CRD in its own cluster", (stack) => {
     const rule = RULES.find((r) => r.id === "custom-resources-have-crds")!;
     const custom = plans[stack].filter(
       (r) => /^kubernetes:[^/]*\.[^/]*\//.test(r.type) && !/^kubernetes:(helm\.sh|[^/]*\.k8s\.io)\//.test(r.type),

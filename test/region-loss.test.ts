@@ -7,7 +7,7 @@ import { planStackOk } from "./helpers/harness";
 
 const plans: Record<string, Plan> = {};
 beforeAll(async () => {
-  for (const stack of ["gke", "eks"]) plans[stack] = toPlan(stack, (await planStackOk(stack)).run);
+  for (const stack of ["gke", "eks", "existing"]) plans[stack] = toPlan(stack, (await planStackOk(stack)).run);
 });
 
 /** Rewrites every rendered server.properties of a plan. */
@@ -21,7 +21,7 @@ function editProperties(plan: Plan, edit: (text: string) => string): Plan {
 }
 
 describe("region loss", () => {
-  it.each(["gke", "eks"])("stack %s survives losing any one region", (stack) => {
+  it.each(["gke", "eks", "existing"])("stack %s survives losing any one region", (stack) => {
     const sim = simulateRegionLoss(plans[stack]);
     expect(sim.problems).toEqual([]);
     expect(sim.reports).toHaveLength(3);

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KAFKA_DEFAULT_REPLICA_SOCKET_RECEIVE_BUFFER_BYTES } from "../lib/socket-buffers";
 import { RegionLink } from "../lib/topology";
+import { CLOUDS } from "../lib/types";
 import {
   CaseResult,
   HostSysctls,
@@ -103,7 +104,7 @@ describe("parseWanBenchArgs", () => {
     ]);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.message).toContain('--stack must be one of gke, eks, got "aks"');
+    expect(parsed.message).toContain(`--stack must be one of ${CLOUDS.join(", ")}, got "aks"`);
     expect(parsed.message).toContain("--seconds must be an integer from 1 to 300");
     expect(parsed.message).toContain('--rate-mbit must be a number from 1 to 10000, got "fast"');
     expect(parsed.message).toContain("--runs must be an integer from 1 to 9");

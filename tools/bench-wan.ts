@@ -3,12 +3,10 @@
 // Needs root. Builds two network namespaces joined by tools/wan/delay-line.c over TUN devices (this kernel has no
 // netem), runs iperf3 between them, and restores every sysctl it changed, also on error and Ctrl-C.
 // Traffic stays inside the two namespaces it creates; see docs/wan-bench.md.
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
-import { errorsOf, formatProblems } from "../lib/problems";
 import { NodeSysctls } from "../lib/socket-buffers";
 import {
   BenchCase,
@@ -26,8 +24,24 @@ import {
   planWanBench,
   targetChecks,
 } from "../lib/wan-bench";
-import { REPO_ROOT, stackFilePath } from "./run-stack";
-import { readStackFile } from "./stack-file";
+import { readStackSpec } from "./run-stack";
+import {
+  buildDelayLine,
+  cpuSeconds,
+  ensureTools,
+  log,
+  must,
+  pidAlive,
+  procPath,
+  readNsSysctl,
+  readRootSysctls,
+  restoreRootSysctls,
+  sh,
+  sleep,
+  sleepSync,
+  writeNsSysctl,
+  writeRootSysctl,
+} from "./wan/host";
 
 const NS_A = "geo-kafka-wan-a";
 const NS_B = "geo-kafka-wan-b";
@@ -38,7 +52,6 @@ const ADDR_B = "10.255.213.2";
 const IPERF_PORT = 5201;
 /** Marks a run in progress and remembers the sysctls to restore if it is killed before it can clean up (tmpfs). */
 const STATE_FILE = "/run/geo-kafka-bench-wan.json";
-const DELAY_LINE_SOURCE = path.join(REPO_ROOT, "tools", "wan", "delay-line.c");
 const CEILING_BUFFER_BYTES = 32 * 1_048_576;
 /**
  * Niceness of the delay line and both iperf3 ends: the emulated network and its two hosts should not lose their CPU
@@ -66,53 +79,6 @@ let stopping = false;
 /** Every delay line started, to check at the end that none is left. */
 const delayLinePids: number[] = [];
 
-function log(line = ""): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function sh(cmd: string, args: readonly string[]): { ok: boolean; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 20_000 });
-  return { ok: r.status === 0, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
-}
-
-function must(cmd: string, args: readonly string[]): string {
-  const r = sh(cmd, args);
-  if (!r.ok) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-function hasCommand(name: string): boolean {
-  return sh("sh", ["-c", `command -v ${name}`]).ok;
-}
-
-// ---- sysctls -------------------------------------------------------------------------------------------------
-
-const procPath = (key: string) => path.join("/proc/sys", ...key.split("."));
-
-function readRootSysctls(): HostSysctls {
-  const out = {} as Record<keyof NodeSysctls, string>;
-  for (const key of SYSCTL_KEYS) out[key] = normaliseSysctlValue(fs.readFileSync(procPath(key), "utf8"));
-  return out;
-}
-
-function writeRootSysctl(key: string, value: string): void {
-  fs.writeFileSync(procPath(key), `${value}\n`);
-}
-
-function readNsSysctl(ns: string, key: string): string {
-  return normaliseSysctlValue(must("ip", ["netns", "exec", ns, "cat", procPath(key)]));
-}
-
-function writeNsSysctl(ns: string, key: string, value: string): void {
-  must("ip", ["netns", "exec", ns, "sh", "-c", 'printf "%s\\n" "$1" > "$2"', "sh", value, procPath(key)]);
-}
-
 /**
  * Applies one case's sysctls: rmem_max/wmem_max are global (only the initial namespace may write them), the
  * tcp_rmem/tcp_wmem triples are per namespace on current kernels and are set inside both benchmark namespaces.
@@ -127,28 +93,7 @@ function applySysctls(values: NodeSysctls): void {
   }
 }
 
-function restoreRootSysctls(values: HostSysctls): string[] {
-  const failures: string[] = [];
-  for (const key of SYSCTL_KEYS) {
-    try {
-      if (normaliseSysctlValue(fs.readFileSync(procPath(key), "utf8")) !== values[key]) writeRootSysctl(key, values[key]);
-    } catch (err) {
-      failures.push(`${key}: ${(err as Error).message}`);
-    }
-  }
-  return failures;
-}
-
 // ---- run state and cleanup -----------------------------------------------------------------------------------
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function deleteNamespaces(): void {
   for (const ns of [NS_A, NS_B]) {
@@ -330,14 +275,6 @@ async function stopLink(link: LinkProcess): Promise<string> {
   return f.stderr.trim();
 }
 
-const CLK_TCK = Number(sh("getconf", ["CLK_TCK"]).stdout.trim()) || 100;
-
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime
-}
-
 async function waitForListener(): Promise<void> {
   for (let i = 0; i < 100; i++) {
     if (sh("ip", ["netns", "exec", NS_B, "ss", "-Hltn", `sport = :${IPERF_PORT}`]).stdout.trim() !== "") return;
@@ -399,29 +336,6 @@ async function measure(link: LinkProcess, bufferBytes: number, options: WanBench
 
 // ---- setup checks --------------------------------------------------------------------------------------------
 
-function ensureTools(): void {
-  const missing = ["ip", "ss", "gcc"].filter((c) => !hasCommand(c));
-  if (missing.length > 0) throw new Error(`missing ${missing.join(", ")}: install the Debian packages iproute2 and gcc`);
-  if (!fs.existsSync("/dev/net/tun")) throw new Error("/dev/net/tun is missing: the delay line needs TUN devices");
-  if (!hasCommand("iperf3")) {
-    log("iperf3 is missing: installing the Debian package iperf3 (apt-get install -y iperf3)");
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    let r = spawnSync("apt-get", ["install", "-y", "-q", "iperf3"], { stdio: "inherit", env });
-    if (r.status !== 0) {
-      spawnSync("apt-get", ["update", "-q"], { stdio: "inherit", env });
-      r = spawnSync("apt-get", ["install", "-y", "-q", "iperf3"], { stdio: "inherit", env });
-    }
-    if (r.status !== 0 || !hasCommand("iperf3")) throw new Error("iperf3 is required: apt-get install iperf3");
-  }
-}
-
-function buildDelayLine(dir: string): string {
-  const binary = path.join(dir, "delay-line");
-  const r = sh("gcc", ["-O2", "-Wall", "-Wextra", "-Werror", "-o", binary, DELAY_LINE_SOURCE]);
-  if (!r.ok) throw new Error(`gcc could not build ${DELAY_LINE_SOURCE}:\n${r.stderr}`);
-  return binary;
-}
-
 /** netem is the usual tool; say why it is not used here (or that it would have been available). */
 function netemStatus(): string {
   const r = sh("ip", ["netns", "exec", NS_A, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"]);
@@ -430,14 +344,6 @@ function netemStatus(): string {
     return "netem: available on this kernel, but not used (the user-space delay line behaves the same everywhere)";
   }
   return `netem: unavailable (\`tc qdisc add ... netem\` says: ${r.stderr.trim().split("\n").pop()}); using the user-space delay line`;
-}
-
-function loadStackLinks(stack: string) {
-  const read = readStackFile(stackFilePath(stack));
-  if (!read.ok) throw new Error(`cannot read the ${stack} stack:\n${formatProblems(read.problems)}`);
-  const result = validateConfig(rawConfigFromMap(read.file.config));
-  if (!result.ok) throw new Error(`the ${stack} stack's config is invalid:\n${formatProblems(errorsOf(result.problems))}`);
-  return result.spec.links;
 }
 
 // ---- main ----------------------------------------------------------------------------------------------------
@@ -453,7 +359,7 @@ async function main(): Promise<number> {
     process.stderr.write("bench:wan needs root: it creates network namespaces and TUN devices and sets net.core.rmem_max/wmem_max\n");
     return 1;
   }
-  const links = loadStackLinks(options.stack);
+  const links = readStackSpec(options.stack).links;
   ensureTools();
 
   process.on("SIGINT", () => onSignal("SIGINT", 130));

@@ -1,7 +1,9 @@
 // Runs index.ts for one stack under mocks and turns the record into a Plan: the core of `npm run plan`.
 import * as path from "node:path";
 import { Plan, sortResources } from "../lib/plan";
-import { PROJECT, Problem, formatProblems } from "../lib/problems";
+import type { StackSpec } from "../lib/config/spec";
+import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
+import { PROJECT, Problem, errorsOf, formatProblems } from "../lib/problems";
 import { StackConfigError } from "../stacks/config";
 import { MockRun, renderSecrets, runUnderMocks } from "./mock-runtime";
 import { StackFile, readStackFile } from "./stack-file";
@@ -102,4 +104,14 @@ export function runToolMain(main: (argv: string[]) => Promise<number> | number):
         process.exitCode = 1;
       },
     );
+}
+
+/** The validated spec of a stack's own file (or FILE), without running the program; throws listing every problem. */
+export function readStackSpec(stack: string, configFile?: string): StackSpec {
+  const source = configFile ?? stackFilePath(stack);
+  const read = readStackFile(source);
+  if (!read.ok) throw new Error(`cannot read the ${stack} stack:\n${formatProblems(read.problems)}`);
+  const result = validateConfig(rawConfigFromMap(read.file.config));
+  if (!result.ok) throw new Error(`the ${stack} stack's config is invalid:\n${formatProblems(errorsOf(result.problems))}`);
+  return result.spec;
 }

@@ -230,7 +230,7 @@ export const observabilitySchema = z
      * operator's CRDs come from installKubePrometheusStack or must already exist, see crdsPreinstalled), `gke-managed`
      * (GKE Managed Service for Prometheus: PodMonitoring, Rules; gke only), `amazon-managed` (an AMP workspace and
      * managed collector per region; eks only), or `none` (the agent still runs; nothing scrapes it).
-     * Default: per cloud, one that works on a fresh cluster (OBSERVABILITY_DEFAULT_SCRAPE in ./validate.ts).
+     * Default: per target, one that works on a fresh cluster (its profile's defaultScrape, lib/cloud/).
      */
     scrape: scrapeModeSchema.optional(),
     /**
