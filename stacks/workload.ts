@@ -3,13 +3,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClustersetDnsHook, createMesh } from "../components/mesh";
 import type { MeshLayer } from "../components/mesh/types";
-import { StretchedKafka } from "../components/kafka";
+import { StretchedKafka, StretchedKafkaArgs } from "../components/kafka";
 import type { AmpClusterTarget } from "../components/aws/amazon-managed-prometheus";
 import { KafkaObservability, kafkaMetricsSettings } from "../components/observability";
 import { RegionalCluster } from "../components/platform";
 import { StackSpec } from "../lib/config/spec";
 import type { MachineShape } from "../lib/kafka/sizing";
+import { machineTypeShape } from "../lib/prices";
 import { istioNetworkModelOf } from "../lib/mesh/istio";
+import { observabilityPlan } from "../lib/observability";
 import { DerivedPlan } from "./common";
 
 export interface WorkloadArgs {
@@ -32,6 +34,32 @@ export interface Workload {
   observability: KafkaObservability;
 }
 
+/**
+ * The Kafka component's settings from the validated spec: the regions, the kafka section and the Kafka nodes, with
+ * the node shape given or, by default, the price catalog's shape of the machine type.
+ */
+export function stretchedKafkaSettings(spec: StackSpec, machineShape?: MachineShape) {
+  const { kafka } = spec;
+  const shape = machineShape ?? machineTypeShape(spec.cloud, spec.regions[0].name, spec.nodePools.kafka.machineType);
+  return {
+    regions: spec.regions,
+    version: kafka.version,
+    brokersPerRegion: kafka.brokersPerRegion,
+    controllersPerRegion: kafka.controllersPerRegion,
+    topicDefaults: {
+      partitions: kafka.defaultPartitions,
+      replicationFactor: kafka.replicationFactor,
+      minInsyncReplicas: kafka.minInsyncReplicas,
+    },
+    producer: kafka.producer,
+    brokerVolumeSizeGiB: kafka.disk.sizeGiB,
+    kafkaNodes: { machineType: spec.nodePools.kafka.machineType, countPerRegion: spec.nodePools.kafka.countPerRegion },
+    ...(shape ? { machineShape: { vcpus: shape.vcpus, memoryGiB: shape.memoryGiB } } : {}),
+    clientNamespaces: kafka.clientNamespaces,
+    controllerVolumeSizeGiB: kafka.controllerDiskSizeGiB,
+  } satisfies Partial<StretchedKafkaArgs>;
+}
+
 export function deployWorkload(args: WorkloadArgs): Workload {
   const { spec, derived, clusters } = args;
   const mesh = createMesh("mesh", {
@@ -42,17 +70,19 @@ export function deployWorkload(args: WorkloadArgs): Workload {
     ...(args.configureClustersetDns ? { configureClustersetDns: args.configureClustersetDns } : {}),
   });
   const kafka = new StretchedKafka("kafka", {
-    spec,
+    ...stretchedKafkaSettings(spec, args.kafkaMachineShape),
     clusters,
     mesh,
     socketBufferBytes: derived.socketBuffers.socketBufferBytes,
-    clientNamespaces: spec.kafka.clientNamespaces,
-    controllerVolumeSizeGiB: spec.kafka.controllerDiskSizeGiB,
-    ...(args.kafkaMachineShape ? { machineShape: args.kafkaMachineShape } : {}),
     ...kafkaMetricsSettings(spec),
   });
+  const o = spec.observability;
   const observability = new KafkaObservability("observability", {
-    spec,
+    plan: observabilityPlan(spec),
+    monitoringNamespace: o.monitoringNamespace,
+    monitorLabels: o.monitorLabels,
+    installKubePrometheusStack: o.installKubePrometheusStack,
+    envoyKafkaFilter: o.envoyKafkaFilter.enabled,
     clusters,
     kafka,
     mesh,

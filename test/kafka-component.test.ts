@@ -21,6 +21,7 @@ import { planSocketBuffers } from "../lib/socket-buffers";
 import type { Mesh } from "../lib/types";
 import { MockRun, RecordedResource, containsSecret, isSecretValue, renderSecrets, runUnderMocks } from "../tools/mock-runtime";
 import { Recorded, planStackOk, runComponent, stackSpec } from "./helpers/harness";
+import { stretchedKafkaSettings } from "../stacks/workload";
 import { schemaErrors } from "./helpers/k8s-schema";
 
 const T = {
@@ -163,7 +164,7 @@ async function planKafka(stack: "gke" | "eks", mode?: Mesh): Promise<KafkaPlan> 
     program: () => {
       captureDependencies(dependencies);
       const kafka = new StretchedKafka("kafka", {
-        spec,
+        ...stretchedKafkaSettings(spec),
         clusters: fakeClusters(spec),
         mesh: fakeMesh(
           spec.mesh.mode,
@@ -954,7 +955,7 @@ describe("StretchedKafka input checks", () => {
     const spec: StackSpec = { ...base, regions: base.regions.map((r, i) => (i === 2 ? { ...r, clusterId: "x".repeat(50) } : r)) };
     const attempt = runComponent(() => {
       new StretchedKafka("kafka", {
-        spec,
+        ...stretchedKafkaSettings(spec),
         clusters: fakeClusters(spec),
         mesh: fakeMesh(
           "submariner",
@@ -966,17 +967,17 @@ describe("StretchedKafka input checks", () => {
     });
     await expect(attempt).rejects.toSatisfy((err: unknown) => {
       expect(pulumi.InputPropertiesError.isInstance(err)).toBe(true);
-      expect((err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).toEqual(["spec.regions[2].clusterId"]);
+      expect((err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).toEqual(["regions[2].clusterId"]);
       return true;
     });
   });
 
-  it("refuses, before creating anything, a mesh layer of another mode and clusters out of region order", async () => {
+  it("refuses, before creating anything, clusters out of region order", async () => {
     const spec = stackSpec("gke");
     const attempt = runComponent(() => {
       const clusters = fakeClusters(spec);
       new StretchedKafka("kafka", {
-        spec,
+        ...stretchedKafkaSettings(spec),
         clusters: [clusters[1], clusters[0], clusters[2]],
         mesh: fakeMesh(
           "istio",
@@ -989,7 +990,7 @@ describe("StretchedKafka input checks", () => {
     await expect(attempt).rejects.toSatisfy((err: unknown) => {
       expect(pulumi.InputPropertiesError.isInstance(err)).toBe(true);
       const paths = (err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath);
-      expect(paths).toEqual(["clusters[0].region", "clusters[1].region", "mesh.mode"]);
+      expect(paths).toEqual(["clusters[0].region", "clusters[1].region"]);
       return true;
     });
   });

@@ -634,7 +634,7 @@ describe("names, bootstrap and client snippets", () => {
       controllersPerRegion: 1,
     });
     const problems = certificateNameProblems(long);
-    expect(problems.map((p) => p.propertyPath)).toEqual(["spec.regions[1].clusterId"]);
+    expect(problems.map((p) => p.propertyPath)).toEqual(["regions[1].clusterId"]);
     // kafka-controller-<48>-0: 17 + 48 + 2 = 67 characters.
     expect(problems[0].reason).toMatch(/kafka-controller-b{48}-0 67 characters long; RFC 5280 allows 64/);
   });
@@ -727,9 +727,9 @@ describe("kafkaDeploymentProblems", () => {
       "clusters[2].region",
       "mesh.mode",
       "socketBufferBytes",
-      "spec.kafka.controllersPerRegion",
-      "spec.nodePools.kafka.countPerRegion",
-      "spec.nodePools.kafka.machineType",
+      "controllersPerRegion",
+      "kafkaNodes.countPerRegion",
+      "kafkaNodes.machineType",
       "clientNamespaces[0]",
     ]);
   });

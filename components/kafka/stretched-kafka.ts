@@ -4,7 +4,7 @@
 // restart at a time.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { StackSpec } from "../../lib/config/spec";
+import type { RegionSpec } from "../../lib/config/spec";
 import { DEFAULT_CLIENT_NAMESPACES } from "../../lib/kafka/defaults";
 import { certificateNameProblems, kafkaDeploymentProblems } from "../../lib/kafka/checks";
 import { kafkaClusterIdFromUuid, kafkaDirectoryIdFromUuid } from "../../lib/kafka/cluster-id";
@@ -13,7 +13,6 @@ import { ClientSnippets, StatefulSetConfig, clientSnippets, crossClusterSourceRa
 import { SCRAM_SALT_BYTES, SCRAM_USERNAME, scramCredential } from "../../lib/kafka/scram";
 import { MachineShape, KafkaSizing, kafkaSizing } from "../../lib/kafka/sizing";
 import { KafkaNode, controllersOf, kafkaNodes } from "../../lib/kafka/topology";
-import { machineTypeShape } from "../../lib/prices";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
 import { KafkaMetricsArgs, KafkaRegion } from "./region";
@@ -23,25 +22,64 @@ import { KafkaTls } from "./tls";
 /** The SCRAM user created with the cluster; without an authorizer it may do everything. */
 export const DEFAULT_ADMIN_USERNAME = "admin";
 
+/** Topic defaults that brokers and controllers carry (KRaft controllers fill them in for new topics). */
+export interface KafkaTopicDefaults {
+  /** num.partitions. */
+  partitions: number;
+  /** default.replication.factor, with one replica per region (rack = region). */
+  replicationFactor: number;
+  /** min.insync.replicas; RF - 1 keeps writes going after losing a region. */
+  minInsyncReplicas: number;
+}
+
+/** Producer settings written into each region's client snippet. */
+export interface KafkaProducerSettings {
+  acks: string;
+  compression: string;
+  batchSizeBytes: number;
+  lingerMs: number;
+}
+
 export interface StretchedKafkaArgs {
   /**
-   * The validated stack: `kafka` (version, counts, disk, durability, producer), `regions` (order and cluster ids),
-   * `cloud`, `mesh.mode` and `nodePools.kafka` (machine type, nodes per region). Required.
+   * The stack's regions in order: names (Kafka racks), cluster ids (in node names, hence certificate names of at most
+   * 64 characters) and pod ranges (each cluster's NetworkPolicy admits the others'). Required, one per cluster.
    */
-  spec: StackSpec;
-  /** One per region, in `spec.regions` order; every object of region i is created with `clusters[i].provider`. Required. */
+  regions: readonly RegionSpec[];
+  /** Apache Kafka version of the `apache/kafka` image (lib/config/kafka-version.ts). Required. */
+  version: string;
+  /** Brokers in each region. Required, 1 to 100 (node ids are region x 100 + n). */
+  brokersPerRegion: number;
+  /** KRaft controllers in each region. Required, 1 to 100; one per region keeps a quorum after losing any region. */
+  controllersPerRegion: number;
+  /** num.partitions, default.replication.factor and min.insync.replicas of brokers and controllers. Required. */
+  topicDefaults: KafkaTopicDefaults;
+  /** Producer settings of the client snippets. Required. */
+  producer: KafkaProducerSettings;
+  /** Size of each broker's log volume, GiB. Required. */
+  brokerVolumeSizeGiB: number;
+  /**
+   * The nodes Kafka runs on: the machine type (named in errors) and nodes per region, which must hold one pod of each
+   * StatefulSet per node. Required.
+   */
+  kafkaNodes: { machineType: string; countPerRegion: number };
+  /**
+   * vCPUs and memory of a Kafka node: heap, page cache and CPU requests are sized from it. Required in practice: when
+   * absent, the component refuses its arguments naming `kafkaNodes.machineType` (the stacks pass the catalog's shape,
+   * or existing.kafkaNodeShape).
+   */
+  machineShape?: MachineShape;
+  /** One per region, in `regions` order; every object of region i is created with `clusters[i].provider`. Required. */
   clusters: readonly RegionalCluster[];
-  /** The mesh layer; its `mode` must equal `spec.mesh.mode`. Required. */
+  /** The mesh layer (Submariner or Istio): decides listeners, TLS and how names cross clusters. Required. */
   mesh: MeshLayer;
-  /** Socket buffer size for brokers and client snippets: `planSocketBuffers(spec.links).socketBufferBytes`. Required. */
+  /** Socket buffer size for brokers and client snippets: `planSocketBuffers(links).socketBufferBytes`. Required. */
   socketBufferBytes: number;
   /**
    * Namespaces (in every cluster) whose pods may reach the client listener; the namespaces are not created here.
    * Default DEFAULT_CLIENT_NAMESPACES (`["kafka-clients"]`). An empty list admits no in-cluster clients.
    */
   clientNamespaces?: readonly string[];
-  /** vCPUs and memory of a Kafka node. Default: the price catalog's shape of `spec.nodePools.kafka.machineType`. */
-  machineShape?: MachineShape;
   /** Size of each controller's metadata volume, GiB. Default 20 (CONTROLLER_VOLUME_GIB); count it in cost estimates. */
   controllerVolumeSizeGiB?: number;
   /** SCRAM user for clients. Default `admin`. Letters, digits, '.', '_' and '-' only (it is written inside `--add-scram`'s `[name=...]`). */
@@ -77,22 +115,22 @@ export class StretchedKafka extends pulumi.ComponentResource {
 
   constructor(name: string, args: StretchedKafkaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:kafka:StretchedKafka", name, {}, opts);
-    const { spec, mesh } = args;
+    const { mesh } = args;
     const clientNamespaces = args.clientNamespaces ?? DEFAULT_CLIENT_NAMESPACES;
-    const shape = args.machineShape ?? machineTypeShape(spec.cloud, spec.regions[0].name, spec.nodePools.kafka.machineType);
+    const shape = args.machineShape;
     this.sizing = kafkaSizing(shape ?? { vcpus: 1, memoryGiB: 1 }, mesh.mode);
     this.adminUsername = args.adminUsername ?? DEFAULT_ADMIN_USERNAME;
 
     const problems = kafkaDeploymentProblems({
-      specRegions: spec.regions.map((r) => r.name),
+      specRegions: args.regions.map((r) => r.name),
       clusterRegions: args.clusters.map((c) => c.region.name),
-      specMesh: spec.mesh.mode,
+      specMesh: mesh.mode,
       layerMesh: mesh.mode,
       socketBufferBytes: args.socketBufferBytes,
-      brokersPerRegion: spec.kafka.brokersPerRegion,
-      controllersPerRegion: spec.kafka.controllersPerRegion,
-      kafkaNodesPerRegion: spec.nodePools.kafka.countPerRegion,
-      machineType: spec.nodePools.kafka.machineType,
+      brokersPerRegion: args.brokersPerRegion,
+      controllersPerRegion: args.controllersPerRegion,
+      kafkaNodesPerRegion: args.kafkaNodes.countPerRegion,
+      machineType: args.kafkaNodes.machineType,
       shapeKnown: shape !== undefined,
       sizingProblems: this.sizing.problems,
       clientNamespaces,
@@ -104,9 +142,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
       problems.push({ propertyPath: "adminUsername", reason: "may hold only letters, digits, '.', '_' and '-'" });
     }
     this.nodes = kafkaNodes({
-      regions: spec.regions.map((r) => ({ name: r.name, clusterId: r.clusterId })),
-      brokersPerRegion: spec.kafka.brokersPerRegion,
-      controllersPerRegion: spec.kafka.controllersPerRegion,
+      regions: args.regions.map((r) => ({ name: r.name, clusterId: r.clusterId })),
+      brokersPerRegion: args.brokersPerRegion,
+      controllersPerRegion: args.controllersPerRegion,
     });
     problems.push(...certificateNameProblems(this.nodes));
     if (problems.length > 0)
@@ -115,9 +153,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
     this.statefulSetConfigs = renderClusterConfigs({
       mesh: mesh.mode,
       nodes: this.nodes,
-      defaultPartitions: spec.kafka.defaultPartitions,
-      replicationFactor: spec.kafka.replicationFactor,
-      minInsyncReplicas: spec.kafka.minInsyncReplicas,
+      defaultPartitions: args.topicDefaults.partitions,
+      replicationFactor: args.topicDefaults.replicationFactor,
+      minInsyncReplicas: args.topicDefaults.minInsyncReplicas,
       socketBufferBytes: args.socketBufferBytes,
       vcpus: shape!.vcpus,
     });
@@ -165,7 +203,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             mesh,
             nodes: this.nodes,
             statefulSets: this.statefulSetConfigs.filter((s) => s.regionIndex === i),
-            version: spec.kafka.version,
+            version: args.version,
             sizing: this.sizing,
             clusterId: this.clusterId,
             initialControllers: this.initialControllers,
@@ -175,10 +213,10 @@ export class StretchedKafka extends pulumi.ComponentResource {
             adminPassword: this.adminPassword,
             adminScramCredential: scram,
             ...(tlsMaterial ? { keystores: tlsMaterial.keystores, caCertPem: tlsMaterial.caCertPem, certPems: tlsMaterial.certPems } : {}),
-            brokerVolumeSizeGiB: spec.kafka.disk.sizeGiB,
+            brokerVolumeSizeGiB: args.brokerVolumeSizeGiB,
             ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),
             clientNamespaces,
-            crossClusterSourceRanges: crossClusterSourceRanges(spec.regions, cluster.region.index),
+            crossClusterSourceRanges: crossClusterSourceRanges(args.regions, cluster.region.index),
             crossClusterEntryPeers: mesh.crossClusterEntryPeers?.(cluster.region.index) ?? [],
             ...(args.metrics !== false ? { metrics: args.metrics ?? {} } : {}),
             ...(args.brokerProxy ? { brokerProxy: args.brokerProxy } : {}),
@@ -191,14 +229,14 @@ export class StretchedKafka extends pulumi.ComponentResource {
       );
     });
 
-    this.clientConfigs = spec.regions.map((r) =>
+    this.clientConfigs = args.regions.map((r) =>
       clientSnippets({
         mesh: mesh.mode,
         nodes: this.nodes,
         region: r.name,
         username: this.adminUsername,
         socketBufferBytes: args.socketBufferBytes,
-        producer: spec.kafka.producer,
+        producer: args.producer,
       }),
     );
     this.bootstrapServers = Object.fromEntries(this.clientConfigs.map((c) => [c.region, c.bootstrapServers]));

@@ -2,7 +2,8 @@
 // all fed by one plan (lib/observability) so every region gets the same rules, dashboard and scrape settings.
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSpec } from "../../lib/config/spec";
-import { ENVOY_KAFKA_STATS_PREFIX, ObservabilityPlan, observabilityPlan } from "../../lib/observability";
+import { ENVOY_KAFKA_STATS_PREFIX, ObservabilityPlan } from "../../lib/observability";
+import { DEFAULT_MONITORING_NAMESPACE } from "../../lib/observability/defaults";
 import type { StretchedKafka } from "../kafka";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
@@ -13,9 +14,20 @@ import { ObservabilityRegion } from "./region";
 export const BROKER_POD_LABELS = { "app.kubernetes.io/name": "kafka", "app.kubernetes.io/component": "broker" } as const;
 
 export interface KafkaObservabilityArgs {
-  /** The validated stack: `observability`, `regions`, `links` (the alert threshold), `kafka`, `mesh.mode`. Required. */
-  spec: StackSpec;
-  /** One per region, in `spec.regions` order; region i's objects use `clusters[i].provider`. Required. */
+  /**
+   * What every region gets: the scraper (`plan.scrape`), alert rules, the dashboard and the replication-lag threshold,
+   * from `observabilityPlan(spec)` (lib/observability). Required.
+   */
+  plan: ObservabilityPlan;
+  /** Namespace of the Prometheus that scrapes Kafka (prometheus-operator); the only one admitted to the metrics port. Default `monitoring`. */
+  monitoringNamespace?: string;
+  /** Labels on PodMonitors and PrometheusRules so an existing Prometheus' selectors pick them up. Default none. */
+  monitorLabels?: Record<string, string>;
+  /** Install a pinned kube-prometheus-stack in every cluster (prometheus-operator scraping). Default false. */
+  installKubePrometheusStack?: boolean;
+  /** Envoy's Kafka filter on the brokers' sidecars, for Kafka protocol metrics; needs the Istio mesh. Default false. */
+  envoyKafkaFilter?: boolean;
+  /** One per region, in region order; region i's objects use `clusters[i].provider`. Required. */
   clusters: readonly RegionalCluster[];
   /** The Kafka layer: its per-region namespace is what objects in the Kafka namespace wait for. Required. */
   kafka: StretchedKafka;
@@ -31,39 +43,40 @@ export class KafkaObservability extends pulumi.ComponentResource {
 
   constructor(name: string, args: KafkaObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:observability:KafkaObservability", name, {}, opts);
-    const { spec } = args;
-    const o = spec.observability;
+    const { plan } = args;
+    const scrape = plan.scrape;
+    const envoyKafkaFilter = args.envoyKafkaFilter ?? false;
     const problems: Array<{ propertyPath: string; reason: string }> = [];
-    if (args.clusters.length !== spec.regions.length || args.kafka.regions.length !== spec.regions.length) {
-      problems.push({ propertyPath: "clusters", reason: "need one cluster and one Kafka region per spec region" });
+    if (args.kafka.regions.length !== args.clusters.length) {
+      problems.push({ propertyPath: "clusters", reason: "need one cluster per Kafka region" });
     }
-    if (o.scrape === "amazon-managed" && args.amazonManaged?.length !== spec.regions.length) {
+    if (scrape === "amazon-managed" && args.amazonManaged?.length !== args.clusters.length) {
       problems.push({ propertyPath: "amazonManaged", reason: "amazon-managed scraping needs one EKS target per region" });
     }
-    if (o.scrape !== "amazon-managed" && args.amazonManaged !== undefined) {
-      problems.push({ propertyPath: "amazonManaged", reason: `is only used with scrape amazon-managed (found ${o.scrape})` });
+    if (scrape !== "amazon-managed" && args.amazonManaged !== undefined) {
+      problems.push({ propertyPath: "amazonManaged", reason: `is only used with scrape amazon-managed (found ${scrape})` });
     }
-    if (o.envoyKafkaFilter.enabled && args.mesh.mode !== "istio") {
-      problems.push({ propertyPath: "spec.observability.envoyKafkaFilter", reason: "needs the Istio mesh" });
+    if (envoyKafkaFilter && args.mesh.mode !== "istio") {
+      problems.push({ propertyPath: "envoyKafkaFilter", reason: "needs the Istio mesh" });
     }
     if (problems.length > 0) throw new pulumi.InputPropertiesError({ message: `invalid arguments for ${name}`, errors: problems });
 
-    this.plan = observabilityPlan(spec);
+    this.plan = plan;
     this.regions = args.clusters.map((cluster, i) => {
       const kafkaRegion = args.kafka.regions[i];
       return new ObservabilityRegion(
         `${name}-${cluster.region.name}`,
         {
           cluster,
-          scrape: o.scrape,
-          monitoringNamespace: o.monitoringNamespace,
-          monitorLabels: o.monitorLabels,
-          installKubePrometheusStack: o.installKubePrometheusStack,
+          scrape,
+          monitoringNamespace: args.monitoringNamespace ?? DEFAULT_MONITORING_NAMESPACE,
+          monitorLabels: args.monitorLabels ?? {},
+          installKubePrometheusStack: args.installKubePrometheusStack ?? false,
           localRuleGroups: this.plan.localRuleGroups,
           // One evaluator for the cross-cluster rule, or every region would page for the same condition.
           globalRuleGroups: i === 0 ? this.plan.globalRuleGroups : [],
           dashboardJson: this.plan.dashboardJson,
-          envoyKafkaFilter: o.envoyKafkaFilter.enabled,
+          envoyKafkaFilter,
           brokerPodLabels: { ...BROKER_POD_LABELS },
           ...(args.amazonManaged ? { amazonManaged: args.amazonManaged[i] } : {}),
           dependsOn: [kafkaRegion.namespace, ...cluster.dependsOn, ...args.mesh.readyIn(i)],

@@ -1,6 +1,7 @@
 // The stack configuration schema: one zod schema per top-level key of `Pulumi.<stack>.yaml`.
 // Shapes, types, ranges and defaults live here; checks that relate several keys live in ./validate.ts.
 import { z } from "zod";
+import { DEFAULT_MONITORING_NAMESPACE } from "../observability/defaults";
 import { CLOUDS } from "../types";
 import { CONTROLLER_VOLUME_GIB, DEFAULT_CLIENT_NAMESPACES } from "../kafka/defaults";
 import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "./kafka-version";
@@ -216,7 +217,7 @@ export const existingSchema = z.strictObject({
 
 const OBSERVABILITY_DEFAULT = {
   crdsPreinstalled: false,
-  monitoringNamespace: "monitoring",
+  monitoringNamespace: DEFAULT_MONITORING_NAMESPACE,
   monitorLabels: {},
   envoyKafkaFilter: { enabled: false },
 };
@@ -247,7 +248,7 @@ export const observabilitySchema = z
     monitoringNamespace: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name")
-      .default("monitoring"),
+      .default(DEFAULT_MONITORING_NAMESPACE),
     /** Labels put on PodMonitors and PrometheusRules so an existing Prometheus' selectors pick them up (e.g. `release`). */
     monitorLabels: z.record(nonEmpty, z.string()).default({}),
     /** Where init containers download the JMX exporter agent (e.g. an internal mirror); its SHA-256 is checked either way. */

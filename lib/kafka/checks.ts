@@ -35,7 +35,7 @@ export function kafkaDeploymentProblems(input: KafkaDeploymentInput): InputProbl
   }
   input.clusterRegions.forEach((region, i) => {
     if (i < input.specRegions.length && region !== input.specRegions[i]) {
-      problems.push({ propertyPath: `clusters[${i}].region`, reason: `is ${region}, but spec.regions[${i}] is ${input.specRegions[i]}` });
+      problems.push({ propertyPath: `clusters[${i}].region`, reason: `is ${region}, but regions[${i}] is ${input.specRegions[i]}` });
     }
   });
   if (input.layerMesh !== input.specMesh) {
@@ -50,24 +50,24 @@ export function kafkaDeploymentProblems(input: KafkaDeploymentInput): InputProbl
   ] as const) {
     // Node ids leave room for IDS_PER_REGION of each role per region (lib/kafka/topology).
     if (!Number.isInteger(count) || count < 1 || count > IDS_PER_REGION) {
-      problems.push({ propertyPath: `spec.kafka.${key}`, reason: `must be an integer from 1 to ${IDS_PER_REGION} (got ${count})` });
+      problems.push({ propertyPath: key, reason: `must be an integer from 1 to ${IDS_PER_REGION} (got ${count})` });
     }
   }
   // Required anti-affinity puts one pod of a StatefulSet per node.
   const needed = Math.max(input.brokersPerRegion, input.controllersPerRegion);
   if (input.kafkaNodesPerRegion < needed) {
     problems.push({
-      propertyPath: "spec.nodePools.kafka.countPerRegion",
+      propertyPath: "kafkaNodes.countPerRegion",
       reason: `${input.kafkaNodesPerRegion} Kafka nodes per region cannot hold ${needed} pods of one StatefulSet at one per node`,
     });
   }
   if (!input.shapeKnown) {
     problems.push({
-      propertyPath: "spec.nodePools.kafka.machineType",
-      reason: `the shape (vCPUs, memory) of ${input.machineType} is not in the catalog; pass machineShape`,
+      propertyPath: "kafkaNodes.machineType",
+      reason: `the shape (vCPUs, memory) of ${input.machineType} is not known; pass machineShape`,
     });
   } else {
-    for (const reason of input.sizingProblems) problems.push({ propertyPath: "spec.nodePools.kafka.machineType", reason });
+    for (const reason of input.sizingProblems) problems.push({ propertyPath: "machineShape", reason });
   }
   input.clientNamespaces.forEach((ns, i) => {
     if (!DNS_LABEL.test(ns))
@@ -102,7 +102,7 @@ export function certificateNameProblems(nodes: readonly KafkaNode[]): InputProbl
   return [...longest.values()]
     .sort((a, b) => a.regionIndex - b.regionIndex)
     .map((n) => ({
-      propertyPath: `spec.regions[${n.regionIndex}].clusterId`,
+      propertyPath: `regions[${n.regionIndex}].clusterId`,
       reason:
         `${n.clusterId} makes the certificate common name ${nodeCommonName(n)} ${nodeCommonName(n).length} characters long; ` +
         `RFC 5280 allows ${MAX_COMMON_NAME_LENGTH}`,
