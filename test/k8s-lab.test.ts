@@ -120,8 +120,8 @@ describe("plan objects", () => {
     expect([...managedPrometheusProviders(resources)]).toEqual(["p1"]);
   });
 
-  it("covers every Kubernetes object of both shipped plans, each cluster in a dependency order", async () => {
-    for (const stack of ["gke", "eks"]) {
+  it("covers every Kubernetes object of every shipped plan, each cluster in a dependency order", async () => {
+    for (const stack of ["gke", "eks", "existing"]) {
       const { run } = await planStackOk(stack);
       const plan = toPlan(stack, run, true);
       const regions = stackSpec(stack).regions.map((r) => r.name);
@@ -174,7 +174,7 @@ describe("chart values against values.schema.json", () => {
 
 describe("upgrade edits", () => {
   it("each edit changes one thing of the shipped config and still plans as a stack file", () => {
-    for (const stack of ["gke", "eks"]) {
+    for (const stack of ["gke", "eks", "existing"]) {
       const config = stackConfig(stack);
       for (const edit of upgradeEdits("4.1.2")) {
         const edited = edit.apply(config);
@@ -222,7 +222,7 @@ describe("upgrade edits", () => {
 
 describe("chart and CRD sources", () => {
   it("knows a source or a reason for every chart the plans install", async () => {
-    for (const stack of ["gke", "eks"]) {
+    for (const stack of ["gke", "eks", "existing"]) {
       const { run } = await planStackOk(stack);
       for (const r of run.resources.filter((x) => x.type === "kubernetes:helm.sh/v3:Release")) {
         const source = CHART_SOURCES.find((s) => s.chart === r.inputs.chart);

@@ -84,7 +84,7 @@ describe("lab network", () => {
 });
 
 describe("pods read from a plan", () => {
-  it.each(["gke", "eks"] as const)("%s: 12 Kafka pods with their files, environment and volumes resolved", async (stack) => {
+  it.each(["gke", "eks", "existing"] as const)("%s: 12 Kafka pods with their files, environment and volumes resolved", async (stack) => {
     const { run } = await planStackOk(stack);
     const plan = toPlan(stack, run, true);
     const pods = plannedKafkaPods(plan);
@@ -110,8 +110,8 @@ describe("pods read from a plan", () => {
     expect(ids.size).toBe(12);
   });
 
-  it("takes the Kafka machines' sysctls from the plan of each cloud", async () => {
-    for (const stack of ["gke", "eks"] as const) {
+  it("takes the Kafka machines' sysctls from the plan of each target (existing: the settings its outputs require)", async () => {
+    for (const stack of ["gke", "eks", "existing"] as const) {
       const { run } = await planStackOk(stack);
       const sysctls = plannedKafkaSysctls(toPlan(stack, run, false));
       expect(sysctls?.values["net.core.rmem_max"]).toMatch(/^\d+$/);
