@@ -1,4 +1,4 @@
-// Runs the lab's Java client (tools/kafka-lab/LabClient.java) inside a region's client namespace, with the region's
+// Runs the lab's Java client (tools/kafka-lab/client-java/, entry point LabClient) inside a region's client namespace, with the region's
 // client configuration as the plan renders it, and parses the one JSON object it prints.
 import * as fs from "node:fs";
 import * as path from "node:path";

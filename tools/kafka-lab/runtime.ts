@@ -9,7 +9,18 @@ import { TOOLS_LOG4J2_CONFIG } from "../../lib/kafka/readiness";
 import { REPO_ROOT } from "../run-stack";
 
 export const POM = path.join(REPO_ROOT, "tools", "kafka-lab", "pom.xml");
-export const CLIENT_SOURCE = path.join(REPO_ROOT, "tools", "kafka-lab", "LabClient.java");
+/** The lab client's Java sources (one class per concern, entry point LabClient), compiled together. */
+export const CLIENT_SOURCE_DIR = path.join(REPO_ROOT, "tools", "kafka-lab", "client-java");
+
+/** The client's source files in a stable order. */
+export function clientSources(): string[] {
+  if (!fs.existsSync(CLIENT_SOURCE_DIR)) return [];
+  return fs
+    .readdirSync(CLIENT_SOURCE_DIR)
+    .filter((f) => f.endsWith(".java"))
+    .sort()
+    .map((f) => path.join(CLIENT_SOURCE_DIR, f));
+}
 export const FETCH_COMMAND = "npm run lab:kafka:fetch";
 
 /** The Kafka version the pom pins: the lab runs only this one, and the stack must deploy the same. */
@@ -142,17 +153,18 @@ export function fetchRuntime(log: (line: string) => void): FetchReport {
   fs.writeFileSync(path.join(rt.home, "config", "tools-log4j2.yaml"), TOOLS_LOG4J2_CONFIG);
 
   let compiled = false;
-  if (fs.existsSync(CLIENT_SOURCE)) {
-    const srcHash = sha256(fs.readFileSync(CLIENT_SOURCE, "utf8"));
+  const sources = clientSources();
+  if (sources.length > 0) {
+    const srcHash = sha256(sources.map((f) => `${path.basename(f)}\n${fs.readFileSync(f, "utf8")}`).join("\n"));
     const clientStamp = path.join(rt.clientClasses, "source.sha256");
     if (!fs.existsSync(clientStamp) || fs.readFileSync(clientStamp, "utf8").trim() !== srcHash) {
-      log("compiling the lab client (tools/kafka-lab/LabClient.java)");
+      log("compiling the lab client (tools/kafka-lab/client-java/)");
       fs.rmSync(rt.clientClasses, { recursive: true, force: true });
       fs.mkdirSync(rt.clientClasses, { recursive: true });
-      const r = spawnSync("javac", ["-nowarn", "-d", rt.clientClasses, "-cp", `${rt.libs}/*`, CLIENT_SOURCE], {
+      const r = spawnSync("javac", ["-nowarn", "-d", rt.clientClasses, "-cp", `${rt.libs}/*`, ...sources], {
         stdio: ["ignore", "inherit", "inherit"],
       });
-      if (r.status !== 0) throw new Error(`javac could not compile ${CLIENT_SOURCE}`);
+      if (r.status !== 0) throw new Error(`javac could not compile ${CLIENT_SOURCE_DIR}`);
       fs.writeFileSync(clientStamp, `${srcHash}\n`);
       compiled = true;
     }
