@@ -1,4 +1,8 @@
-// Stack eks: composition only. One AWS provider per region; the components of each region receive theirs explicitly.
+// Stack eks: composition only, in the order of stacks/gke.ts: one AWS provider per region; each region's network,
+// then its cluster, node groups and storage on that provider; the VPC peerings; the mesh and Kafka on top; outputs.
+// Two shapes differ from gke on purpose: the NAT address lives in AwsNetwork (GKE reserves its addresses before any
+// region, for the clusters' authorized networks), and each peering is its own top-level VpcPeering (moving either
+// under another parent would replace live resources in existing stacks).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { VpcPeering } from "../components/aws/peering";
@@ -68,20 +72,6 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
     r.regionalCluster(peerings.filter((p) => p.regions.includes(r.region.name)).flatMap((p) => p.routes)),
   );
 
-  const eks = {
-    kubernetesVersion: regions[0].cluster.cluster.version,
-    clusters: regions.map((r) => ({
-      region: r.region.name,
-      clusterName: r.cluster.clusterName,
-      endpoint: r.cluster.cluster.endpoint,
-      vpcId: r.network.vpc.id,
-      vpcCidr: r.region.nodeCidr,
-      natPublicIp: r.network.natPublicIp,
-      storageClassName: r.storage.storageClassName,
-    })),
-    peeringConnectionIds: peerings.map((p) => p.connection.id),
-  };
-
   const workload = deployWorkload({
     spec,
     derived,
@@ -102,10 +92,25 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
       ...commonOutputs(spec, derived),
       kafka: workload.kafka.stackOutputs(),
       observability: workload.observability.stackOutputs(),
-      eks: pulumi.output(eks),
+      eks: pulumi.output({
+        kubernetesVersion: regions[0].cluster.cluster.version,
+        clusters: regions.map((r) => ({
+          region: r.region.name,
+          clusterName: r.cluster.clusterName,
+          endpoint: r.cluster.cluster.endpoint,
+          vpcId: r.network.vpc.id,
+          vpcCidr: r.region.nodeCidr,
+          natPublicIp: r.network.natPublicIp,
+          storageClassName: r.storage.storageClassName,
+        })),
+        peeringConnectionIds: peerings.map((p) => p.connection.id),
+      }),
     },
     providers,
     clusters,
+    /** Per-region components. */
+    regions,
+    peerings,
     workload,
   };
 }
