@@ -1,12 +1,13 @@
 // The layers above the clouds, the same on both: the multi-cluster mesh, then the stretched Kafka cluster on it, then
 // its observability (scrape objects, alerts, dashboards).
 import * as pulumi from "@pulumi/pulumi";
-import { ClustersetDnsHook, createMesh } from "../components/mesh";
+import { ClustersetDnsHook, CreateMeshArgs, createMesh } from "../components/mesh";
 import type { MeshLayer } from "../components/mesh/types";
 import { StretchedKafka, StretchedKafkaArgs } from "../components/kafka";
 import type { AmpClusterTarget } from "../components/aws/amazon-managed-prometheus";
 import { KafkaObservability, kafkaMetricsSettings } from "../components/observability";
 import { RegionalCluster } from "../components/platform";
+import { profileOf } from "../lib/cloud";
 import { StackSpec } from "../lib/config/spec";
 import type { MachineShape } from "../lib/kafka/sizing";
 import { machineTypeShape } from "../lib/prices";
@@ -32,6 +33,16 @@ export interface Workload {
   mesh: MeshLayer;
   kafka: StretchedKafka;
   observability: KafkaObservability;
+}
+
+/** The mesh layer's settings from the validated spec: the mode, and what the target's network allows. */
+export function meshSettings(spec: StackSpec) {
+  const { submarinerUnsupported, clustersetDnsHookRequired } = profileOf(spec.cloud).mesh;
+  return {
+    mode: spec.mesh.mode,
+    network: { ...(submarinerUnsupported !== undefined ? { submarinerUnsupported } : {}), clustersetDnsHookRequired },
+    istioNetworkModel: istioNetworkModelOf(spec),
+  } satisfies Partial<CreateMeshArgs>;
 }
 
 /**
@@ -63,10 +74,9 @@ export function stretchedKafkaSettings(spec: StackSpec, machineShape?: MachineSh
 export function deployWorkload(args: WorkloadArgs): Workload {
   const { spec, derived, clusters } = args;
   const mesh = createMesh("mesh", {
-    spec,
+    ...meshSettings(spec),
     clusters,
     apiServerEndpoints: args.apiServerEndpoints,
-    istioNetworkModel: istioNetworkModelOf(spec),
     ...(args.configureClustersetDns ? { configureClustersetDns: args.configureClustersetDns } : {}),
   });
   const kafka = new StretchedKafka("kafka", {

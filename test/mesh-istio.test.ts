@@ -12,6 +12,7 @@ import { KAFKA_NAMESPACE, nodeAddress, nodeServiceName } from "../lib/kafka/addr
 import { kafkaNodes } from "../lib/kafka/topology";
 import { RecordedResource, containsSecret, isSecretValue, renderSecrets } from "../tools/mock-runtime";
 import { Recorded, runComponent } from "./helpers/harness";
+import { meshSettings } from "../stacks/workload";
 import { schemaErrors } from "./helpers/k8s-schema";
 import { fakeApiServers, fakeClusters, meshSpec, providerName, secretValue, withSecretShapes } from "./helpers/mesh-fixtures";
 
@@ -24,7 +25,7 @@ const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\
 
 async function planIstio(spec: StackSpec): Promise<Recorded> {
   const { recorded } = await runComponent(() => {
-    createMesh("mesh", { spec, clusters: fakeClusters(spec), apiServerEndpoints: fakeApiServers(spec) });
+    createMesh("mesh", { ...meshSettings(spec), clusters: fakeClusters(spec), apiServerEndpoints: fakeApiServers(spec) });
   });
   return recorded;
 }
@@ -201,7 +202,7 @@ describe("Istio mesh contract for the Kafka layer", () => {
     let exported = -1;
     const { recorded } = await runComponent(() => {
       const clusters = fakeClusters(spec);
-      mesh = createMesh("mesh", { spec, clusters, apiServerEndpoints: fakeApiServers(spec) });
+      mesh = createMesh("mesh", { ...meshSettings(spec), clusters, apiServerEndpoints: fakeApiServers(spec) });
       // What the Kafka layer does in Istio mode: every node's ClusterIP Service in every cluster.
       const nodes = kafkaNodes({ regions: spec.regions, brokersPerRegion: 3, controllersPerRegion: 1 });
       exported = 0;
@@ -237,7 +238,7 @@ describe("Istio mesh contract for the Kafka layer", () => {
   it("lists istiod, STRICT mTLS and the cluster's remote secrets as what workloads wait for", async () => {
     let names: string[][] = [];
     await runComponent(async () => {
-      const mesh = createMesh("mesh", { spec, clusters: fakeClusters(spec), apiServerEndpoints: fakeApiServers(spec) });
+      const mesh = createMesh("mesh", { ...meshSettings(spec), clusters: fakeClusters(spec), apiServerEndpoints: fakeApiServers(spec) });
       names = await Promise.all(
         spec.regions.map((r) =>
           Promise.all(

@@ -20,6 +20,7 @@ import {
 import { brokerValues, operatorValues, serviceDiscoverySpec } from "../lib/mesh/submariner";
 import { meshArgsProblems } from "../lib/mesh/validate";
 import { meshSpec } from "./helpers/mesh-fixtures";
+import { PROFILES } from "../lib/cloud";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
@@ -216,9 +217,9 @@ describe("meshArgsProblems", () => {
   const gke = meshSpec("gke");
   const ids = gke.regions.map((r) => r.clusterId);
   const shape = {
-    cloud: "gke" as const,
     mode: "submariner" as const,
-    specClusterIds: ids,
+    network: PROFILES.gke.mesh,
+    clusterRegionIndexes: [0, 1, 2],
     clusterIds: ids,
     apiServerEndpointCount: 3,
     hasClustersetDnsHook: true,
@@ -228,13 +229,14 @@ describe("meshArgsProblems", () => {
     expect(meshArgsProblems(shape)).toEqual([]);
     expect(meshArgsProblems({ ...shape, mode: "istio", hasClustersetDnsHook: false })).toEqual([]);
     const eksIds = meshSpec("eks").regions.map((r) => r.clusterId);
-    expect(meshArgsProblems({ ...shape, cloud: "eks", mode: "istio", specClusterIds: eksIds, clusterIds: eksIds })).toEqual([]);
+    expect(meshArgsProblems({ ...shape, network: PROFILES.eks.mesh, mode: "istio", clusterIds: eksIds })).toEqual([]);
+    expect(meshArgsProblems({ ...shape, network: PROFILES.existing.mesh, hasClustersetDnsHook: false })).toEqual([]);
   });
 
   it("reports every problem at once, by argument path", () => {
     const problems = meshArgsProblems({
       ...shape,
-      cloud: "gke",
+      clusterRegionIndexes: [1, 0, 2],
       clusterIds: [ids[1], ids[0], ids[2]],
       apiServerEndpointCount: 1,
       hasClustersetDnsHook: false,
@@ -242,9 +244,15 @@ describe("meshArgsProblems", () => {
     expect(problems.map((p) => p.propertyPath)).toEqual(["clusters[0]", "clusters[1]", "apiServerEndpoints", "configureClustersetDns"]);
   });
 
-  it("refuses Submariner on EKS and a missing cluster", () => {
-    const problems = meshArgsProblems({ ...shape, cloud: "eks", clusterIds: ids.slice(0, 2) });
-    expect(problems.map((p) => p.propertyPath)).toEqual(["clusters", "spec.mesh.mode"]);
+  it("refuses Submariner on EKS's network and a mesh of one cluster", () => {
+    const problems = meshArgsProblems({
+      ...shape,
+      network: PROFILES.eks.mesh,
+      clusterRegionIndexes: [0],
+      clusterIds: ids.slice(0, 1),
+      apiServerEndpointCount: 1,
+    });
+    expect(problems.map((p) => p.propertyPath)).toEqual(["clusters", "mode"]);
     expect(problems[1].reason).toMatch(/submariner#2265/);
   });
 });

@@ -20,6 +20,7 @@ import { kafkaNodes } from "../lib/kafka/topology";
 import { RecordedResource, isSecretValue, renderSecrets } from "../tools/mock-runtime";
 import { REPO_ROOT } from "../tools/run-stack";
 import { Recorded, runComponent } from "./helpers/harness";
+import { meshSettings } from "../stacks/workload";
 import { schemaErrors } from "./helpers/k8s-schema";
 import { fakeApiServers, fakeClusters, meshSpec, providerName, secretValue, withSecretShapes } from "./helpers/mesh-fixtures";
 
@@ -45,7 +46,7 @@ async function planSubmariner(): Promise<Planned> {
   const { recorded } = await runComponent(async () => {
     const clusters = fakeClusters(spec);
     const mesh = createMesh("mesh", {
-      spec,
+      ...meshSettings(spec),
       clusters,
       apiServerEndpoints: fakeApiServers(spec),
       configureClustersetDns: (index, ip) => {
@@ -175,7 +176,9 @@ describe("Submariner mesh on the gke stack", () => {
   it("keeps every other recorded input free of the broker credentials", async () => {
     const { recorded } = await planSubmariner();
     const tokenB64 = b64(`mock-token:mesh-${regions[0].name}-broker-token`);
-    const leaks = recorded.resources.filter((r) => JSON.stringify(r.inputs).includes("mock-token") || JSON.stringify(r.inputs).includes(tokenB64));
+    const leaks = recorded.resources.filter(
+      (r) => JSON.stringify(r.inputs).includes("mock-token") || JSON.stringify(r.inputs).includes(tokenB64),
+    );
     // Only the broker-secret copies hold it, and they hold it as a secret.
     expect(leaks.map((r) => r.name).sort()).toEqual(regions.map((r) => `mesh-${r.name}-broker-secret`).sort());
     for (const r of leaks) expect(isSecretValue(r.inputs.data)).toBe(true);
@@ -263,7 +266,10 @@ describe("the operator chart's post-renderer", () => {
   const doc = (source: string, body: string) => `---\n# Source: submariner-operator/templates/${source}\n${body}`;
   const operator = doc("operator-deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: submariner-operator\n");
   const account = doc("svc-acct.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: submariner-operator\n");
-  const cr = doc("submariner.yaml", "apiVersion: submariner.io/v1alpha1\nkind: Submariner\nmetadata:\n  name: submariner\nspec:\n  cableDriver: libreswan\n");
+  const cr = doc(
+    "submariner.yaml",
+    "apiVersion: submariner.io/v1alpha1\nkind: Submariner\nmetadata:\n  name: submariner\nspec:\n  cableDriver: libreswan\n",
+  );
 
   it("drops the Submariner CR wherever it is in the stream and passes every other document unchanged", () => {
     expect(render(account + cr + operator)).toBe(account + operator);
@@ -272,7 +278,10 @@ describe("the operator chart's post-renderer", () => {
   });
 
   it("keeps CRDs and RBAC that merely name Submariner", () => {
-    const crd = doc("crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  names:\n    kind: Submariner\n");
+    const crd = doc(
+      "crd.yaml",
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n  names:\n    kind: Submariner\n",
+    );
     expect(render(crd)).toBe(crd);
     const role = doc("rbac.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nrules:\n- resources: [submariners]\n");
     expect(render(role)).toBe(role);
@@ -286,13 +295,13 @@ describe("Submariner mesh arguments", () => {
       runComponent(() => {
         const clusters = fakeClusters(cloudSpec);
         createMesh("mesh", {
-          spec: { ...cloudSpec, mesh: { mode: "submariner" } },
+          ...meshSettings({ ...cloudSpec, mesh: { mode: "submariner" } }),
           clusters,
           apiServerEndpoints: fakeApiServers(cloudSpec),
           ...(withHook ? { configureClustersetDns: () => [] } : {}),
         });
       });
-    await expect(attempt(eks, true)).rejects.toMatchObject({ errors: [{ propertyPath: "spec.mesh.mode" }] });
+    await expect(attempt(eks, true)).rejects.toMatchObject({ errors: [{ propertyPath: "mode" }] });
     await expect(attempt(spec, false)).rejects.toMatchObject({ errors: [{ propertyPath: "configureClustersetDns" }] });
   });
 

@@ -1,10 +1,10 @@
 // The mesh layer's entry point for the stacks: one call that picks Submariner or Istio from the stack config and
 // returns the same MeshLayer contract either way.
 import * as pulumi from "@pulumi/pulumi";
-import type { StackSpec } from "../../lib/config/spec";
 import { SUBMARINER_BROKER_INDEX } from "../../lib/mesh/access";
 import { DEFAULT_MESH_ID, IstioNetworkModel } from "../../lib/mesh/istio";
-import { meshArgsProblems } from "../../lib/mesh/validate";
+import { MeshNetworkFacts, meshArgsProblems } from "../../lib/mesh/validate";
+import type { Mesh } from "../../lib/types";
 import type { RegionalCluster } from "../platform";
 import { IstioMesh } from "./istio";
 import { ClustersetDnsHook, SubmarinerMesh } from "./submariner";
@@ -15,9 +15,14 @@ export { SubmarinerMesh } from "./submariner";
 export type { ClustersetDnsHook } from "./submariner";
 
 export interface CreateMeshArgs {
-  /** The validated stack spec: `mesh.mode` picks the mode, `cloud` its defaults, `regions` the expected clusters. */
-  spec: Pick<StackSpec, "cloud" | "mesh" | "regions">;
-  /** One cluster per region, in the spec's region order (the first hosts the Submariner broker). */
+  /** `submariner` (service discovery with Lighthouse, no gateway) or `istio` (multi-primary, STRICT mTLS). Required. */
+  mode: Mesh;
+  /**
+   * What the clusters' network allows: the target profile's `mesh` facts (Submariner support, whether the cluster DNS
+   * needs the clusterset.local hook). Required.
+   */
+  network: MeshNetworkFacts;
+  /** One cluster per region, in region order (the first hosts the Submariner broker). Required, at least two. */
   clusters: RegionalCluster[];
   /**
    * Per region, that cluster's API server as the other clusters reach it (`host`, `host:port` or an https URL):
@@ -35,18 +40,17 @@ export interface CreateMeshArgs {
 
 /** Creates the stack's mesh, `geo-kafka:mesh:SubmarinerMesh` or `geo-kafka:mesh:IstioMesh`, named `name`. */
 export function createMesh(name: string, args: CreateMeshArgs, opts?: pulumi.ComponentResourceOptions): MeshLayer {
-  const { spec } = args;
   const problems = meshArgsProblems({
-    cloud: spec.cloud,
-    mode: spec.mesh.mode,
-    specClusterIds: spec.regions.map((r) => r.clusterId),
+    mode: args.mode,
+    network: args.network,
+    clusterRegionIndexes: args.clusters.map((c) => c.region.index),
     clusterIds: args.clusters.map((c) => c.region.clusterId),
     apiServerEndpointCount: args.apiServerEndpoints.length,
     hasClustersetDnsHook: args.configureClustersetDns !== undefined,
   });
   if (problems.length > 0) throw new pulumi.InputPropertiesError({ message: "invalid mesh arguments", errors: problems });
 
-  switch (spec.mesh.mode) {
+  switch (args.mode) {
     case "submariner":
       return new SubmarinerMesh(
         name,

@@ -1,18 +1,25 @@
 // Checks on what the stack hands the mesh layer, before any mesh resource exists: every problem at once, each under
 // the argument path it concerns (as pulumi.InputPropertiesError reports them).
-import { profileOf } from "../cloud";
-import type { Cloud, Mesh } from "../types";
+import type { Mesh } from "../types";
 
 export interface MeshArgsProblem {
   propertyPath: string;
   reason: string;
 }
 
+/** What the clusters' network means for the mesh: a target profile's `mesh` facts (lib/cloud/profile.ts). */
+export interface MeshNetworkFacts {
+  /** Why Submariner cannot run on these clusters' CNI; undefined where it can. */
+  submarinerUnsupported?: string;
+  /** Whether the cluster DNS needs a hook to forward clusterset.local to Lighthouse (kube-dns has no CoreDNS forward). */
+  clustersetDnsHookRequired: boolean;
+}
+
 export interface MeshArgsShape {
-  cloud: Cloud;
   mode: Mesh;
-  /** Cluster ids of the spec's regions, in order. */
-  specClusterIds: readonly string[];
+  network: MeshNetworkFacts;
+  /** Region index of each cluster handed over, in order. */
+  clusterRegionIndexes: readonly number[];
   /** Cluster ids of the clusters handed over, in order. */
   clusterIds: readonly string[];
   /** How many API server endpoints were handed over. */
@@ -23,35 +30,30 @@ export interface MeshArgsShape {
 
 export function meshArgsProblems(args: MeshArgsShape): MeshArgsProblem[] {
   const problems: MeshArgsProblem[] = [];
-  if (args.clusterIds.length !== args.specClusterIds.length) {
-    problems.push({
-      propertyPath: "clusters",
-      reason: `needs one cluster per region (${args.specClusterIds.length}), got ${args.clusterIds.length}`,
-    });
-  } else {
-    args.clusterIds.forEach((id, i) => {
-      if (id !== args.specClusterIds[i]) {
-        problems.push({
-          propertyPath: `clusters[${i}]`,
-          reason: `is cluster "${id}" but region ${i} of the spec is "${args.specClusterIds[i]}"; keep the spec's region order`,
-        });
-      }
-    });
+  if (args.clusterIds.length < 2) {
+    problems.push({ propertyPath: "clusters", reason: `a mesh joins at least two clusters, got ${args.clusterIds.length}` });
   }
-  if (args.apiServerEndpointCount !== args.specClusterIds.length) {
+  args.clusterRegionIndexes.forEach((index, i) => {
+    if (index !== i) {
+      problems.push({
+        propertyPath: `clusters[${i}]`,
+        reason: `is cluster "${args.clusterIds[i]}" of region ${index}; keep the regions' order (the first hosts the Submariner broker)`,
+      });
+    }
+  });
+  if (args.apiServerEndpointCount !== args.clusterIds.length) {
     problems.push({
       propertyPath: "apiServerEndpoints",
-      reason: `needs one API server endpoint per region (${args.specClusterIds.length}), got ${args.apiServerEndpointCount}`,
+      reason: `needs one API server endpoint per cluster (${args.clusterIds.length}), got ${args.apiServerEndpointCount}`,
     });
   }
-  const network = profileOf(args.cloud).mesh;
-  if (args.mode === "submariner" && network.submarinerUnsupported !== undefined) {
-    problems.push({ propertyPath: "spec.mesh.mode", reason: `${network.submarinerUnsupported}; use istio` });
+  if (args.mode === "submariner" && args.network.submarinerUnsupported !== undefined) {
+    problems.push({ propertyPath: "mode", reason: `${args.network.submarinerUnsupported}; use istio` });
   }
-  if (args.mode === "submariner" && network.clustersetDnsHookRequired && !args.hasClustersetDnsHook) {
+  if (args.mode === "submariner" && args.network.clustersetDnsHookRequired && !args.hasClustersetDnsHook) {
     problems.push({
       propertyPath: "configureClustersetDns",
-      reason: `${args.cloud}'s cluster DNS forwards clusterset.local to Lighthouse only through a stub domain; pass the DNS hook`,
+      reason: "the clusters' DNS forwards clusterset.local to Lighthouse only through a stub domain; pass the DNS hook",
     });
   }
   return problems;
