@@ -9,6 +9,7 @@ import { VpcPeering } from "../components/aws/peering";
 import { EksRegion } from "../components/aws/region";
 import { RegionalCluster } from "../components/platform";
 import { peerRanges, planVpcSubnets } from "../lib/cloud/eks/network";
+import { profileOf } from "../lib/cloud";
 import { apiServerClients } from "../lib/mesh/access";
 import { AwsNetwork } from "../components/aws/network";
 import type { EksStackSpec } from "../lib/config/spec";
@@ -45,6 +46,7 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
         kafkaPool: spec.nodePools.kafka,
         systemPool: spec.nodePools.system,
         socketSysctls: derived.socketBuffers.sysctls,
+        kafkaNodeSysctls: profileOf("eks").kafkaNodeSysctls(derived.socketBuffers.sysctls),
         iopsPerGiB: spec.kafka.disk.iopsPerGiB,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
         provider: providers[i],

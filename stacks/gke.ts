@@ -2,6 +2,7 @@
 // receive theirs explicitly, then the regional networks are peered as a full mesh, and the mesh and Kafka go on top.
 import * as gcp from "@pulumi/gcp";
 import { PRIVATE_RANGES, cidr, insideAny } from "../lib/cidr";
+import { profileOf } from "../lib/cloud";
 import { apiServerClients } from "../lib/mesh/access";
 import type { GkeStackSpec, RegionSpec } from "../lib/config/spec";
 import { GkeRegion } from "../components/gcp/region";
@@ -54,7 +55,7 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
         releaseChannel: spec.gcp.releaseChannel,
         managedPrometheus: spec.observability.scrape === "gke-managed",
         nodePools: spec.nodePools,
-        nodeSysctls: derived.socketBuffers.sysctls,
+        kafkaNodeSysctls: profileOf("gke").kafkaNodeSysctls(derived.socketBuffers.sysctls),
         provider: providers[index],
       }),
   );

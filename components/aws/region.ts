@@ -7,7 +7,7 @@ import { KAFKA_NOFILE_LIMIT, PATH_MTU_SYSCTLS, renderNodeUserData, socketBufferS
 import { RegionSpec } from "../../lib/config/spec";
 import { NodeSysctls } from "../../lib/socket-buffers";
 import { Mesh } from "../../lib/types";
-import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL, kafkaNodeSysctls } from "../../lib/node-pools";
+import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT, SYSTEM_NODE_LABEL } from "../../lib/node-pools";
 import { RegionalCluster } from "../platform";
 import { EksCluster } from "./cluster";
 import { AwsNetwork } from "./network";
@@ -33,8 +33,10 @@ export interface EksRegionArgs {
   kafkaPool: NodePoolSpec;
   /** System pool: mesh control plane, CoreDNS, CSI controller. Required. */
   systemPool: NodePoolSpec;
-  /** Node sysctls computed from the worst path (lib/socket-buffers.ts). Required. */
+  /** Node sysctls computed from the worst path (lib/socket-buffers.ts): the system nodes' socket buffers. Required. */
   socketSysctls: NodeSysctls;
+  /** The Kafka nodes' kernel settings for their user data: the eks profile's `kafkaNodeSysctls`. Required. */
+  kafkaNodeSysctls: Record<string, string>;
   /** io1 IOPS per GiB for Kafka volumes. Required. */
   iopsPerGiB: number;
   /** CIDRs allowed to the public API endpoint. Default: `[]` (private endpoint only). */
@@ -119,7 +121,7 @@ export class EksRegion extends pulumi.ComponentResource {
         labels: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
         taints: [KAFKA_NODE_TAINT],
         userData: renderNodeUserData({
-          sysctls: [...sysctlList(kafkaNodeSysctls(args.socketSysctls)), ...PATH_MTU_SYSCTLS],
+          sysctls: sysctlList(args.kafkaNodeSysctls),
           nofileLimit: KAFKA_NOFILE_LIMIT,
         }),
       },

@@ -4,8 +4,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionSpec } from "../../lib/config/spec";
-import { NodeSysctls } from "../../lib/socket-buffers";
-import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL, kafkaNodeSysctls } from "../../lib/node-pools";
+import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../lib/node-pools";
 import {
   DEFAULT_RELEASE_CHANNEL,
   KAFKA_NODE_TAG,
@@ -56,12 +55,15 @@ export interface GkeClusterArgs {
    * Default `[]`.
    */
   apiClientEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
-  /** The Kafka pool: tainted and labelled for brokers and controllers only, kernel tuned with `nodeSysctls`. */
+  /** The Kafka pool: tainted and labelled for brokers and controllers only, kernel tuned with `kafkaNodeSysctls`. */
   kafkaPool: NodePoolSize;
   /** The system pool: mesh control planes, operators, DNS. */
   systemPool: NodePoolSize;
-  /** Socket-buffer sysctls computed in lib/socket-buffers.ts; the Kafka pool gets them plus vm.max_map_count. */
-  nodeSysctls: NodeSysctls;
+  /**
+   * The Kafka pool's kernel settings (`linuxNodeConfig.sysctls`): the gke profile's `kafkaNodeSysctls` of the
+   * socket-buffer plan (lib/node-pools.ts: the buffers plus vm.max_map_count). Required.
+   */
+  kafkaNodeSysctls: Record<string, string>;
   /** GKE release channel. Default `REGULAR`. */
   releaseChannel?: ReleaseChannel;
   /**
@@ -224,7 +226,7 @@ export class GkeCluster extends pulumi.ComponentResource {
           taints: [kafkaPoolTaint()],
           tags: [KAFKA_NODE_TAG],
           resourceLabels: { "geo-kafka-pool": "kafka" },
-          linuxNodeConfig: { sysctls: kafkaNodeSysctls(args.nodeSysctls) },
+          linuxNodeConfig: { sysctls: { ...args.kafkaNodeSysctls } },
           kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE" },
         },
       },

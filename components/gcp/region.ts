@@ -5,7 +5,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolsConfig } from "../../lib/config/schema";
 import { RegionSpec } from "../../lib/config/spec";
-import { NodeSysctls } from "../../lib/socket-buffers";
 import { Mesh } from "../../lib/types";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT } from "../../lib/node-pools";
 import { RegionalCluster } from "../platform";
@@ -34,8 +33,8 @@ export interface GkeRegionArgs {
   apiClientEgressIps?: Array<{ region: string; ip: pulumi.Input<string> }>;
   /** Machine types and per-region counts of the Kafka and system pools. */
   nodePools: NodePoolsConfig;
-  /** Socket-buffer sysctls for the Kafka pool (lib/socket-buffers.ts). */
-  nodeSysctls: NodeSysctls;
+  /** The Kafka pool's kernel settings: the gke profile's `kafkaNodeSysctls` of the socket-buffer plan. Required. */
+  kafkaNodeSysctls: Record<string, string>;
   /** GKE release channel. Default `REGULAR`. */
   releaseChannel?: ReleaseChannel;
   /** GKE managed Prometheus collection and its CRDs in this cluster (see GkeClusterArgs). Default false. */
@@ -91,7 +90,7 @@ export class GkeRegion extends pulumi.ComponentResource {
         apiClientEgressIps: args.apiClientEgressIps ?? [],
         kafkaPool: args.nodePools.kafka,
         systemPool: args.nodePools.system,
-        nodeSysctls: args.nodeSysctls,
+        kafkaNodeSysctls: args.kafkaNodeSysctls,
         ...(args.releaseChannel ? { releaseChannel: args.releaseChannel } : {}),
         ...(args.managedPrometheus ? { managedPrometheus: true } : {}),
         provider,
