@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { CLOUDS } from "../lib/types";
 import { REPO_ROOT } from "./run-stack";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
@@ -14,7 +15,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-for (const stack of ["gke", "eks"]) {
+for (const stack of CLOUDS) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
