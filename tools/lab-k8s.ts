@@ -96,8 +96,8 @@ function clusterPlan(plan: Plan, regions: readonly string[]): ClusterPlan {
   return { order, byName: new Map(plan.resources.map((r) => [r.name, r])) };
 }
 
-/** What the cloud puts into a fresh cluster that the plan relies on: GKE's kube-dns ConfigMap, managed-Prometheus CRDs. */
-async function prepareCluster(applier: ClusterApplier, stack: string, plan: Plan, regions: readonly string[]): Promise<void> {
+/** What a fresh cluster already has that the plan relies on: the cloud's managed-Prometheus CRDs, the ConfigMaps it patches. */
+async function prepareCluster(applier: ClusterApplier, plan: Plan, regions: readonly string[]): Promise<void> {
   const providers = providerRegions(plan.resources, regions);
   const managed = managedPrometheusProviders(plan.resources);
   if ([...managed].some((p) => providers.get(p) === applier.region))
@@ -106,12 +106,16 @@ async function prepareCluster(applier: ClusterApplier, stack: string, plan: Plan
         source: `${c.source} (cloud-provided; minimal schema: the real one is not available offline)`,
         minimal: true,
       });
-  if (stack === "gke") {
-    // GKE creates kube-system/kube-dns (addon manager, EnsureExists); the plan patches its stubDomains.
+  // A ConfigMap the plan patches exists before the plan runs: the cluster's own (GKE's addon manager creates
+  // kube-system/kube-dns, EnsureExists), so the lab creates each such target empty, as a fresh cluster has it.
+  for (const r of plan.resources) {
+    if (r.type !== "kubernetes:core/v1:ConfigMapPatch" || providers.get(r.provider ?? "") !== applier.region) continue;
+    const { name, namespace } = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    if (name === undefined) continue;
     await applier.provideObject({
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: { name: "kube-dns", namespace: "kube-system", labels: { "addonmanager.kubernetes.io/mode": "EnsureExists" } },
+      metadata: { name, namespace: namespace ?? "default", labels: { "addonmanager.kubernetes.io/mode": "EnsureExists" } },
     });
   }
 }
@@ -145,7 +149,7 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   log("applying the shipped plan to each cluster (server-side apply, fieldValidation=Strict)");
   await Promise.all(
     appliers.map(async (applier) => {
-      await prepareCluster(applier, stack, plan, regions);
+      await prepareCluster(applier, plan, regions);
       await applier.applyAll(shipped.order.get(applier.region) ?? [], shipped.byName);
       log(
         `${applier.region}: ${applier.report.applied} accepted, ${applier.report.rejected.length} rejected, ${applier.report.notChecked.length} not checked`,
