@@ -154,9 +154,13 @@ async function waitFor(what: string, probe: () => Promise<boolean>, seconds: num
   throw new Error(`${what} did not become ready in ${seconds} s${child.exitCode !== null ? ` (exit ${child.exitCode})` : ""}:\n${tail}`);
 }
 
-/** Ports of region i: etcd client and peer, API server. Fixed so `--keep` can print them; checked free before use. */
+/**
+ * Ports of region i: etcd client and peer, API server. Fixed so `--keep` can print them; checked free before use. All
+ * below Linux's ephemeral range (32768-60999 by default): there, one API server's own connections to its etcd could take
+ * the port the next API server is about to listen on (seen once: "bind: address already in use" on 36444).
+ */
 export function portsOf(i: number): { etcdClient: number; etcdPeer: number; apiserver: number } {
-  return { etcdClient: 32379 + 10 * i, etcdPeer: 32380 + 10 * i, apiserver: 36443 + i };
+  return { etcdClient: 22379 + 10 * i, etcdPeer: 22380 + 10 * i, apiserver: 26443 + i };
 }
 
 export async function startControlPlane(
