@@ -28,3 +28,17 @@ export function parseStackOption(text: string | undefined): { ok: true; stack: C
   if (text !== undefined && (CLOUDS as readonly string[]).includes(text)) return { ok: true, stack: text as Cloud };
   return { ok: false, message: `--stack must be one of ${CLOUDS.join(", ")}${text === undefined ? "" : ` (got "${text}")`}` };
 }
+
+/**
+ * A `--phases` list: comma-separated names out of `all`, every one when the option is absent; a problem is added to
+ * `errors` (and every phase returned) when a name is unknown or the list is empty.
+ */
+export function phaseList<P extends string>(text: string | undefined, all: readonly P[], errors: string[]): P[] {
+  if (text === undefined) return [...all];
+  const phases = text.split(",").map((p) => p.trim());
+  if (phases.length === 0 || phases.some((p) => !(all as readonly string[]).includes(p))) {
+    errors.push(`--phases takes a comma-separated list of ${all.join(", ")}; got "${text}"`);
+    return [...all];
+  }
+  return phases as P[];
+}

@@ -1,6 +1,7 @@
 // Options of `npm run lab:k8s`, parsed and checked all at once.
 import { parseArgs } from "node:util";
-import { CLOUDS, Cloud } from "../types";
+import { phaseList, parseStackOption } from "../cli";
+import { Cloud } from "../types";
 
 export const K8S_LAB_PHASES = ["apply", "upgrades"] as const;
 export type K8sLabPhase = (typeof K8S_LAB_PHASES)[number];
@@ -37,20 +38,16 @@ export function parseK8sLabArgs(argv: readonly string[]): ParsedK8sLabArgs {
   }
   if (values.help) return { ok: false, message: K8S_LAB_USAGE, help: true };
   const errors: string[] = [];
-  const stack = values.stack as string | undefined;
-  if (!stack || !(CLOUDS as readonly string[]).includes(stack)) errors.push(`--stack must be one of ${CLOUDS.join(", ")}`);
-  const phaseText = values.phases as string | undefined;
-  const phases = phaseText === undefined ? [...K8S_LAB_PHASES] : phaseText.split(",").map((p) => p.trim());
-  const unknown = phases.filter((p) => !(K8S_LAB_PHASES as readonly string[]).includes(p));
-  if (unknown.length > 0 || phases.length === 0)
-    errors.push(`--phases takes a comma-separated list of ${K8S_LAB_PHASES.join(", ")}; got "${phaseText}"`);
-  if (errors.length > 0) return { ok: false, message: `${errors.join("\n")}\n${K8S_LAB_USAGE}` };
+  const stack = parseStackOption(values.stack as string | undefined);
+  if (!stack.ok) errors.push(stack.message);
+  const phases = phaseList(values.phases as string | undefined, K8S_LAB_PHASES, errors);
+  if (errors.length > 0 || !stack.ok) return { ok: false, message: `${errors.join("\n")}\n${K8S_LAB_USAGE}` };
   // The upgrades start from the shipped plan, so apply always runs first.
-  const chosen = new Set<K8sLabPhase>(["apply", ...(phases as K8sLabPhase[])]);
+  const chosen = new Set<K8sLabPhase>(["apply", ...phases]);
   return {
     ok: true,
     options: {
-      stack: stack as Cloud,
+      stack: stack.stack,
       json: values.json === true,
       keep: values.keep === true,
       phases: K8S_LAB_PHASES.filter((p) => chosen.has(p)),

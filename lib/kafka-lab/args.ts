@@ -1,7 +1,7 @@
 // Options of `npm run lab:kafka`, parsed and checked all at once.
 import { parseArgs } from "node:util";
-import { boundedNumber } from "../cli";
-import { CLOUDS, Cloud } from "../types";
+import { boundedNumber, parseStackOption, phaseList } from "../cli";
+import { Cloud } from "../types";
 
 export interface KafkaLabOptions {
   stack: Cloud;
@@ -45,8 +45,8 @@ export function parseKafkaLabArgs(argv: readonly string[]): ParsedKafkaLabArgs {
   }
   if (values.help) return { ok: false, message: KAFKA_LAB_USAGE, help: true };
   const errors: string[] = [];
-  const stack = values.stack as string | undefined;
-  if (!stack || !(CLOUDS as readonly string[]).includes(stack)) errors.push(`--stack must be one of ${CLOUDS.join(", ")}`);
+  const stack = parseStackOption(values.stack as string | undefined);
+  if (!stack.ok) errors.push(stack.message);
   const rateMbit = boundedNumber(
     "rate-mbit",
     values["rate-mbit"] as string | undefined,
@@ -65,21 +65,17 @@ export function parseKafkaLabArgs(argv: readonly string[]): ParsedKafkaLabArgs {
     true,
     errors,
   );
-  const phaseText = values.phases as string | undefined;
-  const phases = phaseText === undefined ? [...LAB_PHASES] : phaseText.split(",").map((p) => p.trim());
-  const unknown = phases.filter((p) => !(LAB_PHASES as readonly string[]).includes(p));
-  if (unknown.length > 0 || phases.length === 0)
-    errors.push(`--phases takes a comma-separated list of ${LAB_PHASES.join(", ")}; got "${phaseText}"`);
-  if (errors.length > 0) return { ok: false, message: `${errors.join("\n")}\n${KAFKA_LAB_USAGE}` };
+  const phases = phaseList(values.phases as string | undefined, LAB_PHASES, errors);
+  if (errors.length > 0 || !stack.ok) return { ok: false, message: `${errors.join("\n")}\n${KAFKA_LAB_USAGE}` };
   return {
     ok: true,
     options: {
-      stack: stack as Cloud,
+      stack: stack.stack,
       json: values.json === true,
       keep: values.keep === true,
       rateMbit,
       cutSeconds,
-      phases: phases as LabPhase[],
+      phases,
     },
   };
 }
