@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BINARIES } from "./build";
+import { stateFile } from "../run-state";
 
 /** Root's runtime directory when writable (as the Kafka lab), else the temporary directory: the lab needs no root. */
 export const STATE_FILE = path.join(writable("/run") ? "/run" : os.tmpdir(), "geo-kafka-lab-k8s.json");
@@ -46,26 +47,11 @@ const MAX_SECONDS_KEEP = 4 * 3600;
 
 const children = new Set<ChildProcess>();
 
-export function saveState(state: K8sRunState): void {
-  fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
-}
+const runState = stateFile<K8sRunState>(STATE_FILE);
+export const saveState = runState.save;
+export const loadState = runState.load;
 
-export function loadState(): K8sRunState | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(STATE_FILE, "utf8")) as K8sRunState;
-  } catch {
-    return undefined;
-  }
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { pidAlive } from "../run-state";
 
 /** The binary a pid runs now, if it runs (a recycled pid runs something else and is left alone). */
 function binaryOf(pid: number): string | undefined {

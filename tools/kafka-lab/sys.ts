@@ -3,6 +3,7 @@
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stateFile } from "../run-state";
 
 export interface ShResult {
   ok: boolean;
@@ -114,26 +115,11 @@ export interface RunState {
 
 export const STATE_FILE = "/run/geo-kafka-lab-kafka.json";
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { pidAlive } from "../run-state";
 
-export function saveState(state: RunState): void {
-  fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
-}
-
-export function loadState(): RunState | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(STATE_FILE, "utf8")) as RunState;
-  } catch {
-    return undefined;
-  }
-}
+const runState = stateFile<RunState>(STATE_FILE);
+export const saveState = runState.save;
+export const loadState = runState.load;
 
 /** Kills every process inside the namespace, then deletes it. */
 export function deleteNamespace(ns: string): void {

@@ -68,14 +68,7 @@ export function restoreRootSysctls(values: HostSysctls): string[] {
   return failures;
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { pidAlive } from "../run-state";
 
 export const CLK_TCK = Number(sh("getconf", ["CLK_TCK"]).stdout.trim()) || 100;
 
