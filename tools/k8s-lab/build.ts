@@ -1,24 +1,42 @@
 // Builds (or reuses) the Kubernetes lab's binaries — kube-apiserver, etcd and helm from tools/k8s-lab/go.mod — and
-// downloads the Go modules that hold the charts and CRDs (lib/k8s-lab/sources.ts), all under .cache/k8s-lab so a clean
-// clone builds once from the Go module proxy and later runs reuse it.
+// downloads the Go modules that hold the charts and CRDs (lib/k8s-lab/sources.ts), all in the machine's lab cache
+// (tools/cache-dir.ts: outside the checkout), the binaries keyed by what they are built from, so a machine builds once
+// from the Go module proxy and every later clone and run reuses it.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LAB_KUBERNETES_VERSION, modulesToDownload } from "../../lib/k8s-lab/sources";
+import { cacheRoot } from "../cache-dir";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const MODULE_DIR = path.join(REPO, "tools", "k8s-lab");
-export const CACHE = path.join(REPO, ".cache", "k8s-lab");
-export const BIN = path.join(CACHE, "bin");
-export const BINARIES = { apiserver: path.join(BIN, "kube-apiserver"), etcd: path.join(BIN, "etcd"), helm: path.join(BIN, "helm") };
-const STAMP = path.join(BIN, "stamp.json");
-/** Module directories (or why not) by `module@version`, written by the build. */
-export const MODULES_FILE = path.join(CACHE, "modules.json");
+export const CACHE = path.join(cacheRoot(), "k8s-lab");
+
+let key: string | undefined;
+/** The build key, computed once per process (it asks `go version`). */
+function currentKey(): string {
+  key ??= buildKey();
+  return key;
+}
+
+/** The binaries' directory: one per build key, so clones with different module files never share binaries. */
+export function binDir(): string {
+  return path.join(CACHE, `bin-${currentKey().slice(0, 16)}`);
+}
+
+export function binaries(): { apiserver: string; etcd: string; helm: string } {
+  const bin = binDir();
+  return { apiserver: path.join(bin, "kube-apiserver"), etcd: path.join(bin, "etcd"), helm: path.join(bin, "helm") };
+}
+
+const stampFile = () => path.join(binDir(), "stamp.json");
+/** Module directories (or why not) by `module@version`, written by the build; keyed like the binaries. */
+export const modulesFile = () => path.join(binDir(), "modules.json");
 
 export type ModuleResult = { dir: string } | { error: string };
 
-/** The Go environment of every step: caches inside the repository's git-ignored .cache, nothing from the user's. */
+/** The Go environment of every step: the lab cache's own module and build caches, nothing from the user's. */
 export function goEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -63,14 +81,16 @@ export function buildLab(log: (line: string) => void): BuildResult {
   const started = Date.now();
   if (spawnSync("go", ["version"], { encoding: "utf8" }).status !== 0)
     throw new Error("go is not installed (Debian: apt-get install golang-go; the module needs go >= 1.24)");
-  fs.mkdirSync(BIN, { recursive: true });
-  const key = buildKey();
-  const stamp = fs.existsSync(STAMP) ? (JSON.parse(fs.readFileSync(STAMP, "utf8")) as { key?: string }) : {};
-  const present = Object.values(BINARIES).every((b) => fs.existsSync(b));
+  const key = currentKey();
+  const bin = binDir();
+  const stampPath = stampFile();
+  fs.mkdirSync(bin, { recursive: true });
+  const stamp = fs.existsSync(stampPath) ? (JSON.parse(fs.readFileSync(stampPath, "utf8")) as { key?: string }) : {};
+  const present = Object.values(binaries()).every((b) => fs.existsSync(b));
   let built = false;
   if (stamp.key !== key || !present) {
-    log(`building kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd and helm (go build -trimpath; caches in ${path.relative(REPO, CACHE)})`);
-    fs.rmSync(STAMP, { force: true });
+    log(`building kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd and helm (go build -trimpath; caches in ${CACHE})`);
+    fs.rmSync(stampPath, { force: true });
     const r = run(
       [
         "build",
@@ -78,7 +98,7 @@ export function buildLab(log: (line: string) => void): BuildResult {
         "-ldflags",
         LDFLAGS,
         "-o",
-        `${BIN}/`,
+        `${bin}/`,
         "k8s.io/kubernetes/cmd/kube-apiserver",
         "helm.sh/helm/v3/cmd/helm",
         "./etcd",
@@ -87,7 +107,7 @@ export function buildLab(log: (line: string) => void): BuildResult {
       60 * 60_000,
     );
     if (!r.ok) throw new Error(`go build failed:\n${r.stderr.trim().split("\n").slice(-30).join("\n")}`);
-    fs.writeFileSync(STAMP, JSON.stringify({ key, builtAt: new Date().toISOString() }, null, 2));
+    fs.writeFileSync(stampPath, JSON.stringify({ key, builtAt: new Date().toISOString() }, null, 2));
     built = true;
   } else log("binaries up to date");
 
@@ -105,7 +125,7 @@ export function buildLab(log: (line: string) => void): BuildResult {
     modules[id] = parsed.Dir && !parsed.Error ? { dir: parsed.Dir } : { error: sanitize(parsed.Error ?? r.stderr) };
     log(`${id}: ${"dir" in modules[id] ? "downloaded" : `not available (${(modules[id] as { error: string }).error})`}`);
   }
-  fs.writeFileSync(MODULES_FILE, JSON.stringify(modules, null, 2));
+  fs.writeFileSync(modulesFile(), JSON.stringify(modules, null, 2));
   return { built, seconds: (Date.now() - started) / 1000, modules };
 }
 
@@ -118,15 +138,16 @@ function sanitize(message: string): string {
 }
 
 export function readModules(): Record<string, ModuleResult> {
-  if (!fs.existsSync(MODULES_FILE)) throw new Error(`${MODULES_FILE} is missing: run npm run lab:k8s:build first`);
-  return JSON.parse(fs.readFileSync(MODULES_FILE, "utf8")) as Record<string, ModuleResult>;
+  const file = modulesFile();
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run lab:k8s:build first`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, ModuleResult>;
 }
 
 /** Whether the binaries match the current module files (the lab refuses stale ones). */
 export function binariesCurrent(): string | undefined {
-  if (!Object.values(BINARIES).every((b) => fs.existsSync(b))) return "the binaries are not built";
-  const stamp = fs.existsSync(STAMP) ? (JSON.parse(fs.readFileSync(STAMP, "utf8")) as { key?: string }) : {};
-  return stamp.key === buildKey() ? undefined : "the binaries were built from another tools/k8s-lab/go.mod, go.sum or Go";
+  if (!Object.values(binaries()).every((b) => fs.existsSync(b))) return "the binaries are not built";
+  const stamp = fs.existsSync(stampFile()) ? (JSON.parse(fs.readFileSync(stampFile(), "utf8")) as { key?: string }) : {};
+  return stamp.key === currentKey() ? undefined : "the binaries were built from another tools/k8s-lab/go.mod, go.sum or Go";
 }
 
 if (require.main === module) {
@@ -134,7 +155,7 @@ if (require.main === module) {
     const r = buildLab((line) => process.stderr.write(`${line}\n`));
     const missing = Object.entries(r.modules).filter(([, m]) => "error" in m).length;
     process.stdout.write(
-      `kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd, helm: ${r.built ? "built" : "reused"} in ${BIN}; ` +
+      `kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd, helm: ${r.built ? "built" : "reused"} in ${binDir()}; ` +
         `${Object.keys(r.modules).length - missing} chart/CRD modules downloaded, ${missing} not served; ${r.seconds.toFixed(1)} s\n`,
     );
   } catch (err) {

@@ -5,7 +5,7 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BINARIES } from "./build";
+import { binaries } from "./build";
 import { stateFile } from "../run-state";
 
 /** Root's runtime directory when writable (as the Kafka lab), else the temporary directory: the lab needs no root. */
@@ -169,7 +169,7 @@ export async function startControlPlane(
 
   const etcdLog = path.join(dir, "etcd.log");
   const etcd = startProcess(
-    BINARIES.etcd,
+    binaries().etcd,
     ["--data-dir", dataDir, "--client-url", `http://127.0.0.1:${ports.etcdClient}`, "--peer-url", `http://127.0.0.1:${ports.etcdPeer}`],
     etcdLog,
     state,
@@ -181,7 +181,7 @@ export async function startControlPlane(
   // The flags a test control plane runs with (controller-runtime's envtest does the same): no kubelet, no
   // controller-manager. Admission webhooks are off: nothing runs that could answer them.
   const apiserver = startProcess(
-    BINARIES.apiserver,
+    binaries().apiserver,
     [
       `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
       "--bind-address=127.0.0.1",

@@ -7,7 +7,7 @@ import { parseAllDocuments } from "yaml";
 import { KubeObject, helmInstallOrder } from "../../lib/k8s-lab/objects";
 import { CHART_SOURCES, ChartSource, LAB_KUBERNETES_VERSION } from "../../lib/k8s-lab/sources";
 import { undeclaredValuePaths } from "../../lib/k8s-lab/values-schema";
-import { BINARIES, ModuleResult } from "./build";
+import { binaries, ModuleResult } from "./build";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
@@ -99,7 +99,7 @@ export function renderRelease(
   ];
   // Helm runs a post-renderer as an executable with the rendered manifests on stdin (Pulumi passes `postrender` on).
   if (release.postrender) args.push("--post-renderer", path.resolve(REPO, release.postrender));
-  const r = spawnSync(BINARIES.helm, args, {
+  const r = spawnSync(binaries().helm, args, {
     encoding: "utf8",
     timeout: 120_000,
     maxBuffer: 256 * 1024 * 1024,

@@ -1,11 +1,13 @@
-// The Kafka release the lab runs: resolved by Maven from tools/kafka-lab/pom.xml into a git-ignored cache, with a
-// thin /opt/kafka of start scripts over those jars, and the lab's Java client compiled beside them. `npm run
-// lab:kafka:fetch` does it once; the lab then runs offline and refuses, saying how to fix it, when a piece is missing.
+// The Kafka release the lab runs: resolved by Maven from tools/kafka-lab/pom.xml into the machine's lab cache
+// (tools/cache-dir.ts: outside the checkout, keyed by the pom's content), with a thin /opt/kafka of start scripts over
+// those jars, and the lab's Java client compiled beside them (keyed by its sources). `npm run lab:kafka:fetch` does it
+// once per machine; the lab then runs offline and refuses, saying how to fix it, when a piece is missing.
 import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TOOLS_LOG4J2_CONFIG } from "../../lib/kafka/readiness";
+import { cacheRoot, contentKey } from "../cache-dir";
 import { REPO_ROOT } from "../run-stack";
 
 export const POM = path.join(REPO_ROOT, "tools", "kafka-lab", "pom.xml");
@@ -42,14 +44,24 @@ export interface KafkaRuntime {
   java: string;
 }
 
+/** Maven's local repository for the lab, shared by every entry. */
+export function mavenRepository(): string {
+  return path.join(cacheRoot(), "maven");
+}
+
+/** The client's compiled classes are keyed by its sources: a clone with other sources compiles its own. */
+function clientSourceKey(): string {
+  return contentKey(...clientSources().flatMap((f) => [path.basename(f), fs.readFileSync(f, "utf8")]));
+}
+
 export function runtimePaths(version = pinnedKafkaVersion()): KafkaRuntime {
-  const dir = path.join(REPO_ROOT, ".cache", "kafka-lab", version);
+  const dir = path.join(cacheRoot(), "kafka-lab", `${version}-${contentKey(fs.readFileSync(POM, "utf8"))}`);
   return {
     version,
     dir,
     libs: path.join(dir, "libs"),
     home: path.join(dir, "home"),
-    clientClasses: path.join(dir, "client"),
+    clientClasses: path.join(dir, `client-${clientSourceKey()}`),
     java: "java",
   };
 }
@@ -126,7 +138,7 @@ export function fetchRuntime(log: (line: string) => void): FetchReport {
         "-q",
         "-f",
         POM,
-        `-Dmaven.repo.local=${path.join(REPO_ROOT, ".cache", "kafka-lab", "m2")}`,
+        `-Dmaven.repo.local=${mavenRepository()}`,
         "dependency:copy-dependencies",
         `-DoutputDirectory=${rt.libs}`,
       ],
