@@ -87,16 +87,22 @@ export function connectionBytesPerSecond(windowBytes: number, rttMs: number, per
 }
 
 /**
- * A follower's fetcher sends one fetch at a time on its connection and waits for the answer, so per round trip it
- * receives at most min(replica.fetch.response.max.bytes, partitions fetched x replica.fetch.max.bytes), bytes/s.
+ * A follower's fetcher sends one fetch at a time on its connection and waits for the whole answer before the next, so
+ * each fetch costs one round trip (the request out, the first byte back) plus the time the connection needs to move
+ * the answer at its own rate: with S = min(replica.fetch.response.max.bytes, partitions fetched x
+ * replica.fetch.max.bytes) bytes per fetch and the connection moving `connectionRate` bytes/s once the answer flows,
+ * the connection carries S / (RTT + S / connectionRate) bytes/s. Short fetches leave the connection idle for a round
+ * trip each (the fetch size binds); long ones approach the connection's rate (the window binds).
  */
 export function fetchBytesPerSecond(
   partitionsOnConnection: number,
   fetchMaxBytes: number,
   responseMaxBytes: number,
   rttMs: number,
+  connectionRateBytesPerSecond = Infinity,
 ): number {
-  return (Math.min(responseMaxBytes, partitionsOnConnection * fetchMaxBytes) * 1000) / rttMs;
+  const perFetch = Math.min(responseMaxBytes, partitionsOnConnection * fetchMaxBytes);
+  return perFetch / (rttMs / 1000 + perFetch / connectionRateBytesPerSecond);
 }
 
 export interface PartitionSpread {
@@ -137,10 +143,10 @@ export function partitionSpread(
  * - broker inter-region egress: the RF-1 copies plus remote consumer fetches leave the region;
  *   these three are per-broker work, so encryption (CPU per byte on the broker or its sidecar) scales them;
  * - narrowest link: cross-region bytes spread over the regions x (regions-1) directed links;
- * - replication window and fetch size: produce spreads evenly over the P partitions, W / P each, and each copy of a
+ * - replication (window or fetch size): produce spreads evenly over the P partitions, W / P each, and each copy of a
  *   partition is fetched on one connection, so the connection with the most partitions (n) saturates first: per
- *   connection the WAN socket moves at most window / RTT (and the per-flow cap), and the fetcher one fetch response
- *   per RTT; the ceiling is P x (that / n).
+ *   connection the fetcher sends one fetch at a time, each costing a round trip plus the time the WAN socket needs to
+ *   move the answer at window / RTT (at most the per-flow cap and its share of the link); the ceiling is P x (that / n).
  */
 export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
   const brokers = c.regions * c.brokersPerRegion;
@@ -193,7 +199,12 @@ export function estimateCapacity(c: CapacityInputs): CapacityEstimate {
   };
 }
 
-/** The two per-connection limits of replication: the WAN socket's window, and one fetch per round trip. */
+/**
+ * Replication per connection: one fetch per round trip, each answer moved at the rate of the socket that crosses the
+ * WAN (its window over the RTT, at most the per-flow rate and the connection's share of the narrowest link). The limit
+ * is named for the term that dominates: the window when moving an answer takes longer than the round trip, else the
+ * fetch size.
+ */
 function replicationLimits(c: CapacityInputs, copies: number): CapacityLimit[] {
   const spread = partitionSpread(c, copies);
   const n = spread.mostPerConnection;
@@ -205,20 +216,24 @@ function replicationLimits(c: CapacityInputs, copies: number): CapacityLimit[] {
   const where =
     `${c.partitions} partitions, at most ${spread.mostLedPerBroker} led by one broker, ${spread.mostPerFollowerRegion} of them ` +
     `fetched by one other region over ${spread.connectionsPerLeaderAndRegion} connections: at most ${n} on one`;
-  const perConnection = connectionBytesPerSecond(path.windowBytes, c.worstRttMs, c.perFlowBytesPerSecond);
-  // Per partition a connection gets min(response, n x per-partition) / n per RTT, which never grows with n: the
-  // fullest connection binds.
-  const fetchPerPartition = fetchBytesPerSecond(n, c.replicaFetchMaxBytes, c.replicaFetchResponseMaxBytes, c.worstRttMs) / n;
+  // The connections that cross one directed link share it: each broker of a region fetches from each broker of
+  // another over num.replica.fetchers connections. A connection moves a fetch at most at its share of the link.
+  const connectionsPerDirectedLink = c.brokersPerRegion * c.brokersPerRegion * c.replicaFetchers;
+  const linkShare = c.narrowestLinkBytesPerSecond / connectionsPerDirectedLink;
+  const perConnection = Math.min(connectionBytesPerSecond(path.windowBytes, c.worstRttMs, c.perFlowBytesPerSecond), linkShare);
+  const perFetchBytes = Math.min(c.replicaFetchResponseMaxBytes, n * c.replicaFetchMaxBytes);
+  const transferMs = (perFetchBytes / perConnection) * 1000;
+  // Per partition a connection gets its rate / n, which never grows with n: the fullest connection binds.
+  const fetched = fetchBytesPerSecond(n, c.replicaFetchMaxBytes, c.replicaFetchResponseMaxBytes, c.worstRttMs, perConnection);
+  const windowBound = transferMs >= c.worstRttMs;
   return [
     {
-      name: "replication window",
-      produceBytesPerSecond: ((c.partitions * perConnection) / n) * c.compressionRatio,
-      detail: `${socket}: ${path.windowOrigin}; each connection ${fmt(perConnection)} (${path.windowBytes} B / ${c.worstRttMs} ms, per-flow cap ${fmt(c.perFlowBytesPerSecond)}); ${where}`,
-    },
-    {
-      name: "replica fetch size",
-      produceBytesPerSecond: c.partitions * fetchPerPartition * c.compressionRatio,
-      detail: `one fetch per connection per ${c.worstRttMs} ms round trip, each at most min(replica.fetch.response.max.bytes ${c.replicaFetchResponseMaxBytes}, partitions x replica.fetch.max.bytes ${c.replicaFetchMaxBytes}) B: ${fmt(fetchPerPartition)} per partition; ${where}`,
+      name: windowBound ? "replication window" : "replica fetch size",
+      produceBytesPerSecond: ((c.partitions * fetched) / n) * c.compressionRatio,
+      detail:
+        `${socket}: ${path.windowOrigin}; each connection moves ${fmt(perConnection)} (the least of ${path.windowBytes} B / ${c.worstRttMs} ms, the per-flow cap ${fmt(c.perFlowBytesPerSecond)} and its share of the narrowest link, ${fmt(linkShare)} over ${connectionsPerDirectedLink} connections); ` +
+        `one fetch at a time of at most min(replica.fetch.response.max.bytes ${c.replicaFetchResponseMaxBytes}, partitions x replica.fetch.max.bytes ${c.replicaFetchMaxBytes}) = ${perFetchBytes} B, ` +
+        `each costing the ${c.worstRttMs} ms round trip plus ${transferMs.toFixed(1)} ms to move it: ${fmt(fetched)} per connection; ${where}`,
     },
   ];
 }

@@ -33,8 +33,13 @@ export function parseStackOption(text: string | undefined): { ok: true; stack: C
  * A `--phases` list: comma-separated names out of `all`, every one when the option is absent; a problem is added to
  * `errors` (and every phase returned) when a name is unknown or the list is empty.
  */
-export function phaseList<P extends string>(text: string | undefined, all: readonly P[], errors: string[]): P[] {
-  if (text === undefined) return [...all];
+export function phaseList<P extends string>(
+  text: string | undefined,
+  all: readonly P[],
+  errors: string[],
+  byDefault: readonly P[] = all,
+): P[] {
+  if (text === undefined) return [...byDefault];
   const phases = text.split(",").map((p) => p.trim());
   if (phases.length === 0 || phases.some((p) => !(all as readonly string[]).includes(p))) {
     errors.push(`--phases takes a comma-separated list of ${all.join(", ")}; got "${text}"`);

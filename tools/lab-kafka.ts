@@ -7,13 +7,14 @@ import * as path from "node:path";
 import { KafkaLabOptions, parseKafkaLabArgs } from "../lib/kafka-lab/args";
 import { LabNetwork, advertisedHosts, allNamespaces, hostsFile, labNetwork, memberOf } from "../lib/kafka-lab/network";
 import { PlannedPod, plannedKafkaPods, serverProperties } from "../lib/kafka-lab/pods";
+import { PhaseTimer } from "../lib/kafka-lab/phase-timer";
 import { KafkaLabReport, LabCheck, renderChecks } from "../lib/kafka-lab/report";
 import { plannedKafkaSysctls } from "../lib/kafka-lab/sysctls";
 import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import type { Plan } from "../lib/plan";
 import { errorsOf, formatProblems } from "../lib/problems";
-import { ClientContext } from "./kafka-lab/client";
-import { buildDelayLine, buildRegions, startLinks, stopLinks, RunningLink, writeHostsFiles } from "./kafka-lab/net";
+import { ClientContext, stopClients } from "./kafka-lab/client";
+import { buildDelayLine, buildRegions, restartLink, startLinks, stopLinks, RunningLink, writeHostsFiles } from "./kafka-lab/net";
 import { LabContext, runPhases } from "./kafka-lab/phases";
 import { createCa, issue, keystorePem } from "./kafka-lab/pki";
 import { PodRuntime, Rewrite, killPod, startPod } from "./kafka-lab/pods";
@@ -55,6 +56,13 @@ function log(line: string): void {
   process.stderr.write(`[${t}s] ${line}\n`);
 }
 
+const timer = new PhaseTimer();
+/** Starts phase `name` (its seconds go to the report's phaseSeconds) and says what it does. */
+function phase(name: string, what: string): void {
+  timer.start(name);
+  log(`phase: ${what}`);
+}
+
 let teardownDone: Promise<void> | undefined;
 
 /** Removes everything the run created; both the normal end and a signal wait for the same teardown. */
@@ -67,6 +75,7 @@ async function doTeardown(): Promise<void> {
   if (!state) return;
   const s = state;
   for (const p of pods) if (p.running) p.running.child.kill("SIGKILL");
+  await stopClients().catch(() => undefined);
   const failures = undoState(s);
   await stopLinks(links).catch(() => []);
   for (const c of children) c.kill("SIGKILL");
@@ -262,7 +271,7 @@ async function runLab(
   );
   labNet = net;
 
-  log(`phase: kernel (the plan's Kafka node sysctls)`);
+  phase("kernel", "kernel (the plan's Kafka node sysctls)");
   const sysctls = plannedKafkaSysctls(plan);
   if (!sysctls) throw new Error("the plan sets no sysctls for the Kafka nodes");
   const hostKeys = Object.keys(sysctls.values).filter((k) => k.startsWith("net.core.") || k.startsWith("vm.") || k.startsWith("fs."));
@@ -276,7 +285,7 @@ async function runLab(
       .join(", ")} (net.core.* and vm.* on the host, restored at the end)`,
   );
 
-  log(`phase: network (${allNamespaces(net).length} namespaces, ${net.links.length} delay lines at ${options.rateMbit} Mbit/s)`);
+  phase("network", `network (${allNamespaces(net).length} namespaces, ${net.links.length} delay lines at ${options.rateMbit} Mbit/s)`);
   buildRegions(net, state, nsSysctls);
   const binary = buildDelayLine(runDir);
   links = await startLinks(net, binary, options.rateMbit, maxSeconds, runDir);
@@ -295,7 +304,7 @@ async function runLab(
     why: "no cluster DNS, Lighthouse or Istio here",
   });
 
-  log("phase: certificates");
+  phase("certificates", "certificates");
   const caPath = issueCertificates(plan, planned, path.join(runDir, "pki"), rewrites);
   const clientDir = path.join(runDir, "client");
   fs.mkdirSync(clientDir, { recursive: true });
@@ -323,7 +332,7 @@ async function runLab(
     ...(mountSource && mountTarget ? { mountSource, mountTarget } : {}),
   };
 
-  log("phase: start (3 controllers and 9 brokers with the rendered start script)");
+  phase("start", "start (3 controllers and 9 brokers with the rendered start script)");
   pods = planned.map((pod) => {
     const dir = path.join(runDir, "pods", pod.podName);
     fs.mkdirSync(dir, { recursive: true });
@@ -355,7 +364,28 @@ async function runLab(
   );
   for (const p of pods) startPod(p, runtime, state, maxSeconds);
 
-  const ctx: LabContext = { options, spec, plan, net, pods, client, runtime, state, log, maxSeconds, started, topics: [] };
+  const setLink = async (index: number, rttMs: number, rateMbit: number): Promise<void> => {
+    const at = links.findIndex((l) => l.link.dev === net.links[index].dev);
+    if (at < 0) throw new Error(`no running delay line for ${net.links[index].dev}`);
+    links[at] = await restartLink(net, links[at], rttMs, binary, rateMbit, maxSeconds, runDir);
+  };
+  const ctx: LabContext = {
+    options,
+    spec,
+    plan,
+    net,
+    pods,
+    client,
+    runtime,
+    state,
+    log,
+    phase,
+    setLink,
+    maxSeconds,
+    started,
+    rewritten: new Set(),
+    topics: [],
+  };
   return runPhases(ctx);
 }
 
@@ -372,7 +402,7 @@ async function main(argv: string[]): Promise<number> {
   for (const c of ["ip", "gcc", "openssl", "nsenter", "setpriv", "timeout"])
     if (!hasCommand(c)) problems.push(`${c} is missing (Debian: iproute2, gcc, openssl, util-linux, coreutils)`);
   if (!fs.existsSync("/dev/net/tun")) problems.push("/dev/net/tun is missing: the delay line needs TUN devices");
-  log(`phase: plan (${options.stack}, under mocks as npm run plan does)`);
+  phase("plan", `plan (${options.stack}, under mocks as npm run plan does)`);
   const { plan, spec } = await loadStack(options.stack);
   problems.push(...runtimeProblems(spec.kafka.version));
   if (problems.length > 0) {
@@ -390,10 +420,13 @@ async function main(argv: string[]): Promise<number> {
     result = { checks: [{ name: "setup", ok: false, detail: (err as Error).message }], figures: {} };
   }
   const { checks, figures } = result;
+  // The teardown runs after the report is printed; its seconds are in the log, not here.
+  timer.stop();
   const report: KafkaLabReport = {
     stack: options.stack,
     kafkaVersion: runtime.version,
     wallSeconds: Math.round((Date.now() - started) / 1000),
+    phaseSeconds: timer.seconds(),
     rewrites,
     checks,
     figures,

@@ -203,3 +203,36 @@ export function mountedFile(pod: PlannedPod, path: string): string | undefined {
 export function serverProperties(pod: PlannedPod): string {
   return mountedFile(pod, `${PATHS.config}/${CONFIG_FILES.serverProperties(pod.ordinal)}`) ?? "";
 }
+
+/** `text` (a properties file) with `key=value`: the key's line replaced where it is set, appended otherwise. */
+export function withProperty(text: string, key: string, value: string): string {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(`${key}=`));
+  if (at >= 0) lines[at] = `${key}=${value}`;
+  else {
+    const end = lines.length > 0 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+    lines.splice(end, 0, `${key}=${value}`);
+  }
+  return lines.join("\n");
+}
+
+/** `text` without the lines that set any of `keys`. */
+export function withoutProperties(text: string, keys: readonly string[]): string {
+  return text
+    .split("\n")
+    .filter((l) => !keys.some((k) => l.startsWith(`${k}=`)))
+    .join("\n");
+}
+
+/**
+ * Edits the server properties a pod starts with (the ConfigMap file its start script picks), for the lab's own
+ * rewrites; returns the text before the edit, or undefined when the pod mounts no such file.
+ */
+export function editServerProperties(pod: PlannedPod, edit: (text: string) => string): string | undefined {
+  const file = CONFIG_FILES.serverProperties(pod.ordinal);
+  const mount = pod.mounts.find((m) => m.mountPath === PATHS.config && m.source.kind === "configMap" && file in m.source.files);
+  if (!mount || mount.source.kind !== "configMap") return undefined;
+  const before = mount.source.files[file];
+  mount.source.files[file] = edit(before);
+  return before;
+}

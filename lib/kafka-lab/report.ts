@@ -26,6 +26,8 @@ export interface KafkaLabReport {
   stack: string;
   kafkaVersion: string;
   wallSeconds: number;
+  /** Wall seconds per phase, in the order they ran (lib/kafka-lab/phase-timer.ts). */
+  phaseSeconds: Record<string, number>;
   rewrites: Array<{ what: string; why: string }>;
   checks: LabCheck[];
   figures: Record<string, unknown>;

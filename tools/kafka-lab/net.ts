@@ -67,51 +67,80 @@ export async function startLinks(
   logDir: string,
 ): Promise<RunningLink[]> {
   const running: RunningLink[] = [];
-  for (const link of net.links) {
-    const a = net.regions[link.a];
-    const b = net.regions[link.b];
-    const args = [
-      "-n",
-      "-10",
-      binary,
-      "--ns-a",
-      a.routerNs,
-      "--ns-b",
-      b.routerNs,
-      "--dev",
-      link.dev,
-      "--one-way-us",
-      String(link.oneWayUs),
-      "--rate-mbit",
-      String(rateMbit),
-      "--queue-bytes",
-      String(queueBytesFor(rateMbit, link.rttMs)),
-      "--max-seconds",
-      String(maxSeconds),
-      "--offload",
-    ];
-    const p = spawnBounded("nice", args, (maxSeconds + 30) * 1000, { logFile: path.join(logDir, `delay-line-${link.dev}.log`) });
-    let ready = false;
-    for (let i = 0; i < 50 && !ready; i++) {
-      await sleep(100);
-      ready = sh("ip", ["-n", a.routerNs, "link", "show", link.dev]).ok && sh("ip", ["-n", b.routerNs, "link", "show", link.dev]).ok;
-    }
-    if (!ready) {
-      p.child.kill("SIGKILL");
-      const f = await p.done;
-      throw new Error(`the delay line ${link.dev} did not start: ${f.stderr.trim() || "no TUN devices within 5 s"}`);
-    }
-    for (const [self, peer] of [
-      [a, b],
-      [b, a],
-    ]) {
-      // A long TX queue: packets the delay line has not read yet must wait, not vanish, inside the emulator.
-      must("ip", ["-n", self.routerNs, "link", "set", "dev", link.dev, "mtu", "1500", "txqueuelen", "10000", "up"]);
-      must("ip", ["-n", self.routerNs, "route", "add", peer.subnet, "dev", link.dev]);
-    }
-    running.push({ link, child: p.child, done: p.done });
-  }
+  for (const link of net.links) running.push(await startLink(net, link, binary, rateMbit, maxSeconds, logDir));
   return running;
+}
+
+/** Starts the delay line of one region pair (`rateMbit` 0: no rate limit, only the delay) and routes through it. */
+export async function startLink(
+  net: LabNetwork,
+  link: LabLink,
+  binary: string,
+  rateMbit: number,
+  maxSeconds: number,
+  logDir: string,
+): Promise<RunningLink> {
+  const a = net.regions[link.a];
+  const b = net.regions[link.b];
+  const args = [
+    "-n",
+    "-10",
+    binary,
+    "--ns-a",
+    a.routerNs,
+    "--ns-b",
+    b.routerNs,
+    "--dev",
+    link.dev,
+    "--one-way-us",
+    String(link.oneWayUs),
+    "--rate-mbit",
+    String(rateMbit),
+    "--queue-bytes",
+    String(queueBytesFor(rateMbit > 0 ? rateMbit : 10_000, link.rttMs)),
+    "--max-seconds",
+    String(maxSeconds),
+    "--offload",
+  ];
+  const p = spawnBounded("nice", args, (maxSeconds + 30) * 1000, { logFile: path.join(logDir, `delay-line-${link.dev}.log`) });
+  let ready = false;
+  for (let i = 0; i < 50 && !ready; i++) {
+    await sleep(100);
+    ready = sh("ip", ["-n", a.routerNs, "link", "show", link.dev]).ok && sh("ip", ["-n", b.routerNs, "link", "show", link.dev]).ok;
+  }
+  if (!ready) {
+    p.child.kill("SIGKILL");
+    const f = await p.done;
+    throw new Error(`the delay line ${link.dev} did not start: ${f.stderr.trim() || "no TUN devices within 5 s"}`);
+  }
+  for (const [self, peer] of [
+    [a, b],
+    [b, a],
+  ]) {
+    // A long TX queue: packets the delay line has not read yet must wait, not vanish, inside the emulator.
+    must("ip", ["-n", self.routerNs, "link", "set", "dev", link.dev, "mtu", "1500", "txqueuelen", "10000", "up"]);
+    // `replace`: a region cut may have left a blackhole route for the peer's subnet.
+    must("ip", ["-n", self.routerNs, "route", "replace", peer.subnet, "dev", link.dev]);
+  }
+  return { link, child: p.child, done: p.done };
+}
+
+/**
+ * Replaces one running delay line by another with a new RTT and rate (its TUN devices and routes go with the old
+ * process; packets in flight are lost, as on a link flap). Returns the new one.
+ */
+export async function restartLink(
+  net: LabNetwork,
+  running: RunningLink,
+  rttMs: number,
+  binary: string,
+  rateMbit: number,
+  maxSeconds: number,
+  logDir: string,
+): Promise<RunningLink> {
+  await stopLinks([running]);
+  const link: LabLink = { ...running.link, rttMs, oneWayUs: Math.round(rttMs * 500) };
+  return startLink(net, link, binary, rateMbit, maxSeconds, logDir);
 }
 
 export async function stopLinks(links: readonly RunningLink[]): Promise<string[]> {

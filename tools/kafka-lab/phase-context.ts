@@ -24,8 +24,14 @@ export interface LabContext {
   runtime: KafkaRuntime;
   state: RunState;
   log: (line: string) => void;
+  /** Starts a named phase (timed for the report's phaseSeconds) and logs what it does. */
+  phase: (name: string, what: string) => void;
+  /** Restarts the delay line of net.links[index] with another RTT and rate (Mbit/s, 0: unlimited). */
+  setLink: (index: number, rttMs: number, rateMbit: number) => Promise<void>;
   maxSeconds: number;
   started: number;
+  /** Pods running properties other than the rendered ones (a phase's lab-only rewrite), until a restart restores them. */
+  rewritten: Set<PodRuntime>;
   /** Topics the lab created, for ISR waits after restarts. */
   topics: string[];
   /** Topic creations under way or done, by topic: phases start theirs early, in parallel, and await them later. */
@@ -54,6 +60,15 @@ export function createTopic(ctx: LabContext, topic: string, args: string[] = [])
 }
 
 export const CUT_TOPIC_ARGS = ["--partitions", "12"];
+
+/** The broker settings the stack sizes for the WAN; without them a broker runs Kafka's defaults. */
+export const KAFKA_BUFFER_KEYS = [
+  "socket.send.buffer.bytes",
+  "socket.receive.buffer.bytes",
+  "replica.socket.receive.buffer.bytes",
+  "replica.fetch.max.bytes",
+  "replica.fetch.response.max.bytes",
+] as const;
 
 /** The longest path, a broker at each end, and the throughput topics' assignment (leader near, follower far). */
 export function throughputPlan(ctx: LabContext) {
@@ -120,12 +135,18 @@ export function nodeIdOf(p: PodRuntime): number {
   return Number(properties(p)["node.id"]);
 }
 
-export function tail(p: PodRuntime, lines = 3): string {
+/** The lines of a pod's container log so far (none when it has no log yet). */
+export function logLines(p: PodRuntime): string[] {
   try {
-    return fs.readFileSync(path.join(p.dir, "container.log"), "utf8").trim().split("\n").slice(-lines).join(" | ");
+    return fs.readFileSync(path.join(p.dir, "container.log"), "utf8").trim().split("\n");
   } catch {
-    return "no log";
+    return [];
   }
+}
+
+export function tail(p: PodRuntime, lines = 3): string {
+  const all = logLines(p);
+  return all.length === 0 ? "no log" : all.slice(-lines).join(" | ");
 }
 
 export function cutAckedFiles(ctx: LabContext, topic: string): string[] {

@@ -4,8 +4,7 @@ import * as path from "node:path";
 import type { LabPhase } from "../../lib/kafka-lab/args";
 import type { LabRegion } from "../../lib/kafka-lab/network";
 import { LabCheck, RegionCutFigure, countBy, partitionsLedElsewhere, placementFigure } from "../../lib/kafka-lab/report";
-import { PATHS } from "../../lib/kafka/properties";
-import { CONFIG_FILES } from "../../lib/kafka/start-script";
+import { editServerProperties, withoutProperties } from "../../lib/kafka-lab/pods";
 import { assignReplicas } from "../../lib/kafka/placement";
 import { ClientRun, runClient, startClient } from "./client";
 import { PodRuntime, killPod, startPod } from "./pods";
@@ -21,16 +20,29 @@ import {
   nodeIdOf,
   producerConfig,
   Quorum,
+  logLines,
   tail,
   throughputPlan,
   TopicDescription,
+  KAFKA_BUFFER_KEYS,
 } from "./phase-context";
+import { capacityPhase } from "./capacity";
 import { regionCut, restarts, waitPodUp } from "./disruptions";
 
 export type { LabContext } from "./phase-context";
 
+/** The last line of a node's log that says why it stopped (an ERROR, a failed registration), else its last words. */
+function exitReason(p: PodRuntime): string {
+  const lines = logLines(p);
+  const telling = [...lines].reverse().find((l) => / ERROR |Unable to register|Exiting|FATAL/.test(l));
+  return (telling ?? lines[lines.length - 1] ?? "no log").replace(/^\[[^\]]*\] /, "").slice(0, 240);
+}
+
+/** Restarts of one container the start phase allows, as a kubelet's back-off would within its first minute. */
+const MAX_START_RESTARTS = 2;
+
 export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; figures: Record<string, unknown> }> {
-  const { net, spec, log } = ctx;
+  const { net, spec, log, phase } = ctx;
   const checks: LabCheck[] = [];
   const figures: Record<string, unknown> = {};
   const check = (name: string, ok: boolean, detail: string) => {
@@ -48,30 +60,50 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   const deadPods = () => ctx.pods.filter((p) => !p.running || p.running.child.exitCode !== null);
 
   // ---- startup, quorum, brokers -------------------------------------------------------------------------------
-  log("phase: cluster (quorum, brokers, racks)");
+  phase("cluster", "cluster (quorum, brokers, racks)");
   const waiting = startClient<{ ok: boolean; seconds: number; brokers: Broker[] }>(
     ctx.client,
     regions[0],
     ["wait-cluster", "--brokers", String(brokers.length), "--timeout-s", "300"],
     330_000,
   );
-  // A node whose start script fails exits at once: stop waiting for the cluster then, with its last words.
+  // As a kubelet does (restartPolicy Always), a container that exits is started again after a back-off (10 s, then
+  // 20 s): a broker that gives up registering (initial.broker.registration.timeout.ms) comes back as it would in a
+  // pod. A node that exits a third time, like a start script that fails, stops the wait with its last words.
   let startup: ClientRun<{ ok: boolean; seconds: number; brokers: Broker[] }> | undefined;
   void waiting.done.then((r) => (startup = r));
+  const exitSeen = new Map<PodRuntime, number>();
+  const restarted: string[] = [];
   while (startup === undefined) {
     await sleep(2000);
-    if (startup === undefined && deadPods().length > 0) {
+    if (startup !== undefined) break;
+    const exited = deadPods();
+    const givenUp = exited.filter((p) => p.starts > MAX_START_RESTARTS);
+    if (givenUp.length > 0) {
       await sleep(3000);
-      if (waiting.pid !== undefined && startup === undefined) process.kill(waiting.pid, "SIGKILL");
+      if (startup === undefined) waiting.cancel(`a node exited ${MAX_START_RESTARTS + 1} times: ${givenUp.map((p) => p.pod.podName).join(", ")}`);
       startup = await waiting.done;
+      break;
+    }
+    for (const p of exited) {
+      if (!exitSeen.has(p)) exitSeen.set(p, Date.now());
+      if (Date.now() - exitSeen.get(p)! < 10_000 * 2 ** (p.starts - 1)) continue;
+      exitSeen.delete(p);
+      const why = exitReason(p);
+      log(`  ${p.pod.podName} exited (${why}); restarting it as a kubelet would`);
+      restarted.push(`${p.pod.podName}: ${why}`);
+      await killPod(p);
+      startPod(p, ctx.runtime, ctx.state, ctx.maxSeconds);
     }
   }
+  figures.startRestarts = restarted;
   const dead = deadPods();
   check(
     "start: every node formats and starts",
     startup.ok && dead.length === 0,
     startup.ok
       ? `${ctx.pods.length} JVMs up; ${brokers.length} brokers unfenced after ${startup.result.seconds?.toFixed?.(1)} s` +
+          (restarted.length ? `; restarted after exiting: ${restarted.join("; ")}` : "") +
           (dead.length ? `; exited: ${dead.map((p) => p.pod.podName).join(", ")}` : "")
       : `${failure(startup)}; exited: ${dead.map((p) => `${p.pod.podName} (${tail(p)})`).join("; ") || "none"}`,
   );
@@ -121,8 +153,9 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
     const otherRegion =
       regions.find((r) => r.index !== activeRegion.index && r.index !== far.index) ?? regions.find((r) => r.index !== activeRegion.index)!;
     for (const [n, target] of [activeRegion, otherRegion].entries()) {
-      log(
-        `phase: region cut ${n + 1}: ${target.name}${target === activeRegion ? " (holds the active controller)" : ""}, ${ctx.options.cutSeconds} s`,
+      phase(
+        `cut-${n + 1}`,
+        `region cut ${n + 1}: ${target.name}${target === activeRegion ? " (holds the active controller)" : ""}, ${ctx.options.cutSeconds} s`,
       );
       cuts.push(await regionCut(ctx, `lab-cut-${n + 1}`, target, target === activeRegion, check, client));
     }
@@ -130,12 +163,16 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   }
 
   if (want("restarts")) {
-    log("phase: restarts");
+    phase("restarts", "restarts");
     await restarts(ctx, check, client, figures);
   }
   if (want("throughput")) {
-    log("phase: replication throughput over the longest link");
+    phase("throughput", "replication throughput over the longest link");
     await throughput(ctx, check, client, figures);
+  }
+  if (want("capacity")) {
+    phase("capacity", "capacity model against measured replication (one link, three RTTs, two buffer settings, two fetch sizes)");
+    await capacityPhase(ctx, check, client, figures);
   }
   return { checks, figures };
 }
@@ -147,11 +184,11 @@ async function defaultsPhase(
   rackOf: (id: number) => string | undefined,
   figures: Record<string, unknown>,
 ): Promise<TopicDescription | undefined> {
-  const { log, spec } = ctx;
+  const { spec } = ctx;
   const regions = ctx.net.regions;
   const regionNames = regions.map((r) => r.name);
   const brokers = ctx.pods.filter((p) => p.pod.role === "broker");
-  log("phase: topic defaults and placement");
+  ctx.phase("defaults", "topic defaults and placement");
   const created = await createTopic(ctx, "lab-default");
   // Data for the follower-fetch phase, a consumer group (__consumer_offsets) and a transaction (__transaction_state).
   const warmed = await Promise.all([
@@ -266,7 +303,7 @@ async function followerPhase(
   figures: Record<string, unknown>,
 ): Promise<void> {
   const regions = ctx.net.regions;
-  ctx.log("phase: follower fetching");
+  ctx.phase("follower", "follower fetching");
   const far = regions[regions.length - 1];
   await client(regions[0], ["wait-isr", "--topics", "lab-default", "--timeout-s", "60"], 90_000);
   const elsewhere = def ? partitionsLedElsewhere(def.partitions, rackOf, far.name) : [];
@@ -308,32 +345,19 @@ async function throughput(ctx: LabContext, check: Check, client: Client, figures
   const stack = await measure("lab-throughput-stack");
 
   // The follower again with Kafka's default buffers and fetch sizes: its rendered file minus those keys.
-  const configMount = follower.pod.mounts.find((m) => m.mountPath === PATHS.config && m.source.kind === "configMap");
-  const removed = [
-    "socket.send.buffer.bytes",
-    "socket.receive.buffer.bytes",
-    "replica.socket.receive.buffer.bytes",
-    "replica.fetch.max.bytes",
-    "replica.fetch.response.max.bytes",
-  ];
   let defaults: Record<string, unknown> = { error: "no config mount" };
-  if (configMount && configMount.source.kind === "configMap") {
-    const file = CONFIG_FILES.serverProperties(follower.pod.ordinal);
-    const original = configMount.source.files[file];
-    configMount.source.files[file] = original
-      .split("\n")
-      .filter((l) => !removed.some((k) => l.startsWith(`${k}=`)))
-      .join("\n");
+  const original = editServerProperties(follower.pod, (text) => withoutProperties(text, KAFKA_BUFFER_KEYS));
+  if (original !== undefined) {
     await killPod(follower, "SIGTERM");
     startPod(follower, ctx.runtime, ctx.state, ctx.maxSeconds);
     await waitPodUp(ctx, client, ctx.pods.filter((p) => p.pod.role === "broker").length);
     defaults = await measure("lab-throughput-default");
-    configMount.source.files[file] = original;
+    editServerProperties(follower.pod, () => original);
     if (ctx.options.keep) {
       // A cluster left up for poking runs the rendered files everywhere.
       await killPod(follower, "SIGTERM");
       startPod(follower, ctx.runtime, ctx.state, ctx.maxSeconds);
-    }
+    } else ctx.rewritten.add(follower);
   }
   const link = (ctx.options.rateMbit * 1e6) / 8;
   const stackRate = (stack as { followerBytesPerSecond?: number }).followerBytesPerSecond ?? 0;
@@ -346,7 +370,7 @@ async function throughput(ctx: LabContext, check: Check, client: Client, figures
     defaultBytesPerSecond: Math.round(defaultRate),
     stackBytesPerSecond: Math.round(stackRate),
     producerBytesPerSecond: Math.round((stack as { producerBytesPerSecond?: number }).producerBytesPerSecond ?? 0),
-    defaultRewrite: `follower ${follower.pod.podName} restarted without ${removed.join(", ")}`,
+    defaultRewrite: `follower ${follower.pod.podName} restarted without ${KAFKA_BUFFER_KEYS.join(", ")}`,
   };
   check(
     "throughput: stack buffers >= 10x Kafka's defaults",

@@ -86,7 +86,7 @@ final class LabAdminCommands extends LabBase {
             // Through brokers, KRaft reports a random live broker as "controllerId"; the active controller is the
             // metadata quorum's leader (quorumLeaderId, best effort).
             Map<String, Object> r = obj("clusterId", v.clusterId, "controllerId", v.controllerId,
-                "brokers", v.brokersJson(), "unfenced", v.unfenced(), "via", viaControllers ? "controllers" : "brokers");
+                "brokers", v.brokersJson(), "unfenced", v.unfenced(), "via", frame().viaControllers ? "controllers" : "brokers");
             try {
                 int t = callMs(5000, 1500);
                 r.put("quorumLeaderId", get(admin.describeMetadataQuorum(new DescribeMetadataQuorumOptions()
@@ -265,6 +265,33 @@ final class LabAdminCommands extends LabBase {
 
     static final List<String> TOPIC_CONFIGS_OF_INTEREST = List.of("min.insync.replicas",
         "unclean.leader.election.enable");
+
+    /** Deletes topics (a lab phase's scratch data); a topic that does not exist counts as deleted. */
+    static Map<String, Object> cmdDeleteTopics(Args a, Properties cfg) throws Exception {
+        List<String> topics = a.list("topics");
+        Admin admin = admin(cfg, "delete-topics");
+        try {
+            Map<String, KafkaFuture<Void>> futures = admin.deleteTopics(topics,
+                new org.apache.kafka.clients.admin.DeleteTopicsOptions().timeoutMs(callMs(30000, 2000))).topicNameValues();
+            List<String> deleted = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (String topic : topics) {
+                try {
+                    get(futures.get(topic), callMs(30000, 1500));
+                    deleted.add(topic);
+                } catch (org.apache.kafka.common.errors.UnknownTopicOrPartitionException e) {
+                    deleted.add(topic);
+                } catch (Exception e) {
+                    errors.add(topic + ": " + describe(e));
+                }
+            }
+            Map<String, Object> r = obj("deleted", deleted);
+            if (!errors.isEmpty()) r.put("error", String.join("; ", errors));
+            return r;
+        } finally {
+            closeQuietly(admin);
+        }
+    }
 
     static Map<String, Object> cmdDescribeTopics(Args a, Properties cfg) throws Exception {
         List<String> topics = a.list("topics");

@@ -78,14 +78,77 @@ abstract class LabBase extends LabJson {
 
     // ------------------------------------------------------------------------------------------------ process frame
 
-    /** The real stdout: only the final JSON object goes there. System.out itself is pointed at stderr. */
+    /** The real stdout: only final JSON objects go there. System.out itself is pointed at stderr. */
     static PrintStream OUT;
-    static final AtomicBoolean EMITTED = new AtomicBoolean();
-    static final long START_NANOS = System.nanoTime();
-    static volatile long deadlineNanos = Long.MAX_VALUE;
-    static volatile double timeoutS;
-    /** Partial result of a long-running command, emitted if the hard bound or a signal ends it early. */
-    static volatile Supplier<Map<String, Object>> partialResult;
+
+    /**
+     * One command's frame: its clock, hard bound, partial result, where its diagnostics go and how its one result is
+     * delivered. A one-shot process has one frame; `serve` runs many commands at once in one JVM, a frame each. The
+     * threads a command starts (Kafka's network threads, a ticker) inherit it, so their log lines land with it.
+     */
+    static final class Frame {
+        final long id;
+        final long startNanos = System.nanoTime();
+        volatile long deadlineNanos = Long.MAX_VALUE;
+        volatile double timeoutS;
+        /** Partial result of a long-running command, emitted if the hard bound, a cancel or a signal ends it early. */
+        volatile Supplier<Map<String, Object>> partialResult;
+        /** True when the config names bootstrap.controllers: admin calls then go to the controllers. */
+        volatile boolean viaControllers;
+        /** Why the command was ended early by its caller, or null. */
+        volatile String cancelled;
+        volatile Thread thread;
+        final AtomicBoolean emitted = new AtomicBoolean();
+        /** Diagnostics and progress lines. */
+        final PrintStream err;
+        /** Delivers the result (called at most once). */
+        final java.util.function.BiConsumer<Integer, Map<String, Object>> sink;
+
+        Frame(long id, PrintStream err, java.util.function.BiConsumer<Integer, Map<String, Object>> sink) {
+            this.id = id;
+            this.err = err;
+            this.sink = sink;
+        }
+
+        /** Delivers the result once; later calls (a watchdog racing the command) are ignored. */
+        boolean emit(int code, Map<String, Object> result) {
+            if (!emitted.compareAndSet(false, true)) return false;
+            sink.accept(code, result);
+            return true;
+        }
+
+        /** The partial result (if any) with an error. */
+        Map<String, Object> partialWith(String error) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            Supplier<Map<String, Object>> p = partialResult;
+            if (p != null) {
+                try {
+                    r.putAll(p.get());
+                } catch (Throwable ignored) {
+                    // the error is what matters
+                }
+            }
+            r.put("error", error);
+            return r;
+        }
+    }
+
+    static final InheritableThreadLocal<Frame> FRAME = new InheritableThreadLocal<>();
+
+    static Frame frame() {
+        Frame f = FRAME.get();
+        if (f == null) throw new IllegalStateException("no command frame on thread " + Thread.currentThread().getName());
+        return f;
+    }
+
+    /** The hard bound of the current command, System.nanoTime() based. */
+    static long deadlineNanos() {
+        return frame().deadlineNanos;
+    }
+
+    static void setPartialResult(Supplier<Map<String, Object>> p) {
+        frame().partialResult = p;
+    }
 
     static final String USAGE = String.join("\n",
         "usage: LabClient <command> --config FILE [--timeout-s S] [options]",
@@ -95,13 +158,14 @@ abstract class LabBase extends LabJson {
         "  create-topic --topic T [--partitions N] [--replication-factor R] [--assignment '1,2,3;2,3,1']",
         "               [--topic-config k=v,k=v] [--if-not-exists]",
         "  describe-topics --topics a,b,c",
+        "  delete-topics --topics a,b,c",
         "  describe-cluster-configs [--broker ID]",
         "  wait-isr --topics a,b",
         "  produce --topic T --id ID --acked-file PATH [--duration-s S] [--rate MSGS_PER_S] [--size BYTES] [--drain-s S]",
         "  consume --topic T --group G [--duration-s S]",
         "  verify --topic T --acked-files f1,f2",
         "  follower-fetch --topic T --rack R [--partitions 0,1,2] [--duration-s S]",
-        "  replication-rate --topic T --follower B [--duration-s S] [--size BYTES]",
+        "  replication-rate --topic T --follower B [--duration-s S] [--size BYTES] [--batch-bytes BYTES] [--rate-bytes B_PER_S]",
         "  init-transactions --transactional-id ID");
 
     /** Options each command accepts besides --config and --timeout-s. */
@@ -115,13 +179,14 @@ abstract class LabBase extends LabJson {
         OPTIONS.put("create-topic", Set.of("topic", "partitions", "replication-factor", "assignment", "topic-config",
             "if-not-exists"));
         OPTIONS.put("describe-topics", Set.of("topics"));
+        OPTIONS.put("delete-topics", Set.of("topics"));
         OPTIONS.put("describe-cluster-configs", Set.of("broker"));
         OPTIONS.put("wait-isr", Set.of("topics"));
         OPTIONS.put("produce", Set.of("topic", "id", "duration-s", "rate", "size", "acked-file", "drain-s"));
         OPTIONS.put("consume", Set.of("topic", "group", "duration-s"));
         OPTIONS.put("verify", Set.of("topic", "acked-files"));
         OPTIONS.put("follower-fetch", Set.of("topic", "rack", "partitions", "duration-s"));
-        OPTIONS.put("replication-rate", Set.of("topic", "follower", "duration-s", "size"));
+        OPTIONS.put("replication-rate", Set.of("topic", "follower", "duration-s", "size", "batch-bytes", "rate-bytes"));
         OPTIONS.put("init-transactions", Set.of("transactional-id"));
     }
 
@@ -249,12 +314,12 @@ abstract class LabBase extends LabJson {
     // ------------------------------------------------------------------------------------------------ time
 
     static long nowMs() {
-        return (System.nanoTime() - START_NANOS) / 1_000_000;
+        return (System.nanoTime() - frame().startNanos) / 1_000_000;
     }
 
     /** Milliseconds left before the hard bound. */
     static long remainingMs() {
-        return (deadlineNanos - System.nanoTime()) / 1_000_000;
+        return (deadlineNanos() - System.nanoTime()) / 1_000_000;
     }
 
     /** A timeout for one call: at most cap, and leaving reserveMs before the hard bound (never below 1 ms). */
@@ -275,21 +340,18 @@ abstract class LabBase extends LabJson {
     }
 
     static void log(String msg) {
-        System.err.println("[labclient " + fmt(nowMs() / 1000.0) + "s] " + msg);
+        frame().err.println("[labclient " + fmt(nowMs() / 1000.0) + "s] " + msg);
     }
 
     /** A JSON line on stderr, for a supervisor following a long command. */
     static void progress(Map<String, Object> line) {
-        System.err.println(json(line));
+        frame().err.println(json(line));
     }
 
     // ------------------------------------------------------------------------------------------------ admin helpers
 
-    /** True when the config names bootstrap.controllers: admin calls then go to the controllers. */
-    static boolean viaControllers;
-
     static Admin admin(Properties cfg, String cmd) {
-        viaControllers = cfg.getProperty("bootstrap.controllers") != null
+        frame().viaControllers = cfg.getProperty("bootstrap.controllers") != null
             && cfg.getProperty("bootstrap.servers") == null;
         Map<String, String> d = new HashMap<>();
         d.put("client.id", "lab-" + cmd);
@@ -365,7 +427,7 @@ abstract class LabBase extends LabJson {
         ClusterView v = new ClusterView();
         // Controllers refuse includeFencedBrokers ("Cannot request fenced brokers from controller endpoint").
         DescribeClusterResult r = admin.describeCluster(
-            new DescribeClusterOptions().includeFencedBrokers(!viaControllers).timeoutMs(timeoutMs));
+            new DescribeClusterOptions().includeFencedBrokers(!frame().viaControllers).timeoutMs(timeoutMs));
         v.nodes.addAll(get(r.nodes(), timeoutMs + 1000L));
         v.nodes.sort((x, y) -> Integer.compare(x.id(), y.id()));
         v.clusterId = get(r.clusterId(), timeoutMs + 1000L);

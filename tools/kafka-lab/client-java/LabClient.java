@@ -86,6 +86,28 @@ public class LabClient extends LabBase {
         OUT = System.out;
         System.setOut(System.err); // whatever prints to System.out (a logging default included) lands on stderr
         quietLogging();
+        if (argv.length > 0 && argv[0].equals("serve")) {
+            LabServer.serve(argv);
+            return;
+        }
+        Frame f = new Frame(0, System.err, (code, result) -> {
+            OUT.println(json(result));
+            OUT.flush();
+        });
+        FRAME.set(f);
+        f.thread = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> f.emit(1, f.partialWith("terminated by a signal")),
+            "labclient-shutdown"));
+        int code = execute(f, argv, true);
+        exit(code);
+    }
+
+    /**
+     * Runs one command in the calling thread, whose frame is `f`, and delivers its one result through the frame.
+     * With `haltOnBound` (a one-shot process) the watchdog halts the JVM at the hard bound; otherwise (serve) it
+     * delivers the partial result and interrupts the command's thread.
+     */
+    static int execute(Frame f, String[] argv, boolean haltOnBound) {
         int code;
         Map<String, Object> result;
         try {
@@ -99,27 +121,28 @@ public class LabClient extends LabBase {
             double requested = a.dbl("timeout-s", -1);
             if (requested == 0) throw new UsageException("--timeout-s must be > 0");
             Properties cfg = loadConfig(a);
-            timeoutS = requested > 0 ? requested : defaultTimeoutS(cmd, a, cfg);
-            deadlineNanos = START_NANOS + (long) (timeoutS * 1e9);
-            startWatchdog();
-            Runtime.getRuntime().addShutdownHook(new Thread(LabClient::onSignal, "labclient-shutdown"));
+            f.timeoutS = requested > 0 ? requested : defaultTimeoutS(cmd, a, cfg);
+            f.deadlineNanos = f.cancelled != null ? System.nanoTime() : f.startNanos + (long) (f.timeoutS * 1e9);
+            startWatchdog(f, haltOnBound);
             result = run(cmd, a, cfg);
             code = result.containsKey("error") ? 1 : 0;
         } catch (UsageException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
+            f.err.println("error: " + e.getMessage());
+            f.err.println(USAGE);
             result = obj("error", "usage: " + e.getMessage());
             code = 2;
         } catch (Throwable t) {
             Throwable c = unwrap(t);
-            System.err.println("error: " + describe(c));
+            f.err.println("error: " + describe(c));
             if (!(c instanceof KafkaException || c instanceof Failure || c instanceof IOException)) {
-                c.printStackTrace(System.err);
+                c.printStackTrace(f.err);
             }
             result = obj("error", describe(c));
             code = 1;
         }
-        finish(code, result);
+        f.emit(code, result);
+        f.err.flush();
+        return code;
     }
 
     static Map<String, Object> run(String cmd, Args a, Properties cfg) throws Exception {
@@ -129,6 +152,7 @@ public class LabClient extends LabBase {
             case "wait-cluster": return LabAdminCommands.cmdWaitCluster(a, cfg);
             case "create-topic": return LabAdminCommands.cmdCreateTopic(a, cfg);
             case "describe-topics": return LabAdminCommands.cmdDescribeTopics(a, cfg);
+            case "delete-topics": return LabAdminCommands.cmdDeleteTopics(a, cfg);
             case "describe-cluster-configs": return LabAdminCommands.cmdDescribeClusterConfigs(a, cfg);
             case "wait-isr": return LabAdminCommands.cmdWaitIsr(a, cfg);
             case "produce": return LabProduceCommands.cmdProduce(a, cfg);
@@ -162,9 +186,8 @@ public class LabClient extends LabBase {
         }
     }
 
-    /** Writes the one stdout object (once), then exits; a stuck shutdown can't outlive a few seconds. */
-    static void finish(int code, Map<String, Object> result) {
-        emit(result);
+    /** Exits with `code`; a stuck shutdown can't outlive a few seconds. */
+    static void exit(int code) {
         System.err.flush();
         Thread halt = new Thread(() -> {
             sleepMs(5000);
@@ -175,53 +198,26 @@ public class LabClient extends LabBase {
         System.exit(code);
     }
 
-    static void emit(Map<String, Object> result) {
-        if (EMITTED.compareAndSet(false, true)) {
-            OUT.println(json(result));
-            OUT.flush();
-        }
-    }
-
-    static void startWatchdog() {
+    /** Ends the command at its hard bound (or at once when its caller cancels it), with what it has so far. */
+    static void startWatchdog(Frame f, boolean haltOnBound) {
         Thread t = new Thread(() -> {
-            while (true) {
-                long left = deadlineNanos - System.nanoTime();
+            while (!f.emitted.get()) {
+                long left = f.deadlineNanos - System.nanoTime();
                 if (left <= 0) break;
-                sleepMs(Math.max(1, Math.min(1000, left / 1_000_000)));
+                sleepMs(Math.max(1, Math.min(200, left / 1_000_000)));
             }
-            Map<String, Object> r = new LinkedHashMap<>();
-            Supplier<Map<String, Object>> p = partialResult;
-            if (p != null) {
-                try {
-                    r.putAll(p.get());
-                } catch (Throwable ignored) {
-                    // the error below is what matters
-                }
-            }
-            r.put("error", "hard time bound of " + fmt(timeoutS) + " s reached");
-            System.err.println("error: hard time bound of " + fmt(timeoutS) + " s reached");
-            emit(r);
-            System.err.flush();
-            Runtime.getRuntime().halt(1);
-        }, "labclient-watchdog");
+            if (f.emitted.get()) return;
+            String why = f.cancelled != null ? "cancelled: " + f.cancelled
+                : "hard time bound of " + fmt(f.timeoutS) + " s reached";
+            f.err.println("error: " + why);
+            f.emit(1, f.partialWith(why));
+            f.err.flush();
+            if (haltOnBound) Runtime.getRuntime().halt(1);
+            Thread cmd = f.thread;
+            if (cmd != null) cmd.interrupt();
+        }, "labclient-watchdog-" + f.id);
         t.setDaemon(true);
         t.start();
-    }
-
-    /** JVM shutting down without finish() (SIGTERM/SIGINT): flush what a command holds, report what it has. */
-    static void onSignal() {
-        if (EMITTED.get()) return;
-        Map<String, Object> r = new LinkedHashMap<>();
-        Supplier<Map<String, Object>> p = partialResult;
-        if (p != null) {
-            try {
-                r.putAll(p.get());
-            } catch (Throwable ignored) {
-                // best effort
-            }
-        }
-        r.put("error", "terminated by a signal");
-        emit(r);
     }
 
     /**

@@ -106,7 +106,7 @@ final class LabConsumeCommands extends LabBase {
                 }
             });
             long start = System.nanoTime();
-            long end = Math.min(start + (long) (durationS * 1e9), deadlineNanos - 12_000_000_000L);
+            long end = Math.min(start + (long) (durationS * 1e9), deadlineNanos() - 12_000_000_000L);
             long[] perSecond = new long[(int) Math.ceil(durationS) + 2];
             long records = 0;
             long bytes = 0;
@@ -117,7 +117,7 @@ final class LabConsumeCommands extends LabBase {
             int reported = 0;
             String lastPollError = null;
             long[] recordsRef = new long[1];
-            partialResult = () -> obj("topic", topic, "group", group, "records", recordsRef[0]);
+            setPartialResult(() -> obj("topic", topic, "group", group, "records", recordsRef[0]));
             while (true) {
                 long now = System.nanoTime();
                 // per-second lines for the seconds that have ended
@@ -262,7 +262,7 @@ final class LabConsumeCommands extends LabBase {
             long total = 0;
             for (long v : end.values()) total += v;
             log("reading " + tps.size() + " partitions of " + topic + " up to end offsets summing to " + total);
-            unfinished = readToEnd(consumer, end, deadlineNanos - 20_000_000_000L, r -> {
+            unfinished = readToEnd(consumer, end, deadlineNanos() - 20_000_000_000L, r -> {
                 counts[0]++;
                 if (r.key() == null) {
                     counts[2]++;

@@ -267,12 +267,12 @@ final class LabProduceCommands extends LabBase {
             long startEpochMs = System.currentTimeMillis();
             ProduceStats stats = new ProduceStats(start, writer);
             statsRef[0] = stats;
-            partialResult = () -> {
+            setPartialResult(() -> {
                 stats.flush();
                 Map<String, Object> r = obj("topic", topic, "id", id);
                 r.putAll(stats.json((int) Math.ceil(secondsSince(start))));
                 return r;
-            };
+            });
             ticker = new Thread(() -> {
                 int second = 0;
                 while (!tickerStop.get()) {
@@ -301,7 +301,7 @@ final class LabProduceCommands extends LabBase {
 
             // Sending: record i is due at start + i/rate; after a stall of more than a second (a blocked send()),
             // the schedule restarts from now instead of bursting the backlog.
-            long sendEnd = Math.min(start + (long) (durationS * 1e9), deadlineNanos - 10_000_000_000L);
+            long sendEnd = Math.min(start + (long) (durationS * 1e9), deadlineNanos() - 10_000_000_000L);
             double intervalNs = rate > 0 ? 1e9 / rate : 0;
             long base = start;
             long baseSeq = 0;
@@ -342,7 +342,7 @@ final class LabProduceCommands extends LabBase {
             log("sending stopped after " + fmt(sendSeconds) + " s; waiting for " + stats.pending() + " outstanding");
 
             // Outstanding sends: every one completes within delivery.timeout.ms; wait up to --drain-s for them.
-            long drainEnd = Math.min(System.nanoTime() + (long) (drainS * 1e9), deadlineNanos - 8_000_000_000L);
+            long drainEnd = Math.min(System.nanoTime() + (long) (drainS * 1e9), deadlineNanos() - 8_000_000_000L);
             long lastLog = System.nanoTime();
             while (stats.pending() > 0 && System.nanoTime() < drainEnd) {
                 sleepMs(100);

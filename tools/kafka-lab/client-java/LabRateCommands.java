@@ -134,7 +134,7 @@ final class LabRateCommands extends LabBase {
             consumer.assign(tps);
             Map<TopicPartition, Long> end = LabConsumeCommands.endOffsets(consumer, tps, 15000);
             start = System.nanoTime();
-            long stopAt = Math.min(start + (long) (durationS * 1e9), deadlineNanos - 15_000_000_000L);
+            long stopAt = Math.min(start + (long) (durationS * 1e9), deadlineNanos() - 15_000_000_000L);
             unfinished = LabConsumeCommands.readToEnd(consumer, end, stopAt, r -> {
                 counts[0]++;
                 counts[1] += Math.max(0, r.serializedValueSize()) + Math.max(0, r.serializedKeySize());
@@ -211,6 +211,11 @@ final class LabRateCommands extends LabBase {
         if (!(durationS > 0)) throw new UsageException("--duration-s must be > 0");
         int size = a.integer("size", 16384);
         if (size < 16) throw new UsageException("--size must be at least 16");
+        int batchBytes = a.integer("batch-bytes", 1 << 20);
+        if (batchBytes < 1024) throw new UsageException("--batch-bytes must be at least 1024");
+        // 0: as fast as the producer can send; otherwise a steady rate, so that producing does not take the CPU the
+        // replication being measured needs.
+        double rateBytes = a.dbl("rate-bytes", 0);
 
         Admin admin = admin(cfg, "replication-rate");
         KafkaProducer<byte[], byte[]> producer = null;
@@ -239,7 +244,7 @@ final class LabRateCommands extends LabBase {
 
             Map<String, String> d = new HashMap<>();
             d.put("client.id", "lab-replication-rate");
-            d.put("batch.size", String.valueOf(1 << 20));
+            d.put("batch.size", String.valueOf(batchBytes));
             d.put("linger.ms", "5");
             d.put("buffer.memory", String.valueOf(128L << 20));
             d.put("max.request.size", String.valueOf(4 << 20));
@@ -270,11 +275,18 @@ final class LabRateCommands extends LabBase {
             first.put("t", 0.0);
 
             long start = System.nanoTime();
-            long produceEnd = Math.min(start + (long) (durationS * 1e9), deadlineNanos - 15_000_000_000L);
+            long produceEnd = Math.min(start + (long) (durationS * 1e9), deadlineNanos() - 15_000_000_000L);
             sender = new Thread(() -> {
                 long n = 0;
+                long paced = System.nanoTime();
                 while (!stop.get()) {
                     n++;
+                    if (rateBytes > 0) {
+                        // Record n is due n * size / rate seconds after the start.
+                        long due = paced + (long) (n * (double) size / rateBytes * 1e9);
+                        long early = due - System.nanoTime();
+                        if (early > 1_000_000) sleepMs(early / 1_000_000);
+                    }
                     for (int i = 0; i < 8; i++) value[i] = (byte) (n >>> (8 * i));
                     try {
                         prod.send(new ProducerRecord<>(topic, null, value), (md, ex) -> {
@@ -345,7 +357,7 @@ final class LabRateCommands extends LabBase {
             Map<String, Object> r = obj("topic", topic, "follower", follower, "leaders", new ArrayList<>(
                 new java.util.TreeSet<>(leaderOf.values())), "followedPartitions", followed.size(),
                 "producedBytes", producedAtStop, "producedRecords", ackedRecords.get(),
-                "failedRecords", failedRecords.get(), "firstError", firstError[0], "size", size,
+                "failedRecords", failedRecords.get(), "firstError", firstError[0], "size", size, "batchBytes", batchBytes, "rateBytes", rateBytes,
                 "seconds", round3(produceSeconds),
                 "producerBytesPerSecond", round3(producedAtStop / produceSeconds),
                 "leaderBytesPerSecond", leaderRate == null ? null : round3(leaderRate),
