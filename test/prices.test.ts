@@ -1,6 +1,7 @@
 // Price catalogs: generated from pinned public sources (tools/prices/), every entry sourced and dated, every region
 // of each cloud covered or listed in docs/prices.md, and a type or region without a price refused at its config path.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -14,7 +15,7 @@ import { bandwidthFor, likeToRegExp, parseBandwidthRules, pricingYmlDate, readGc
 import { GENERATED_FILES, generateEks, generateGke, serializeGenerated } from "../tools/prices/generate";
 import { allPinnedFiles, cachedPath } from "../tools/prices/sources";
 import { REPO_ROOT, runStack } from "../tools/run-stack";
-import { planStack, setPath, stackConfig } from "./helpers/harness";
+import { planStack, runTool, setPath, stackConfig } from "./helpers/harness";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const EUROPE = path.join(REPO_ROOT, "test", "fixtures", "prices", "gke-europe.yaml");
@@ -150,6 +151,30 @@ describe("spot checks against the sources", () => {
   it.skipIf(!cached)("regenerating from the pinned sources in the cache gives the committed files byte for byte", () => {
     expect(serializeGenerated(generateGke())).toBe(fs.readFileSync(GENERATED_FILES.gke, "utf8"));
     expect(serializeGenerated(generateEks())).toBe(fs.readFileSync(GENERATED_FILES.eks, "utf8"));
+  });
+
+  it.skipIf(!cached)("npm run prices:generate -- --check agrees", async () => {
+    const run = await runTool("prices/generate", ["--check"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("lib/cloud/gke/prices.generated.json matches the pinned sources");
+  });
+
+  it("npm run prices:generate without the source files exits 1 and says where to get each one", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "geo-kafka-prices-"));
+    const saved = process.env.GEO_KAFKA_CACHE_DIR;
+    process.env.GEO_KAFKA_CACHE_DIR = empty;
+    try {
+      const run = await runTool("prices/generate", []);
+      expect(run.code).toBe(1);
+      for (const file of allPinnedFiles()) {
+        expect(run.stderr).toContain(`https://raw.githubusercontent.com/${file.repo}/${file.commit}/${file.path}`);
+        expect(run.stderr).toContain(cachedPath(file, path.join(empty)));
+      }
+    } finally {
+      if (saved === undefined) delete process.env.GEO_KAFKA_CACHE_DIR;
+      else process.env.GEO_KAFKA_CACHE_DIR = saved;
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
 

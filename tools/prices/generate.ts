@@ -38,8 +38,11 @@ async function fetchMissing(files: readonly PinnedFile[]): Promise<void> {
     process.stderr.write(`fetching ${rawUrl(file)}\n`);
     const response = await fetch(rawUrl(file));
     if (!response.ok) throw new Error(`${rawUrl(file)}: HTTP ${response.status}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // Nothing that is not the pinned file enters the cache.
+    if (sha256(bytes) !== file.sha256) throw new Error(`${rawUrl(file)}: SHA-256 ${sha256(bytes)}, expected ${file.sha256}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, Buffer.from(await response.arrayBuffer()));
+    fs.writeFileSync(target, bytes);
   }
 }
 
