@@ -1,40 +1,39 @@
-// Price catalog of stack eks (on-demand, Linux): every figure carries the source it was read from and the date of that source.
+// Price catalog of stack eks (on-demand, Linux). Instance prices of the regions in prices.generated.json (written by
+// `npm run prices:generate` from pinned public sources, docs/prices.md) are generated; the rest below is kept by hand
+// where no machine-readable source was found: instances in us-east-2 and us-west-2, io1, transfer, NAT, control plane.
 import type { CloudPriceCatalog, DiskPriceEntry, MachineTypeEntry, RegionPrices } from "../../prices/types";
+import { GeneratedPrices, mergeRegions, regionsFromGenerated } from "../../prices/generated";
+import generated from "./prices.generated.json";
+
+/** The generated instance prices (us-east-1 and GovCloud: the regions the machine-readable sources price). */
+export const EKS_GENERATED: GeneratedPrices = generated as GeneratedPrices;
 
 const CHECKED = "2026-11-22";
 
-const KARPENTER_PRICES_USE1 =
-  "https://github.com/aws/karpenter-provider-aws/blob/6fc13b5236fd04fd16ff3f9dc7490d0813994099/pkg/providers/pricing/zz_generated.pricing_aws.go";
-const KARPENTER_PRICES_ASOF = "2026-07-20";
 const SKYPILOT_AWS_VMS =
   "https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv";
-const AWS_BW_GP =
-  "bandwidth baseline/burst from github.com/aws/karpenter-provider-aws hack/code/bandwidth_gen/example/gp.html (AWS instance-types guide snapshot, 2024-05-02)";
-const AWS_BW_MO =
-  "baseline from github.com/aws/karpenter-provider-aws pkg/providers/instancetype/zz_generated.bandwidth.go (2026-08-18); burst ceiling 10 unverified: AWS memory-optimized network table not found in stored sources";
 
-function awsMachine(
-  region: "us-east-1" | "us-east-2" | "us-west-2",
-  usd: number,
-  vcpus: number,
-  memoryGiB: number,
-  egressGbps: number,
-  baselineEgressGbps: number,
-  bwNote: string,
-): MachineTypeEntry {
-  const east1 = region === "us-east-1";
+/** Regions whose instance prices are read by hand: no generator input prices them. */
+type HandRegion = "us-east-2" | "us-west-2";
+
+/**
+ * A price read by hand; the shape and egress figures are the generated ones of the same type (they do not depend on
+ * the region), so they are stated once.
+ */
+function awsMachine(region: HandRegion, machineType: string, usd: number): MachineTypeEntry {
+  const shape = EKS_GENERATED.machineTypes[machineType];
+  if (!shape) throw new Error(`eks prices: ${machineType} is not in prices.generated.json`);
+  const { vcpus, memoryGiB, egressGbps, baselineEgressGbps } = shape;
   return {
     usd,
     unit: "hour",
     vcpus,
     memoryGiB,
     egressGbps,
-    baselineEgressGbps,
-    source: east1 ? KARPENTER_PRICES_USE1 : SKYPILOT_AWS_VMS,
-    asOf: east1 ? KARPENTER_PRICES_ASOF : CHECKED,
-    note: east1
-      ? `same price in github.com/skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv; vcpus/memoryGiB from that csv; ${bwNote}`
-      : `date of check, stored csv version carries no date; vcpus/memoryGiB from the same csv; ${bwNote}`,
+    ...(baselineEgressGbps !== undefined ? { baselineEgressGbps } : {}),
+    source: SKYPILOT_AWS_VMS,
+    asOf: CHECKED,
+    note: `read by hand from ${region}'s rows (this csv is not a generator input, docs/prices.md); date of check, the stored csv version carries no date; vcpus, memoryGiB and egress as in prices.generated.json: ${shape.bandwidthRule}`,
   };
 }
 
@@ -77,26 +76,29 @@ function awsIo1(region: "us-east-1" | "us-east-2" | "us-west-2"): DiskPriceEntry
   };
 }
 
-function awsRegion(region: "us-east-1" | "us-east-2" | "us-west-2"): RegionPrices {
+function handRegion(region: HandRegion): RegionPrices {
   return {
     machineTypes: {
-      "m5.xlarge": awsMachine(region, 0.192, 4, 16, 10, 1.25, AWS_BW_GP),
-      "m5.2xlarge": awsMachine(region, 0.384, 8, 32, 10, 2.5, AWS_BW_GP),
-      "r5.2xlarge": awsMachine(region, 0.504, 8, 64, 10, 2.5, AWS_BW_MO),
-      "r5.4xlarge": awsMachine(region, 1.008, 16, 128, 10, 5, AWS_BW_MO),
-      "m6i.2xlarge": awsMachine(region, 0.384, 8, 32, 12.5, 3.125, `'up to 12.5 Gigabit', not 10; ${AWS_BW_GP}`),
+      "m5.xlarge": awsMachine(region, "m5.xlarge", 0.192),
+      "m5.2xlarge": awsMachine(region, "m5.2xlarge", 0.384),
+      "r5.2xlarge": awsMachine(region, "r5.2xlarge", 0.504),
+      "r5.4xlarge": awsMachine(region, "r5.4xlarge", 1.008),
+      "m6i.2xlarge": awsMachine(region, "m6i.2xlarge", 0.384),
     },
     disks: { io1: awsIo1(region) },
   };
 }
 
+/** Entries kept by hand, per region: taken only where the generated file has no entry of the same name. */
+const BY_HAND: Record<string, RegionPrices> = {
+  "us-east-1": { machineTypes: {}, disks: { io1: awsIo1("us-east-1") } },
+  "us-east-2": handRegion("us-east-2"),
+  "us-west-2": handRegion("us-west-2"),
+};
+
 export const EKS_PRICES: CloudPriceCatalog = {
   cloud: "eks",
-  regions: {
-    "us-east-1": awsRegion("us-east-1"),
-    "us-east-2": awsRegion("us-east-2"),
-    "us-west-2": awsRegion("us-west-2"),
-  },
+  regions: mergeRegions(regionsFromGenerated(EKS_GENERATED), BY_HAND),
   controlPlane: {
     usd: 0.1,
     unit: "hour",

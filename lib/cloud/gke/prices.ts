@@ -1,72 +1,18 @@
-// Price catalog of stack gke (on-demand, Linux): every figure carries the source it was read from and the date of that source.
-import type { CloudPriceCatalog, DiskPriceEntry, MachineTypeEntry } from "../../prices/types";
+// Price catalog of stack gke (on-demand, Linux). Machine types and pd-ssd come from prices.generated.json, written by
+// `npm run prices:generate` from pinned public sources (docs/prices.md); the cloud-wide entries below have no
+// machine-readable source and are kept by hand, each with the page it was read on and its date.
+import type { CloudPriceCatalog } from "../../prices/types";
+import { GeneratedPrices, regionsFromGenerated } from "../../prices/generated";
+import generated from "./prices.generated.json";
 
 const CHECKED = "2026-11-22";
 
-const GCP_PRICING_YML =
-  "https://github.com/Cyclenerd/google-cloud-pricing-cost-calculator/blob/fd66b26ff84fee5cdd94f341ea89206e76c06b99/pricing.yml";
-const GCP_PRICING_ASOF = "2026-07-30";
-const GCP_BW_NOTE =
-  "vcpus/memoryGiB from the same file; egressGbps = documented default per-VM egress cap, read in github.com/Cyclenerd/google-cloud-compute-machine-types instances/series/";
-
-function gcpMachine(usd: number, vcpus: number, memoryGiB: number, egressGbps: number, series: string, extra?: string): MachineTypeEntry {
-  return {
-    usd,
-    unit: "hour",
-    vcpus,
-    memoryGiB,
-    egressGbps,
-    source: GCP_PRICING_YML,
-    asOf: GCP_PRICING_ASOF,
-    note: `${GCP_BW_NOTE}${series}.sql (last changed 2023-05-08)${extra ? `; ${extra}` : ""}`,
-  };
-}
-
-function gcpPdSsd(usd: number): DiskPriceEntry {
-  return {
-    capacity: {
-      usd,
-      unit: "GiB-month",
-      source: GCP_PRICING_YML,
-      asOf: GCP_PRICING_ASOF,
-      note: "compute.storage.ssd (type pd-ssd), zonal",
-    },
-  };
-}
-
-const N2_4_NOTE = "documented default is 10 Gbps for 2- and 4-vCPU N2 shapes, not 2 Gbps x vCPUs";
+/** The generated machine and disk prices (every region the source prices, for the kept families). */
+export const GKE_GENERATED: GeneratedPrices = generated as GeneratedPrices;
 
 export const GKE_PRICES: CloudPriceCatalog = {
   cloud: "gke",
-  regions: {
-    "us-east4": {
-      machineTypes: {
-        "n2-standard-4": gcpMachine(0.218756, 4, 16, 10, "n2", N2_4_NOTE),
-        "n2-standard-8": gcpMachine(0.437512, 8, 32, 16, "n2"),
-        "n2-standard-16": gcpMachine(0.875024, 16, 64, 32, "n2"),
-        "e2-standard-4": gcpMachine(0.15094164, 4, 16, 8, "e2"),
-      },
-      disks: { "pd-ssd": gcpPdSsd(0.187) },
-    },
-    "us-central1": {
-      machineTypes: {
-        "n2-standard-4": gcpMachine(0.194236, 4, 16, 10, "n2", N2_4_NOTE),
-        "n2-standard-8": gcpMachine(0.388472, 8, 32, 16, "n2"),
-        "n2-standard-16": gcpMachine(0.776944, 16, 64, 32, "n2"),
-        "e2-standard-4": gcpMachine(0.13402284, 4, 16, 8, "e2"),
-      },
-      disks: { "pd-ssd": gcpPdSsd(0.17) },
-    },
-    "us-west1": {
-      machineTypes: {
-        "n2-standard-4": gcpMachine(0.194236, 4, 16, 10, "n2", N2_4_NOTE),
-        "n2-standard-8": gcpMachine(0.388472, 8, 32, 16, "n2"),
-        "n2-standard-16": gcpMachine(0.776944, 16, 64, 32, "n2"),
-        "e2-standard-4": gcpMachine(0.13402284, 4, 16, 8, "e2"),
-      },
-      disks: { "pd-ssd": gcpPdSsd(0.17) },
-    },
-  },
+  regions: regionsFromGenerated(GKE_GENERATED),
   controlPlane: {
     usd: 0.1,
     unit: "hour",
