@@ -34,8 +34,12 @@ import {
 import { runStack, stackFilePath, toPlan } from "./run-stack";
 import { readStackFile } from "./stack-file";
 
-/** Lab heaps: 12 JVMs share 2 cores and 24 GiB here; the plan's 6 GiB heaps would not fit. */
-const LAB_HEAP = { broker: "-Xms384m -Xmx384m", controller: "-Xms192m -Xmx192m" } as const;
+/**
+ * Lab heaps: 12 JVMs share 2 cores and 24 GiB here; the plan's 6 GiB heaps would not fit. Controllers get as much as
+ * brokers: after a region cut every broker's heartbeats and ISR changes land on the active controller at once, and a
+ * controller that spends its time collecting garbage answers after the brokers' 2 s RPC bound.
+ */
+const LAB_HEAP = { broker: "-Xms512m -Xmx512m", controller: "-Xms512m -Xmx512m" } as const;
 /** Every process the lab starts dies after this, whatever happens to the lab itself. */
 const MAX_SECONDS = 1500;
 const MAX_SECONDS_KEEP = 4 * 3600;
@@ -92,8 +96,13 @@ function onSignal(signal: string, code: number): void {
   void teardown().finally(() => process.exit(code));
 }
 
-function acquireState(runDir: string): RunState {
-  const previous = loadState();
+async function acquireState(runDir: string): Promise<RunState> {
+  let previous = loadState();
+  // A run stopped by a signal (a CI time bound) may still be tearing down: give it a minute and a half to finish.
+  for (let i = 0; i < 90 && previous && previous.pid !== process.pid && pidAlive(previous.pid); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    previous = loadState();
+  }
   if (previous) {
     if (previous.pid !== process.pid && pidAlive(previous.pid))
       throw new Error(`another lab run (pid ${previous.pid}) is in progress: ${STATE_FILE}`);
@@ -262,7 +271,7 @@ async function runLab(
   // Not under /tmp: each pod gets its own /tmp (an emptyDir), which would hide a run directory below it.
   runDir = fs.mkdtempSync(path.join("/var/tmp", `geo-kafka-lab-${options.stack}-`));
   fs.chmodSync(runDir, 0o755);
-  state = acquireState(runDir);
+  state = await acquireState(runDir);
   const maxSeconds = options.keep ? MAX_SECONDS_KEEP : MAX_SECONDS;
   const net = labNetwork(
     `gkl${options.stack[0]}`,
