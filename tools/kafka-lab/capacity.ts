@@ -21,12 +21,12 @@ import {
   propertyEdits,
   replicationSettings,
 } from "../../lib/kafka-lab/capacity-check";
-import { editServerProperties, serverProperties, withProperty, withoutProperties } from "../../lib/kafka-lab/pods";
+import { serverProperties, withProperty, withoutProperties } from "../../lib/kafka-lab/pods";
 import { parseProperties } from "../../lib/kafka/properties";
 import { startClient } from "./client";
-import { waitPodUp } from "./disruptions";
+import { restartBrokersWith } from "./disruptions";
 import { Check, Client, createTopic, LabContext, nodeIdOf, throughputPlan } from "./phase-context";
-import { PodRuntime, killPod, startPod } from "./pods";
+import { PodRuntime } from "./pods";
 import { readSysctl } from "./sys";
 
 /** Seconds each measurement produces for (the slope is fitted over its last 80%). */
@@ -97,21 +97,6 @@ async function measure(
   };
 }
 
-/** Restarts the brokers (all at once) with the properties `propertiesOf` gives each, and waits for the cluster. */
-async function restartWith(
-  ctx: LabContext,
-  client: Client,
-  brokers: PodRuntime[],
-  propertiesOf: (broker: PodRuntime) => string,
-): Promise<boolean> {
-  await Promise.all(brokers.map((b) => killPod(b, "SIGTERM")));
-  for (const b of brokers) {
-    editServerProperties(b.pod, () => propertiesOf(b));
-    startPod(b, ctx.runtime, ctx.state, ctx.maxSeconds);
-  }
-  return waitPodUp(ctx, client, ctx.pods.filter((p) => p.pod.role === "broker").length);
-}
-
 export async function capacityPhase(ctx: LabContext, check: Check, client: Client, figures: Record<string, unknown>): Promise<void> {
   const { log } = ctx;
   const { worst, from, to, follower } = throughputPlan(ctx);
@@ -135,7 +120,6 @@ export async function capacityPhase(ctx: LabContext, check: Check, client: Clien
   const rows: CapacityRow[] = [];
   let ceiling: number | null = null;
   let ceilingSteps: Array<{ produceBytesPerSecond: number; producedBytesPerSecond: number; replicatedBytesPerSecond: number | null }> = [];
-  let runningRendered = !brokers.some((p) => ctx.rewritten.has(p));
   try {
     // The lab's own ceiling: the rendered brokers, the link without a rate limit and with almost no delay. Producers
     // as fast as they go would take the CPU the followers need (on 2 cores that halves what is replicated), so the
@@ -169,15 +153,18 @@ export async function capacityPhase(ctx: LabContext, check: Check, client: Clien
     for (const config of capacityConfigs(rendered)) {
       const edits = propertyEdits(config, rendered);
       const asRendered = Object.keys(edits.set).length === 0 && edits.remove.length === 0;
-      if (!(asRendered && runningRendered)) {
-        const up = await restartWith(ctx, client, brokers, (broker) => {
-          let out = withoutProperties(originals.get(broker)!, edits.remove);
-          for (const [k, v] of Object.entries(edits.set)) out = withProperty(out, k, v);
-          return out;
-        });
-        runningRendered = asRendered;
-        for (const p of brokers) if (asRendered) ctx.rewritten.delete(p);
-        else ctx.rewritten.add(p);
+      if (!(asRendered && !brokers.some((p) => ctx.rewritten.has(p)))) {
+        const up = await restartBrokersWith(
+          ctx,
+          client,
+          brokers,
+          (broker) => {
+            let out = withoutProperties(originals.get(broker)!, edits.remove);
+            for (const [k, v] of Object.entries(edits.set)) out = withProperty(out, k, v);
+            return out;
+          },
+          asRendered,
+        );
         if (!up) log(`  brokers not back after the restart for ${describe(config)}`);
       }
       for (const rttMs of rttOrder) {
@@ -202,10 +189,7 @@ export async function capacityPhase(ctx: LabContext, check: Check, client: Clien
   } finally {
     // Back to the stack's link and the rendered files, for any phase that follows.
     await ctx.setLink(linkIndex, worst.rttMs, ctx.options.rateMbit);
-    if (!runningRendered) {
-      await restartWith(ctx, client, brokers, (broker) => originals.get(broker)!);
-      for (const p of brokers) ctx.rewritten.delete(p);
-    }
+    if (brokers.some((p) => ctx.rewritten.has(p))) await restartBrokersWith(ctx, client, brokers, (broker) => originals.get(broker)!, true);
   }
   figures.capacityCheck = rows;
   figures.capacityLab = {

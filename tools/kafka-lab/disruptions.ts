@@ -6,7 +6,8 @@ import type { LabRegion } from "../../lib/kafka-lab/network";
 import { RegionCutFigure, cutFigures } from "../../lib/kafka-lab/report";
 import { startClient } from "./client";
 import { cutRegion, healRegion } from "./net";
-import { execInPod, killPod, startPod } from "./pods";
+import { editServerProperties } from "../../lib/kafka-lab/pods";
+import { PodRuntime, execInPod, killPod, startPod } from "./pods";
 import { sleep } from "./sys";
 import {
   Check,
@@ -150,6 +151,28 @@ export async function waitPodUp(ctx: LabContext, client: Client, brokersExpected
     210_000,
   );
   return r.ok;
+}
+
+/**
+ * Restarts brokers (all at once) with the server properties `propertiesOf` gives each, and waits until every broker
+ * is back. `rendered` says whether those are the rendered files: ctx.rewritten keeps track of brokers running a
+ * lab-only rewrite.
+ */
+export async function restartBrokersWith(
+  ctx: LabContext,
+  client: Client,
+  brokers: PodRuntime[],
+  propertiesOf: (broker: PodRuntime) => string,
+  rendered: boolean,
+): Promise<boolean> {
+  await Promise.all(brokers.map((b) => killPod(b, "SIGTERM")));
+  for (const b of brokers) {
+    editServerProperties(b.pod, () => propertiesOf(b));
+    startPod(b, ctx.runtime, ctx.state, ctx.maxSeconds);
+    if (rendered) ctx.rewritten.delete(b);
+    else ctx.rewritten.add(b);
+  }
+  return waitPodUp(ctx, client, ctx.pods.filter((p) => p.pod.role === "broker").length);
 }
 
 export async function restarts(ctx: LabContext, check: Check, client: Client, figures: Record<string, unknown>): Promise<void> {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { LabPhase } from "../../lib/kafka-lab/args";
 import type { LabRegion } from "../../lib/kafka-lab/network";
 import { LabCheck, RegionCutFigure, countBy, partitionsLedElsewhere, placementFigure } from "../../lib/kafka-lab/report";
-import { editServerProperties, withoutProperties } from "../../lib/kafka-lab/pods";
+import { editServerProperties, serverProperties, withoutProperties } from "../../lib/kafka-lab/pods";
 import { assignReplicas } from "../../lib/kafka/placement";
 import { ClientRun, runClient, startClient } from "./client";
 import { PodRuntime, killPod, startPod } from "./pods";
@@ -27,7 +27,7 @@ import {
   KAFKA_BUFFER_KEYS,
 } from "./phase-context";
 import { capacityPhase } from "./capacity";
-import { regionCut, restarts, waitPodUp } from "./disruptions";
+import { regionCut, restartBrokersWith, restarts } from "./disruptions";
 
 export type { LabContext } from "./phase-context";
 
@@ -346,18 +346,13 @@ async function throughput(ctx: LabContext, check: Check, client: Client, figures
 
   // The follower again with Kafka's default buffers and fetch sizes: its rendered file minus those keys.
   let defaults: Record<string, unknown> = { error: "no config mount" };
-  const original = editServerProperties(follower.pod, (text) => withoutProperties(text, KAFKA_BUFFER_KEYS));
-  if (original !== undefined) {
-    await killPod(follower, "SIGTERM");
-    startPod(follower, ctx.runtime, ctx.state, ctx.maxSeconds);
-    await waitPodUp(ctx, client, ctx.pods.filter((p) => p.pod.role === "broker").length);
+  const original = serverProperties(follower.pod);
+  if (original !== "") {
+    await restartBrokersWith(ctx, client, [follower], () => withoutProperties(original, KAFKA_BUFFER_KEYS), false);
     defaults = await measure("lab-throughput-default");
-    editServerProperties(follower.pod, () => original);
-    if (ctx.options.keep) {
-      // A cluster left up for poking runs the rendered files everywhere.
-      await killPod(follower, "SIGTERM");
-      startPod(follower, ctx.runtime, ctx.state, ctx.maxSeconds);
-    } else ctx.rewritten.add(follower);
+    // A cluster left up for poking runs the rendered files everywhere; otherwise a later phase restarts it if needed.
+    if (ctx.options.keep) await restartBrokersWith(ctx, client, [follower], () => original, true);
+    else editServerProperties(follower.pod, () => original);
   }
   const link = (ctx.options.rateMbit * 1e6) / 8;
   const stackRate = (stack as { followerBytesPerSecond?: number }).followerBytesPerSecond ?? 0;
