@@ -306,9 +306,9 @@ describe("each stack's data path", () => {
     expect(capacity.bottleneck.name).toBe("broker disks under Kafka TLS");
     expect(capacity.ceilingProduceBytesPerSecond).toBeCloseTo(expected, 3);
     expect(capacity.limits.map((l) => l.name)).not.toContain("mesh gateway");
-    expect(
-      capacity.limits.find((l) => l.name === "replication window" || l.name === "replica fetch size")?.detail,
-    ).toContain("Kafka's own socket crosses the WAN");
+    expect(capacity.limits.find((l) => l.name === "replication window" || l.name === "replica fetch size")?.detail).toContain(
+      "Kafka's own socket crosses the WAN",
+    );
   });
 
   it("npm run cost -- --stack eks names the bottleneck of the Istio-mTLS path: broker egress at 340/439 of its rate", async () => {

@@ -15,7 +15,14 @@ describe("lab:kafka options", () => {
   it("defaults and every problem at once", () => {
     expect(parseKafkaLabArgs(["--stack", "gke"])).toEqual({
       ok: true,
-      options: { stack: "gke", json: false, keep: false, rateMbit: 200, cutSeconds: 60, phases: ["defaults", "follower", "cut", "restarts", "throughput"] },
+      options: {
+        stack: "gke",
+        json: false,
+        keep: false,
+        rateMbit: 200,
+        cutSeconds: 60,
+        phases: ["defaults", "follower", "cut", "restarts", "throughput"],
+      },
     });
     const bad = parseKafkaLabArgs(["--stack", "aks", "--rate-mbit", "0", "--cut-seconds", "30"]);
     expect(bad.ok).toBe(false);
@@ -63,7 +70,16 @@ describe("lab network", () => {
   });
 
   it("refuses a region pair the stack does not link", () => {
-    expect(() => labNetwork("x", [{ name: "a", pods: [] }, { name: "b", pods: [] }], [])).toThrow(/no link between a and b/);
+    expect(() =>
+      labNetwork(
+        "x",
+        [
+          { name: "a", pods: [] },
+          { name: "b", pods: [] },
+        ],
+        [],
+      ),
+    ).toThrow(/no link between a and b/);
   });
 
   it("reads advertised and quorum host names", () => {
@@ -174,7 +190,9 @@ describe("lab figures", () => {
 describe("lab refusals", () => {
   it("names the pom to change when the stack deploys another Kafka version", () => {
     const problems = runtimeProblems("4.0.0");
-    expect(problems.some((p) => p.includes(`the stack deploys Kafka 4.0.0 but tools/kafka-lab/pom.xml pins ${pinnedKafkaVersion()}`))).toBe(true);
+    expect(problems.some((p) => p.includes(`the stack deploys Kafka 4.0.0 but tools/kafka-lab/pom.xml pins ${pinnedKafkaVersion()}`))).toBe(
+      true,
+    );
     expect(problems.every((p) => !p.includes("undefined"))).toBe(true);
   });
 

@@ -62,7 +62,11 @@ async function measure(
     ),
   );
   const notCreated = created.findIndex((c) => !c.ok);
-  if (notCreated >= 0) return { bytesPerSecond: null, failure: `create ${topics[notCreated]}: ${String((created[notCreated].result as { error?: unknown }).error)}` };
+  if (notCreated >= 0)
+    return {
+      bytesPerSecond: null,
+      failure: `create ${topics[notCreated]}: ${String((created[notCreated].result as { error?: unknown }).error)}`,
+    };
   const runs = await Promise.all(
     directions.map(
       (d, i) =>

@@ -81,7 +81,8 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
     const givenUp = exited.filter((p) => p.starts > MAX_START_RESTARTS);
     if (givenUp.length > 0) {
       await sleep(3000);
-      if (startup === undefined) waiting.cancel(`a node exited ${MAX_START_RESTARTS + 1} times: ${givenUp.map((p) => p.pod.podName).join(", ")}`);
+      if (startup === undefined)
+        waiting.cancel(`a node exited ${MAX_START_RESTARTS + 1} times: ${givenUp.map((p) => p.pod.podName).join(", ")}`);
       startup = await waiting.done;
       break;
     }

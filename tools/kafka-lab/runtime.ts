@@ -133,15 +133,7 @@ export function fetchRuntime(log: (line: string) => void): FetchReport {
     fs.mkdirSync(rt.dir, { recursive: true });
     const r = spawnSync(
       "mvn",
-      [
-        "-B",
-        "-q",
-        "-f",
-        POM,
-        `-Dmaven.repo.local=${mavenRepository()}`,
-        "dependency:copy-dependencies",
-        `-DoutputDirectory=${rt.libs}`,
-      ],
+      ["-B", "-q", "-f", POM, `-Dmaven.repo.local=${mavenRepository()}`, "dependency:copy-dependencies", `-DoutputDirectory=${rt.libs}`],
       { stdio: ["ignore", "inherit", "inherit"] },
     );
     if (r.status !== 0) throw new Error(`Maven could not resolve ${POM} (exit ${r.status})`);
