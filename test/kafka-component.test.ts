@@ -480,19 +480,14 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
         const data = plain<{ data: Record<string, string> }>(configMap).data;
         expect(Object.keys(data)).toEqual(expect.arrayContaining(["client.properties", "tools-log4j2.yaml"]));
         expect("ready.sh" in data).toBe(broker);
-        // The check connects as the node itself: its own keystore under Kafka TLS, plaintext to the sidecar under Istio.
+        // The check connects as the node itself, with its own keystore: the node listeners require client certificates.
         const client = parseProperties(data["client.properties"]);
-        if (p.spec.mesh.mode === "submariner") {
-          expect(client).toMatchObject({
-            "security.protocol": "SSL",
-            "ssl.keystore.type": "PEM",
-            "ssl.keystore.location": "/etc/kafka/tls/keystore.pem",
-            "ssl.truststore.location": "/etc/kafka/tls/ca.crt",
-          });
-        } else {
-          expect(client["security.protocol"]).toBe("PLAINTEXT");
-          expect(Object.keys(client).filter((k) => k.startsWith("ssl."))).toEqual([]);
-        }
+        expect(client).toMatchObject({
+          "security.protocol": "SSL",
+          "ssl.keystore.type": "PEM",
+          "ssl.keystore.location": "/etc/kafka/tls/keystore.pem",
+          "ssl.truststore.location": "/etc/kafka/tls/ca.crt",
+        });
         // Not ready during a catch-up must block voluntary evictions of brokers; a not-ready controller is crash-looping.
         const pdb = p.recorded
           .ofType(T.pdb)
@@ -508,25 +503,25 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     }
   });
 
-  it("leaves no plaintext listener reachable from outside its pod", (ctx) => {
+  it("leaves no plaintext listener reachable from outside its pod, and every listener authenticates its peer", (ctx) => {
     const p = plan();
     if (!p) return ctx.skip();
     const regions = () => p.spec.regions.map((r) => r.name);
     for (const n of renderedNodes(p)) {
-      const protocols = n.props["listener.security.protocol.map"].split(",").map((e) => e.split(":")[1]);
-      if (p.spec.mesh.mode === "submariner") {
-        // Kafka's own TLS everywhere, mutual between nodes.
-        expect(protocols.every((proto) => proto === "SSL" || proto === "SASL_SSL")).toBe(true);
-        expect(n.props["ssl.keystore.type"]).toBe("PEM");
-        expect(n.props["listener.name.controller.ssl.client.auth"]).toBe("required");
-      } else {
-        // Plaintext only behind the sidecar, never Kafka TLS as well.
-        expect(protocols.every((proto) => proto === "PLAINTEXT" || proto === "SASL_PLAINTEXT")).toBe(true);
-        expect(Object.keys(n.props).filter((k) => k.startsWith("ssl."))).toEqual([]);
-      }
+      const map = Object.fromEntries(n.props["listener.security.protocol.map"].split(",").map((e) => e.split(":")));
+      // Nodes: mutual TLS with the cluster CA in both modes (mesh identity is not a Kafka principal).
+      expect(map.CONTROLLER).toBe("SSL");
+      expect(map.REPLICATION).toBe("SSL");
+      expect(n.props["listener.name.controller.ssl.client.auth"]).toBe("required");
+      if (n.role === "broker") expect(n.props["listener.name.replication.ssl.client.auth"]).toBe("required");
+      expect(n.props["ssl.keystore.type"]).toBe("PEM");
+      // Clients: SCRAM, over Kafka TLS (Submariner) or over the sidecar's STRICT mTLS (Istio), never twice encrypted.
+      expect(map.CLIENT).toBe(p.spec.mesh.mode === "submariner" ? "SASL_SSL" : "SASL_PLAINTEXT");
+      expect(n.props["authorizer.class.name"]).toBe("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      expect(n.props["allow.everyone.if.no.acl.found"]).toBe("false");
+      expect(n.props["super.users"]).toBe("User:geo-kafka-node;User:admin");
     }
     if (p.spec.mesh.mode === "istio") {
-      expect(p.recorded.where((r) => r.type.startsWith("tls:"))).toEqual([]);
       for (const region of regions()) {
         const policies = p.recorded.ofType(T.peerAuthentication).filter((r) => r.provider === p.providers[region]);
         expect(policies).toHaveLength(1);

@@ -528,6 +528,7 @@ describe("renderClusterConfigs", () => {
   const settings = (spec: StackSpec): ClusterSettings => ({
     mesh: spec.mesh.mode,
     nodes: nodesOf(spec),
+    adminUsername: "admin",
     defaultPartitions: spec.kafka.defaultPartitions,
     replicationFactor: spec.kafka.replicationFactor,
     minInsyncReplicas: spec.kafka.minInsyncReplicas,

@@ -23,6 +23,7 @@ const settings = (mesh: "submariner" | "istio"): ClusterSettings => ({
   mesh,
   nodes,
   defaultPartitions: 72,
+  adminUsername: "admin",
   replicationFactor: 3,
   minInsyncReplicas: 2,
   socketBufferBytes: 81_250_000,

@@ -53,10 +53,10 @@ export interface KafkaRegionArgs {
   quorumBootstrapUntil?: pulumi.Input<string>;
   /** Length of the bootstrap window when this region opens it. Default QUORUM_BOOTSTRAP_WINDOW_SECONDS (6 hours). */
   quorumBootstrapWindowSeconds?: number;
-  /** Submariner mode: per pod name, the PEM keystore (secret). Absent in Istio mode (mesh mTLS, no Kafka TLS). */
-  keystores?: Record<string, pulumi.Input<string>>;
-  /** Submariner mode: the cluster CA certificate. Required with `keystores`. */
-  caCertPem?: pulumi.Input<string>;
+  /** Per pod name, the PEM keystore (secret): nodes authenticate each other with it in both mesh modes. Required. */
+  keystores: Record<string, pulumi.Input<string>>;
+  /** The cluster CA certificate. Required. */
+  caCertPem: pulumi.Input<string>;
   /** Per pod name, the certificate: its hash rolls the pod when the certificate is re-issued. */
   certPems?: Record<string, pulumi.Input<string>>;
   /** Broker log volume size, GiB. Required. */
@@ -109,10 +109,9 @@ export class KafkaRegion extends pulumi.ComponentResource {
     const provider = cluster.provider;
     const submariner = mesh.mode === "submariner";
     const problems: Array<{ propertyPath: string; reason: string }> = [];
-    if (submariner && !args.keystores) problems.push({ propertyPath: "keystores", reason: "Submariner mode needs Kafka TLS keystores" });
-    if (submariner && !args.caCertPem) problems.push({ propertyPath: "caCertPem", reason: "Submariner mode needs the Kafka TLS CA" });
-    if (!submariner && args.keystores)
-      problems.push({ propertyPath: "keystores", reason: "Istio mode encrypts with mesh mTLS; Kafka TLS would encrypt twice" });
+    const missingKeystores = args.statefulSets.flatMap((s) => s.nodes).filter((n) => args.keystores[n.podName] === undefined);
+    if (missingKeystores.length > 0)
+      problems.push({ propertyPath: "keystores", reason: `no keystore for ${missingKeystores.map((n) => n.podName).join(", ")}` });
     const roles = new Set(args.statefulSets.map((s) => s.role));
     if (!roles.has("controller") || !roles.has("broker"))
       problems.push({ propertyPath: "statefulSets", reason: "a region needs one controller and one broker StatefulSet" });
@@ -234,7 +233,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
         ...set.files,
         [CONFIG_FILES.startScript]: renderStartScript(),
         [CONFIG_FILES.log4j]: LOG4J2_CONFIG,
-        [CONFIG_FILES.clientProperties]: renderProperties(podClientProperties(mesh.mode)),
+        [CONFIG_FILES.clientProperties]: renderProperties(podClientProperties()),
         [CONFIG_FILES.toolsLog4j]: TOOLS_LOG4J2_CONFIG,
         ...(set.role === "broker" ? { [CONFIG_FILES.readinessScript]: renderReadinessScript() } : {}),
       };
@@ -264,19 +263,16 @@ export class KafkaRegion extends pulumi.ComponentResource {
         : [];
       this.exports.push(...exported);
 
-      let tlsSecret: k8s.core.v1.Secret | undefined;
       const checksums: Record<string, pulumi.Input<string>> = { "geo-kafka/config-sha256": sha256(JSON.stringify(files)) };
-      if (submariner) {
-        const keystores: Record<string, pulumi.Input<string>> = {};
-        for (const node of set.nodes) keystores[`${node.podName}.pem`] = args.keystores![node.podName];
-        tlsSecret = new k8s.core.v1.Secret(
-          `${name}-${set.role}-tls`,
-          { metadata: meta(`${set.name}-tls`, labels), type: "Opaque", stringData: { ...keystores, "ca.crt": args.caCertPem! } },
-          inCluster(),
-        );
-        const certs = set.nodes.map((n) => args.certPems?.[n.podName] ?? "");
-        checksums["geo-kafka/tls-sha256"] = pulumi.all([args.caCertPem!, ...certs]).apply((pems) => sha256(pems.join("")));
-      }
+      const keystores: Record<string, pulumi.Input<string>> = {};
+      for (const node of set.nodes) keystores[`${node.podName}.pem`] = args.keystores[node.podName];
+      const tlsSecret = new k8s.core.v1.Secret(
+        `${name}-${set.role}-tls`,
+        { metadata: meta(`${set.name}-tls`, labels), type: "Opaque", stringData: { ...keystores, "ca.crt": args.caCertPem } },
+        inCluster(),
+      );
+      const certs = set.nodes.map((n) => args.certPems?.[n.podName] ?? "");
+      checksums["geo-kafka/tls-sha256"] = pulumi.all([args.caCertPem, ...certs]).apply((pems) => sha256(pems.join("")));
 
       new k8s.policy.v1.PodDisruptionBudget(
         `${name}-${set.role}-pdb`,
@@ -312,7 +308,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             sizing: set.role === "broker" ? args.sizing.broker : args.sizing.controller,
             sidecar: set.role === "broker" ? args.sizing.brokerSidecar : args.sizing.controllerSidecar,
             configMapName: configMap.metadata.name,
-            ...(tlsSecret ? { tlsSecretName: tlsSecret.metadata.name } : {}),
+            tlsSecretName: tlsSecret.metadata.name,
             scramSecretName: scramSecret.metadata.name,
             ...(set.role === "controller"
               ? { quorum: { initialControllers: args.initialControllers, bootstrapUntil: this.quorumBootstrapUntil } }
@@ -340,7 +336,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             configMap,
             scramSecret,
             ...(exporterConfig ? [exporterConfig] : []),
-            ...(tlsSecret ? [tlsSecret] : []),
+            tlsSecret,
             ...exported,
             ...after,
           ]),

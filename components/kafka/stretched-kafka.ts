@@ -19,7 +19,7 @@ import { KafkaMetricsArgs, KafkaRegion } from "./region";
 import type { SidecarProxyArgs } from "./workload";
 import { KafkaTls } from "./tls";
 
-/** The SCRAM user created with the cluster; without an authorizer it may do everything. */
+/** The SCRAM user created with the cluster: a super user (it may do everything), for operators and the access Job. */
 export const DEFAULT_ADMIN_USERNAME = "admin";
 
 /** Topic defaults that brokers and controllers carry (KRaft controllers fill them in for new topics). */
@@ -158,6 +158,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
       minInsyncReplicas: args.topicDefaults.minInsyncReplicas,
       socketBufferBytes: args.socketBufferBytes,
       vcpus: shape!.vcpus,
+      adminUsername: this.adminUsername,
     });
 
     // Generated once and kept in state: every node is formatted with it, and a node formatted with another id
@@ -186,11 +187,10 @@ export class StretchedKafka extends pulumi.ComponentResource {
         .apply(([p, s]) => scramCredential({ username, password: p, salt: Buffer.from(s, "base64") })),
     );
 
-    let tlsMaterial: KafkaTls | undefined;
-    if (mesh.mode === "submariner") {
-      tlsMaterial = new KafkaTls(`${name}-tls`, { nodes: this.nodes, mesh: mesh.mode }, { parent: this });
-      this.caCertPem = tlsMaterial.caCertPem;
-    }
+    // Node certificates in both modes: the CONTROLLER and REPLICATION listeners authenticate nodes by them. Clients
+    // need the CA only where their own listener is Kafka TLS (Submariner mode).
+    const tlsMaterial = new KafkaTls(`${name}-tls`, { nodes: this.nodes, mesh: mesh.mode }, { parent: this });
+    if (mesh.mode === "submariner") this.caCertPem = tlsMaterial.caCertPem;
 
     this.regions = [];
     args.clusters.forEach((cluster, i) => {
@@ -212,7 +212,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
             adminUsername: this.adminUsername,
             adminPassword: this.adminPassword,
             adminScramCredential: scram,
-            ...(tlsMaterial ? { keystores: tlsMaterial.keystores, caCertPem: tlsMaterial.caCertPem, certPems: tlsMaterial.certPems } : {}),
+            keystores: tlsMaterial.keystores,
+            caCertPem: tlsMaterial.caCertPem,
+            certPems: tlsMaterial.certPems,
             brokerVolumeSizeGiB: args.brokerVolumeSizeGiB,
             ...(args.controllerVolumeSizeGiB !== undefined ? { controllerVolumeSizeGiB: args.controllerVolumeSizeGiB } : {}),
             clientNamespaces,

@@ -1,10 +1,11 @@
-// Kafka's own TLS for Submariner mode: one cluster CA and a certificate per broker and controller, named after its pod
-// and valid for the node's cross-cluster name and its in-cluster names, with both server and client use (mutual TLS
-// between nodes).
+// Kafka's own TLS between nodes (both mesh modes) and for clients in Submariner mode: one cluster CA and a certificate
+// per broker and controller, named after its pod and valid for the node's cross-cluster name and its in-cluster names,
+// with both server and client use (mutual TLS between nodes; the subject maps to the nodes' principal).
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { nodeCommonName } from "../../lib/kafka/checks";
 import { nodeDnsNames } from "../../lib/kafka/cluster";
+import { NODE_CERT_ORGANIZATION } from "../../lib/kafka/properties";
 import { KafkaNode } from "../../lib/kafka/topology";
 import type { Mesh } from "../../lib/types";
 
@@ -59,7 +60,7 @@ export class KafkaTls extends pulumi.ComponentResource {
         {
           privateKeyPem: key.privateKeyPem,
           // The pod name: full names exceed RFC 5280's 64-character common name, and clients verify the SANs anyway.
-          subject: { commonName: nodeCommonName(node), organization: "geo-kafka" },
+          subject: { commonName: nodeCommonName(node), organization: NODE_CERT_ORGANIZATION },
           dnsNames: nodeDnsNames(args.mesh, node),
         },
         { parent: this },

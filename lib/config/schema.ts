@@ -5,11 +5,56 @@ import { DEFAULT_MONITORING_NAMESPACE } from "../observability/defaults";
 import { CLOUDS } from "../types";
 import { CONTROLLER_VOLUME_GIB, DEFAULT_CLIENT_NAMESPACES } from "../kafka/defaults";
 import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "./kafka-version";
+import { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_RESOURCE_TYPES } from "../kafka/access-types";
 
 const positiveInt = z.number().int().positive();
 const positive = z.number().positive();
 const fraction = z.number().min(0).max(1);
 const nonEmpty = z.string().min(1);
+
+/** A topic config value as Kafka's string: numbers and booleans may be written bare in YAML. */
+const topicConfigValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+
+export const topicSchema = z.strictObject({
+  /** Kafka topic name: letters, digits, '.', '_' and '-', at most 249 characters. */
+  name: nonEmpty,
+  /** Partitions; may only grow once the topic exists. */
+  partitions: positiveInt,
+  /** Replicas, one per region; default `kafka.replicationFactor`. */
+  replicationFactor: positiveInt.optional(),
+  /** Topic-level configs, e.g. `retention.ms: 604800000`, `cleanup.policy: compact`. */
+  config: z.record(nonEmpty, topicConfigValue).default({}),
+  /** `retain` (default): removing the topic from this file keeps it and its data in Kafka. `delete`: removing it deletes it. */
+  deletionPolicy: z.enum(["retain", "delete"]).default("retain"),
+});
+
+export const aclSchema = z.strictObject({
+  resourceType: z.enum(ACL_RESOURCE_TYPES),
+  /** Resource name; `*` for all (literal only); the cluster is `kafka-cluster`. */
+  name: nonEmpty,
+  patternType: z.enum(ACL_PATTERN_TYPES).default("literal"),
+  operations: z.array(z.enum(ACL_OPERATIONS)).min(1),
+  permission: z.enum(["allow", "deny"]).default("allow"),
+  /** Client address (IP) the ACL applies to; `*` for any. */
+  host: nonEmpty.default("*"),
+});
+
+export const userSchema = z.strictObject({
+  /** SCRAM user name: letters, digits, '.', '_' and '-'. The principal is `User:<name>`. */
+  name: nonEmpty,
+  /** Client namespaces (in every cluster) that receive the Secret `kafka-user-<name>`. */
+  namespaces: z.array(nonEmpty).min(1),
+  mechanism: z.enum(["scram-sha-512"]).default("scram-sha-512"),
+  acls: z.array(aclSchema).default([]),
+  /** Broker-side quotas (per broker): `producerByteRate`, `consumerByteRate` in bytes/s, `requestPercentage`. */
+  quotas: z
+    .strictObject({
+      producerByteRate: z.number().optional(),
+      consumerByteRate: z.number().optional(),
+      requestPercentage: z.number().optional(),
+    })
+    .default({}),
+});
 
 export const regionSchema = z.strictObject({
   /** Cloud region name, e.g. `us-central1` (GCP) or `us-east-1` (AWS). */
@@ -98,8 +143,13 @@ export const kafkaSchema = z.strictObject({
   /** Size of each KRaft controller's metadata volume (same StorageClass as the brokers). */
   controllerDiskSizeGiB: positiveInt.default(CONTROLLER_VOLUME_GIB),
   defaultPartitions: positiveInt.default(72),
-  /** Topics whose placement is checked against losing a region (the default topic and Kafka's internal ones always are). */
-  topics: z.array(z.strictObject({ name: nonEmpty, partitions: positiveInt, replicationFactor: positiveInt.optional() })).default([]),
+  /**
+   * Topics that `pulumi up` creates and keeps as declared (the access Job), placed one replica per region. Their
+   * placement is checked against losing a region like the default topic's and Kafka's internal ones.
+   */
+  topics: z.array(topicSchema).default([]),
+  /** Application users: a SCRAM credential each, delivered as a Secret to client namespaces, with ACLs and quotas. */
+  users: z.array(userSchema).default([]),
   /** Namespaces (in every cluster) whose pods may reach the client listener. */
   clientNamespaces: z
     .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes namespace name"))

@@ -25,6 +25,21 @@ export const PATHS = {
   secrets: KAFKA_IMAGE_VOLUMES.secrets,
 } as const;
 
+/** KRaft's authorizer: ACLs kept in the cluster metadata. */
+export const STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+/** Organization of every node certificate's subject. */
+export const NODE_CERT_ORGANIZATION = "geo-kafka";
+/**
+ * The principal every node certificate maps to. Not a name a declared user may take (lib/kafka/access checks), so no
+ * SCRAM credential can become a node.
+ */
+export const NODE_PRINCIPAL_NAME = "geo-kafka-node";
+
+/** `super.users` entries: the nodes and the admin. */
+export function superUsers(adminUsername: string): string[] {
+  return [`User:${NODE_PRINCIPAL_NAME}`, `User:${adminUsername}`];
+}
+
 export const RACK_AWARE_SELECTOR = "org.apache.kafka.common.replica.RackAwareReplicaSelector";
 /** Fetcher threads per source broker: two connections per broker pair share a long path better than one. */
 export const REPLICA_FETCHERS = 2;
@@ -44,6 +59,8 @@ export interface ClusterSettings {
   socketBufferBytes: number;
   /** vCPUs of the Kafka machine type, to size thread pools. */
   vcpus: number;
+  /** The SCRAM admin, a super user beside the nodes. */
+  adminUsername: string;
 }
 
 type Section = (node: KafkaNode, s: ClusterSettings) => Properties;
@@ -54,28 +71,28 @@ const identity: Section = (node) => ({
 });
 
 /**
- * Listeners. Submariner mode: Kafka's own TLS on every listener, mutual TLS between brokers and controllers,
- * SASL/SCRAM over TLS for clients. Istio mode: the sidecar's STRICT mTLS encrypts every hop, so Kafka does not
- * encrypt twice; clients still authenticate with SCRAM. Either way nothing leaves a pod unencrypted.
+ * Listeners, each of which authenticates its peer. CONTROLLER and REPLICATION: mutual TLS with the cluster CA in both
+ * mesh modes (SCRAM cannot serve the KRaft controller listener, whose credentials would live in the metadata it
+ * serves; Istio's mTLS proves only that a caller is some workload of the mesh, not a Kafka node). CLIENT: SASL/SCRAM,
+ * over Kafka's TLS in Submariner mode and over the sidecar's STRICT mTLS in Istio mode (Kafka does not encrypt the
+ * client path twice there). No listener accepts User:ANONYMOUS.
  */
-const listeners: Section = (node, s) => {
-  const tls = s.mesh === "submariner";
-  const internal = tls ? "SSL" : "PLAINTEXT";
-  const client = tls ? "SASL_SSL" : "SASL_PLAINTEXT";
+const listeners: Section = (node, s): Properties => {
+  const internal = "SSL";
+  const client = s.mesh === "submariner" ? "SASL_SSL" : "SASL_PLAINTEXT";
   const host = nodeAddress(s.mesh, node);
-  const common = {
-    "controller.listener.names": "CONTROLLER",
-    "listener.security.protocol.map": `CONTROLLER:${internal},REPLICATION:${internal},CLIENT:${client}`,
-  };
   if (node.role === "controller") {
+    // A controller serves only CONTROLLER: its map names no listener it does not run.
     return {
-      ...common,
+      "controller.listener.names": "CONTROLLER",
+      "listener.security.protocol.map": `CONTROLLER:${internal}`,
       listeners: `CONTROLLER://0.0.0.0:${KAFKA_PORTS.controller}`,
       "advertised.listeners": `CONTROLLER://${host}:${KAFKA_PORTS.controller}`,
     };
   }
   return {
-    ...common,
+    "controller.listener.names": "CONTROLLER",
+    "listener.security.protocol.map": `CONTROLLER:${internal},REPLICATION:${internal},CLIENT:${client}`,
     listeners: `REPLICATION://0.0.0.0:${KAFKA_PORTS.replication},CLIENT://0.0.0.0:${KAFKA_PORTS.client}`,
     "advertised.listeners": `REPLICATION://${host}:${KAFKA_PORTS.replication},CLIENT://${host}:${KAFKA_PORTS.client}`,
     "inter.broker.listener.name": "REPLICATION",
@@ -95,17 +112,34 @@ const tlsStores = (): Properties => ({
   "ssl.endpoint.identification.algorithm": "https",
 });
 
-const security: Section = (node, s) => {
-  if (s.mesh !== "submariner") return {};
+/**
+ * Every node certificate (subject `CN=<pod>,O=geo-kafka`, components/kafka/tls.ts) maps to one principal, so that
+ * adding a node changes no other node's `super.users`. Other certificates keep their full DN, which no ACL names.
+ * Java prints the subject in RFC 2253 order, last RDN first: `CN=<pod>,O=geo-kafka`.
+ */
+export const NODE_PRINCIPAL_MAPPING_RULE = `RULE:^CN=[a-z0-9.-]+,O=${NODE_CERT_ORGANIZATION}$/${NODE_PRINCIPAL_NAME}/,DEFAULT`;
+
+const security: Section = (node) => {
   const props: Properties = {
     ...tlsStores(),
     "ssl.enabled.protocols": "TLSv1.3",
     "ssl.protocol": "TLSv1.3",
+    "ssl.principal.mapping.rules": NODE_PRINCIPAL_MAPPING_RULE,
     "listener.name.controller.ssl.client.auth": "required",
   };
   if (node.role === "broker") props["listener.name.replication.ssl.client.auth"] = "required";
   return props;
 };
+
+/**
+ * KRaft's StandardAuthorizer on brokers and controllers (controllers authorize the brokers' registrations and the
+ * admin calls sent to them). Nothing is allowed without an ACL; the nodes' own principal and the admin are super users.
+ */
+const authorization: Section = (_node, s) => ({
+  "authorizer.class.name": STANDARD_AUTHORIZER,
+  "allow.everyone.if.no.acl.found": "false",
+  "super.users": superUsers(s.adminUsername).join(";"),
+});
 
 /**
  * A dynamic quorum (KIP-853): nodes find the controllers by their cross-cluster addresses; the voters themselves are
@@ -183,6 +217,7 @@ const SECTIONS: readonly Section[] = [
   identity,
   listeners,
   security,
+  authorization,
   quorum,
   rackAwareness,
   topicDefaults,
@@ -210,12 +245,12 @@ export const POD_CLIENT_TIMEOUTS_MS = { request: 10_000, api: 15_000 } as const;
 /**
  * Admin client settings for Kafka's tools run inside a Kafka pod (`--command-config`), as the node itself would
  * connect to its peers' REPLICATION and CONTROLLER listeners: Kafka TLS with the pod's own keystore (those listeners
- * require client certificates) in Submariner mode, plaintext to the sidecar in Istio mode.
+ * require client certificates), as the nodes' principal.
  */
-export function podClientProperties(mesh: Mesh): Properties {
+export function podClientProperties(): Properties {
   return {
-    "security.protocol": mesh === "submariner" ? "SSL" : "PLAINTEXT",
-    ...(mesh === "submariner" ? tlsStores() : {}),
+    "security.protocol": "SSL",
+    ...tlsStores(),
     "request.timeout.ms": String(POD_CLIENT_TIMEOUTS_MS.request),
     "default.api.timeout.ms": String(POD_CLIENT_TIMEOUTS_MS.api),
   };

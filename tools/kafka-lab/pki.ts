@@ -57,7 +57,9 @@ export function issue(ca: LabCa, spec: CertRequestSpec, name: string): IssuedCer
   const crt = path.join(ca.dir, `${name}.crt`);
   const ext = path.join(ca.dir, `${name}.ext`);
   must("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key]);
-  const subject = `/CN=${spec.commonName}${spec.organization ? `/O=${spec.organization}` : ""}`;
+  // O before CN, in the order Go's crypto/x509 (the tls provider) writes a subject, so that Java reads the same
+  // RFC 2253 name (`CN=...,O=...`) the principal mapping rule expects.
+  const subject = `${spec.organization ? `/O=${spec.organization}` : ""}/CN=${spec.commonName}`;
   const req = sh("openssl", ["req", "-new", "-key", key, "-subj", subject, "-out", csr]);
   if (!req.ok)
     throw new Error(`${spec.resource}: OpenSSL refuses the subject ${subject}: ${req.stderr.trim().split("\n").slice(0, 3).join(" ")}`);

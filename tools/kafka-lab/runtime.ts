@@ -91,9 +91,12 @@ export const BIN_SCRIPTS: Record<string, { mainClass: string; server?: boolean }
   "kafka-storage.sh": { mainClass: "kafka.tools.StorageTool" },
   "kafka-topics.sh": { mainClass: "org.apache.kafka.tools.TopicCommand" },
   "kafka-metadata-quorum.sh": { mainClass: "org.apache.kafka.tools.MetadataQuorumCommand" },
-  "kafka-configs.sh": { mainClass: "org.apache.kafka.tools.ConfigCommand" },
+  "kafka-configs.sh": { mainClass: "kafka.admin.ConfigCommand" },
   "kafka-features.sh": { mainClass: "org.apache.kafka.tools.FeatureCommand" },
   "kafka-cluster.sh": { mainClass: "org.apache.kafka.tools.ClusterTool" },
+  "kafka-acls.sh": { mainClass: "org.apache.kafka.tools.AclCommand" },
+  "kafka-console-consumer.sh": { mainClass: "org.apache.kafka.tools.consumer.ConsoleConsumer" },
+  "kafka-console-producer.sh": { mainClass: "org.apache.kafka.tools.ConsoleProducer" },
 };
 
 function binScript(mainClass: string, server: boolean): string {
