@@ -180,6 +180,79 @@ const kafkaListenersEncrypted: PolicyRule = {
   },
 };
 
+/** Each `NAME:PROTOCOL` entry of a node's listener.security.protocol.map (Kafka upper-cases both). */
+function listenerProtocols(props: Record<string, string>): Array<{ listener: string; protocol: string }> {
+  return (props["listener.security.protocol.map"] ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [listener, protocol = ""] = entry.split(":").map((x) => x.trim().toUpperCase());
+      return { listener, protocol };
+    });
+}
+
+const kafkaListenersAuthenticate: PolicyRule = {
+  id: "kafka-listeners-authenticate",
+  description:
+    "Every Kafka listener authenticates its peer: SASL with enabled mechanisms, or SSL with ssl.client.auth=required; never PLAINTEXT.",
+  check(resources) {
+    const out: Violation[] = [];
+    for (const { r, file, props } of propertiesFiles(resources)) {
+      const map = listenerProtocols(props);
+      if (map.length === 0) out.push(violation(this.id, r, `${file}: no listener.security.protocol.map (Kafka defaults to PLAINTEXT)`));
+      for (const { listener, protocol } of map) {
+        const prefix = `listener.name.${listener.toLowerCase()}.`;
+        if (protocol === "SASL_SSL" || protocol === "SASL_PLAINTEXT") {
+          if (!props[`${prefix}sasl.enabled.mechanisms`] && !props["sasl.enabled.mechanisms"])
+            out.push(violation(this.id, r, `${file}: listener ${listener}: ${protocol} without sasl.enabled.mechanisms`));
+        } else if (protocol === "SSL") {
+          const clientAuth = props[`${prefix}ssl.client.auth`] ?? props["ssl.client.auth"];
+          if (clientAuth?.toLowerCase() !== "required")
+            out.push(
+              violation(
+                this.id,
+                r,
+                `${file}: listener ${listener}: SSL without ssl.client.auth=required accepts any caller as User:ANONYMOUS`,
+              ),
+            );
+        } else if (protocol === "PLAINTEXT") {
+          out.push(violation(this.id, r, `${file}: listener ${listener}: PLAINTEXT accepts any caller as User:ANONYMOUS`));
+        } else {
+          out.push(violation(this.id, r, `${file}: listener ${listener}: unknown security protocol "${protocol}"`));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+const STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+const OPEN_PRINCIPALS = new Set(["User:ANONYMOUS", "User:*"]);
+
+const kafkaAuthorizer: PolicyRule = {
+  id: "kafka-authorizer",
+  description:
+    `Every Kafka node runs ${STANDARD_AUTHORIZER}, denies when no ACL is found, ` +
+    "and has no super user that any caller can be (User:ANONYMOUS, User:*).",
+  check(resources) {
+    const out: Violation[] = [];
+    for (const { r, file, props } of propertiesFiles(resources)) {
+      const authorizer = props["authorizer.class.name"];
+      if (authorizer !== STANDARD_AUTHORIZER)
+        out.push(
+          violation(this.id, r, `${file}: authorizer.class.name=${authorizer ?? "(none: no authorization)"}, not ${STANDARD_AUTHORIZER}`),
+        );
+      const allowEveryone = props["allow.everyone.if.no.acl.found"];
+      if (allowEveryone !== undefined && allowEveryone.toLowerCase() !== "false")
+        out.push(violation(this.id, r, `${file}: allow.everyone.if.no.acl.found=${allowEveryone}: a resource without ACLs is open to all`));
+      for (const principal of (props["super.users"] ?? "").split(";").map((p) => p.trim()))
+        if (OPEN_PRINCIPALS.has(principal)) out.push(violation(this.id, r, `${file}: super.users includes ${principal}`));
+    }
+    return out;
+  },
+};
+
 const privateNodes: PolicyRule = {
   id: "private-nodes",
   description: "Nodes have no public addresses.",
@@ -412,6 +485,8 @@ export const RULES: readonly PolicyRule[] = [
   encryptedVolumes,
   secretsAreSecret,
   kafkaListenersEncrypted,
+  kafkaListenersAuthenticate,
+  kafkaAuthorizer,
   privateNodes,
   noWildcardIam,
   budgetsAndSpread,
