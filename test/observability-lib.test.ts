@@ -8,6 +8,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
+  ACCESS_ALERT_FOR,
+  AUTHENTICATION_FAILURES_PER_SECOND,
+  AUTHORIZATION_DENIALS_PER_SECOND,
+  EXPORTER_OBJECT_NAMES,
   EXPORTER_RULES,
   ExporterRule,
   JMX_EXPORTER,
@@ -49,6 +53,17 @@ function firstMatch(matchName: string): { rule: ExporterRule; name: string; labe
     return { rule, name: exposedName(rule), labels: Object.fromEntries(Object.entries(rule.labels ?? {}).map(([k, v]) => [k, sub(v)])) };
   }
   return undefined;
+}
+
+/** Whether an `includeObjectNames` entry (javax.management.ObjectName pattern `domain:k=v,...[,*]`) selects the bean. */
+function queried(matchName: string): boolean {
+  const [, domain, props] = /^([^<]+)<([^>]*)>/.exec(matchName)!;
+  const have = new Set(props.split(", "));
+  return EXPORTER_OBJECT_NAMES.some((pattern) => {
+    const [patternDomain, list] = pattern.split(":");
+    const wanted = list.split(",").filter((p) => p !== "*");
+    return patternDomain === domain && wanted.every((w) => have.has(w)) && (list.endsWith(",*") || wanted.length === have.size);
+  });
 }
 
 describe("JMX exporter rules", () => {
@@ -132,10 +147,43 @@ describe("JMX exporter rules", () => {
     ],
     ["kafka.server<type=raft-metrics><>current-leader: 1100.0", "kafka_server_raft_metrics_current_leader", {}],
     ["kafka.server<type=raft-metrics><>current-state: follower", "kafka_server_raft_metrics_current_state", { state: "follower" }],
+    // Bean and attribute names as Kafka 4.1.2 registers them (Selector.SelectorMetrics; StandardAuthorizer plugin metrics).
+    [
+      "kafka.server<type=socket-server-metrics, listener=CLIENT, networkProcessor=4><>failed-authentication-total: 17.0",
+      "kafka_server_socket_server_metrics_failed_authentication_total",
+      { listener: "CLIENT", network_processor: "4" },
+    ],
+    [
+      "kafka.server<type=socket-server-metrics, listener=REPLICATION, networkProcessor=0><>failed-authentication-total: 2.0",
+      "kafka_server_socket_server_metrics_failed_authentication_total",
+      { listener: "REPLICATION", network_processor: "0" },
+    ],
+    [
+      "kafka.server<type=socket-server-metrics, listener=CONTROLLER, networkProcessor=1><>successful-authentication-total: 40.0",
+      "kafka_server_socket_server_metrics_successful_authentication_total",
+      { listener: "CONTROLLER", network_processor: "1" },
+    ],
+    [
+      "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=broker><>authorization-denied-rate-per-minute: 120.0",
+      "kafka_server_authorizer_authorization_denied_per_minute",
+      { process_role: "broker" },
+    ],
+    [
+      "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=controller><>authorization-request-rate-per-minute: 6.0",
+      "kafka_server_authorizer_authorization_requests_per_minute",
+      { process_role: "controller" },
+    ],
+    [
+      "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=broker><>acls-total-count: 12",
+      "kafka_server_authorizer_acls",
+      { process_role: "broker" },
+    ],
   ])("maps %s to %s", (matchName, name, labels) => {
     const hit = firstMatch(matchName);
     expect(hit?.name).toBe(name);
     expect(hit?.labels).toEqual(labels);
+    // And the collector queries the bean at all.
+    expect(queried(matchName)).toBe(true);
   });
 
   it.each([
@@ -146,6 +194,15 @@ describe("JMX exporter rules", () => {
     "kafka.network<type=RequestMetrics, name=TotalTimeMs, request=Metadata><>99thPercentile: 1.0",
     "kafka.log<type=Log, name=Size, topic=orders, partition=0><>Value: 1.0",
     "kafka.server<type=raft-metrics><>current-vote: -1.0",
+    // Only the cumulative authentication counts; the rates, re-authentication and the no-reauth count are not exported.
+    "kafka.server<type=socket-server-metrics, listener=CLIENT, networkProcessor=4><>failed-authentication-rate: 0.5",
+    "kafka.server<type=socket-server-metrics, listener=CLIENT, networkProcessor=4><>failed-reauthentication-total: 1.0",
+    "kafka.server<type=socket-server-metrics, listener=CLIENT, networkProcessor=4><>successful-authentication-no-reauth-total: 3.0",
+    // Connection acceptance is per listener without a network processor.
+    "kafka.server<type=socket-server-metrics, listener=CLIENT><>connection-accept-rate: 2.0",
+    "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=broker><>authorization-allowed-rate-per-minute: 600.0",
+    // Another plugin's metrics under the same group.
+    "kafka.server<type=plugins, config=authorizer.class.name, class=OtherAuthorizer, role=broker><>authorization-denied-rate-per-minute: 1.0",
   ])("exports nothing for %s", (matchName) => {
     expect(firstMatch(matchName)).toBeUndefined();
   });
@@ -309,6 +366,24 @@ describe("alert rules", () => {
     expect(byName.KafkaReplicationLagHigh.expr).toMatch(/remote_time_ms\{.*quantile="0\.99"\}\) > 585$/);
   });
 
+  it("warns on sustained authentication failures per listener and authorization denials, over 1/s for 10 minutes", () => {
+    const access = local.find((g) => g.name === "geo-kafka.access")!;
+    expect(access.rules.map((r) => [r.alert, r.for, r.labels.severity])).toEqual([
+      ["KafkaAuthenticationFailures", "10m", "warning"],
+      ["KafkaAuthorizationDenials", "10m", "warning"],
+    ]);
+    expect(access.rules[0].expr).toBe(
+      'sum by (region, listener) (rate(kafka_server_socket_server_metrics_failed_authentication_total{namespace="kafka"}[5m])) > 1',
+    );
+    // A gauge of denials per minute: divided, not rate()d.
+    expect(access.rules[1].expr).toBe(
+      'sum by (region, process_role) (kafka_server_authorizer_authorization_denied_per_minute{namespace="kafka"}) / 60 > 1',
+    );
+    expect(AUTHENTICATION_FAILURES_PER_SECOND).toBe(1);
+    expect(AUTHORIZATION_DENIALS_PER_SECOND).toBe(1);
+    expect(ACCESS_ALERT_FOR).toBe("10m");
+  });
+
   it("reads only series the exporter produces (and up)", () => {
     const exprs = alertExpressions([...local, ...global]);
     expect(exprs.length).toBeGreaterThan(8);
@@ -357,12 +432,42 @@ describe("dashboard", () => {
     const rows = dashboard.panels.filter((p) => p.type === "row");
     expect(rows.map((r) => r.title)).toEqual(["Region us-east4", "Region us-central1", "Region us-west1"]);
     const titles = dashboard.panels.filter((p) => p.type !== "row").map((p) => p.title);
-    expect(titles).toHaveLength(18);
+    expect(titles).toHaveLength(24);
     for (const region of ["us-east4", "us-central1", "us-west1"]) {
       const panels = dashboard.panels.filter((p) => p.targets?.every((t) => t.expr.includes(`region="${region}"`)));
-      expect(panels).toHaveLength(6);
+      expect(panels).toHaveLength(8);
     }
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
+  });
+
+  it("shows authentication failures per listener and authorization denials per second in each region", () => {
+    const byTitle = (title: string) =>
+      dashboard.panels.filter((p) => p.title === title).map((p) => (p.targets ?? []).map((t) => [t.expr, t.legendFormat]));
+    expect(byTitle("Authentication by listener")[1]).toEqual([
+      [
+        'sum by (listener) (rate(kafka_server_socket_server_metrics_failed_authentication_total{namespace="kafka", region="us-central1"}[5m]))',
+        "{{listener}} failed",
+      ],
+      [
+        'sum by (listener) (rate(kafka_server_socket_server_metrics_successful_authentication_total{namespace="kafka", region="us-central1"}[5m]))',
+        "{{listener}} succeeded",
+      ],
+    ]);
+    expect(byTitle("Authorization denials")[2]).toEqual([
+      [
+        'sum by (process_role) (kafka_server_authorizer_authorization_denied_per_minute{namespace="kafka", region="us-west1"}) / 60',
+        "{{process_role}} denied",
+      ],
+      [
+        'sum by (process_role) (kafka_server_authorizer_authorization_requests_per_minute{namespace="kafka", region="us-west1"}) / 60',
+        "{{process_role}} checked",
+      ],
+    ]);
+    for (const title of ["Authentication by listener", "Authorization denials"]) {
+      const panels = dashboard.panels.filter((p) => p.title === title);
+      expect(panels).toHaveLength(3);
+      for (const p of panels) expect(p.fieldConfig?.defaults.unit).toBe("ops");
+    }
   });
 
   it("survives a JSON round trip and queries only series the exporter produces (and up)", () => {

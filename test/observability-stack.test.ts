@@ -281,7 +281,16 @@ describe.each(["gke", "eks"] as const)("the recorded plan of stack %s with the P
     for (const d of dashboards) {
       const exprs = dashboardExprsOf(d);
       expectOnlyProducedNames(exprs);
-      for (const region of p.spec.regions) expect(exprs.some((e) => e.includes(`region="${region.name}"`))).toBe(true);
+      for (const region of p.spec.regions) {
+        expect(exprs.some((e) => e.includes(`region="${region.name}"`))).toBe(true);
+        // Authentication failures by listener and authorization denials, per region.
+        expect(exprs).toContain(
+          `sum by (listener) (rate(kafka_server_socket_server_metrics_failed_authentication_total{namespace="kafka", region="${region.name}"}[5m]))`,
+        );
+        expect(exprs).toContain(
+          `sum by (process_role) (kafka_server_authorizer_authorization_denied_per_minute{namespace="kafka", region="${region.name}"}) / 60`,
+        );
+      }
     }
   });
 
@@ -293,6 +302,13 @@ describe.each(["gke", "eks"] as const)("the recorded plan of stack %s with the P
       const exprs = ruleExprs(r);
       expectOnlyProducedNames(exprs);
       expect(exprs.some((e) => e.endsWith(`> ${replicationLagThresholdMs(worst)}`))).toBe(true);
+      const alerts = plain<{ spec: { groups: Array<{ rules: Array<{ alert: string; for: string }> }> } }>(r).spec.groups.flatMap(
+        (g) => g.rules,
+      );
+      expect(alerts.filter((a) => a.alert.startsWith("KafkaAuth")).map((a) => [a.alert, a.for])).toEqual([
+        ["KafkaAuthenticationFailures", "10m"],
+        ["KafkaAuthorizationDenials", "10m"],
+      ]);
     }
     expect(p.run.outputs.observability).toMatchObject({
       scrape: "prometheus-operator",

@@ -47,6 +47,25 @@ export function replicationLagThresholdMs(worstRttMs: number, override?: number)
   return Math.min(Math.ceil(REPLICATION_LAG_RTT_MULTIPLE * worstRttMs + REPLICATION_LAG_HEADROOM_MS), REPLICA_LAG_TIME_MAX_MS / 2);
 }
 
+/**
+ * Authentication failures per second, per region and listener, sustained for ACCESS_ALERT_FOR. A client with a wrong or
+ * stale SCRAM password, or a peer whose certificate the others no longer trust, reconnects with its backoff (Kafka's
+ * reconnect.backoff.max.ms default is 1 s), so one such client or node failing without pause is about one failure per
+ * second per broker it tries; a credential or certificate rollout that a few pods pick up late ends well within ten
+ * minutes. Above one per second for ten minutes is therefore something that keeps failing (a Secret or truststore not
+ * rolled out, an expired certificate, a client fleet on an old password) or someone guessing passwords.
+ */
+export const AUTHENTICATION_FAILURES_PER_SECOND = 1;
+/**
+ * Authorization denials per second, per region and process role, sustained for ACCESS_ALERT_FOR. The authorizer counts
+ * every action it checks, including topics silently left out of a client's metadata listing (a few per client every
+ * metadata.max.age.ms, 5 minutes by default), so a background of well under one per second is normal with ACLs.
+ * A steady one per second or more is a client retrying an operation it has no ACL for, or ACLs missing after a change.
+ */
+export const AUTHORIZATION_DENIALS_PER_SECOND = 1;
+/** Long enough to ride out a rolling credential or certificate change; short enough to page before a day of errors. */
+export const ACCESS_ALERT_FOR = "10m";
+
 export interface AlertInputs {
   /** Brokers in each region; a region's worth missing from the active controller's view is a lost region. */
   brokersPerRegion: number;
@@ -199,6 +218,36 @@ export function localAlertGroups(input: AlertInputs): RuleGroup[] {
             summary: "Network threads idle less than 30% of the time.",
             description: "{{ $labels.pod }} in {{ $labels.region }}: network processors {{ $value }} idle.",
             runbook: runbook("kafkanetworkthreadssaturated"),
+          },
+        },
+      ],
+    },
+    {
+      name: "geo-kafka.access",
+      rules: [
+        {
+          alert: "KafkaAuthenticationFailures",
+          expr: `sum by (region, listener) (rate(kafka_server_socket_server_metrics_failed_authentication_total{${ns}}[5m])) > ${AUTHENTICATION_FAILURES_PER_SECOND}`,
+          for: ACCESS_ALERT_FOR,
+          labels: { severity: "warning" },
+          annotations: {
+            summary: `More than ${AUTHENTICATION_FAILURES_PER_SECOND} failed authentication per second on one listener for ${ACCESS_ALERT_FOR}.`,
+            description:
+              "{{ $labels.listener }} in {{ $labels.region }}: {{ $value }} failed authentications per second (CLIENT: SASL/SCRAM; REPLICATION, CONTROLLER: mutual TLS between Kafka nodes).",
+            runbook: runbook("kafkaauthenticationfailures"),
+          },
+        },
+        {
+          alert: "KafkaAuthorizationDenials",
+          // Kafka exposes the denials only as a windowed rate per minute (a gauge), hence / 60 rather than rate().
+          expr: `sum by (region, process_role) (kafka_server_authorizer_authorization_denied_per_minute{${ns}}) / 60 > ${AUTHORIZATION_DENIALS_PER_SECOND}`,
+          for: ACCESS_ALERT_FOR,
+          labels: { severity: "warning" },
+          annotations: {
+            summary: `More than ${AUTHORIZATION_DENIALS_PER_SECOND} authorization denial per second for ${ACCESS_ALERT_FOR}.`,
+            description:
+              "The StandardAuthorizer of the {{ $labels.process_role }}s in {{ $labels.region }} denies {{ $value }} actions per second.",
+            runbook: runbook("kafkaauthorizationdenials"),
           },
         },
       ],

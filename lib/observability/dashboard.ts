@@ -1,6 +1,7 @@
 // The Grafana dashboard of the stretched cluster, as plain JSON: one row per region with throughput, cross-region
-// replication, under-replicated partitions, ISR churn, request latency and controller status. Every query reads only
-// series the JMX exporter rules produce (and `up`), filtered by the `region` target label the scrape objects set.
+// replication, under-replicated partitions, ISR churn, request latency, controller status, authentication and
+// authorization. Every query reads only series the JMX exporter rules produce (and `up`), filtered by the `region`
+// target label the scrape objects set.
 
 export interface DashboardInputs {
   /** Region names in stack order; one row each. */
@@ -139,6 +140,40 @@ function regionPanels(region: string, namespace: string, lagThresholdMs: number)
         { expr: `max(kafka_server_raft_metrics_current_leader{${sel}})`, legendFormat: "quorum leader id" },
         { expr: `sum(up{${sel}, role="broker"})`, legendFormat: "brokers up" },
         { expr: `max(kafka_server_replicafetchermanager_max_lag{${sel}})`, legendFormat: "max follower lag (messages)" },
+      ],
+    },
+    {
+      title: "Authentication by listener",
+      description:
+        "Failed and successful authentications per second on this region's listeners: CLIENT is SASL/SCRAM, REPLICATION and CONTROLLER mutual TLS.",
+      unit: "ops",
+      width: 12,
+      targets: [
+        {
+          expr: `sum by (listener) (rate(kafka_server_socket_server_metrics_failed_authentication_total{${sel}}[5m]))`,
+          legendFormat: "{{listener}} failed",
+        },
+        {
+          expr: `sum by (listener) (rate(kafka_server_socket_server_metrics_successful_authentication_total{${sel}}[5m]))`,
+          legendFormat: "{{listener}} succeeded",
+        },
+      ],
+    },
+    {
+      title: "Authorization denials",
+      description:
+        "Actions the StandardAuthorizer denied and checked per second on this region's brokers and controllers (Kafka's one-minute windowed rate / 60).",
+      unit: "ops",
+      width: 12,
+      targets: [
+        {
+          expr: `sum by (process_role) (kafka_server_authorizer_authorization_denied_per_minute{${sel}}) / 60`,
+          legendFormat: "{{process_role}} denied",
+        },
+        {
+          expr: `sum by (process_role) (kafka_server_authorizer_authorization_requests_per_minute{${sel}}) / 60`,
+          legendFormat: "{{process_role}} checked",
+        },
       ],
     },
   ];

@@ -104,7 +104,8 @@ const value = (domainAndBean: string, metric: string, help: string): ExporterRul
 /**
  * Only what the dashboard, the alerts and an on-call engineer need, each with an explicit name, so the set of
  * metric names is known here and can be checked against every query. MBean names: apache/kafka
- * docs/operations/monitoring.md (4.x, "KRaft Monitoring Metrics" for the controller and raft ones).
+ * docs/operations/monitoring.md (4.x, "KRaft Monitoring Metrics" for the controller and raft ones); the authentication
+ * and authorizer ones from the classes of the 4.1.2 release (docs/observability.md, "Versions and sources").
  */
 export const EXPORTER_RULES: readonly ExporterRule[] = [
   // Throughput per topic (per-topic Meters; their sum is the all-topics one, which is therefore not exported).
@@ -211,6 +212,49 @@ export const EXPORTER_RULES: readonly ExporterRule[] = [
     type: "GAUGE",
     help: "Average idle fraction (0-1) of the request handler (I/O) threads over the last minute.",
   },
+  // Authentication per listener: the network threads' Selector metrics (Selector.SelectorMetrics, group
+  // `socket-server-metrics`, tags listener and networkProcessor). A refused SASL exchange and a refused TLS handshake
+  // (SslAuthenticationException) both count as failed; re-authentication has its own attributes, not exported.
+  {
+    pattern: `kafka.server<type=socket-server-metrics, listener=${VALUE}, networkProcessor=${VALUE}><>failed-authentication-total: `,
+    name: "kafka_server_socket_server_metrics_failed_authentication_total",
+    type: "COUNTER",
+    help: "Connections whose authentication (SASL or TLS handshake) failed, by listener and network thread.",
+    labels: { listener: "$1", network_processor: "$2" },
+  },
+  {
+    pattern: `kafka.server<type=socket-server-metrics, listener=${VALUE}, networkProcessor=${VALUE}><>successful-authentication-total: `,
+    name: "kafka_server_socket_server_metrics_successful_authentication_total",
+    type: "COUNTER",
+    help: "Connections that authenticated, by listener and network thread.",
+    labels: { listener: "$1", network_processor: "$2" },
+  },
+  // StandardAuthorizer (Kafka >= 4.1 registers its metrics as plugin metrics: group `plugins`, tags config, class and
+  // role). Kafka keeps only a windowed rate per minute here, no cumulative count, so these are gauges. Every action
+  // checked counts, including the topics silently filtered out of a metadata listing.
+  {
+    pattern:
+      "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=([a-z]+)><>authorization-denied-rate-per-minute: ",
+    name: "kafka_server_authorizer_authorization_denied_per_minute",
+    type: "GAUGE",
+    help: "Actions the StandardAuthorizer denied, per minute (Kafka's windowed rate), by process role.",
+    labels: { process_role: "$1" },
+  },
+  {
+    pattern:
+      "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=([a-z]+)><>authorization-request-rate-per-minute: ",
+    name: "kafka_server_authorizer_authorization_requests_per_minute",
+    type: "GAUGE",
+    help: "Actions the StandardAuthorizer checked (allowed or denied), per minute (Kafka's windowed rate), by process role.",
+    labels: { process_role: "$1" },
+  },
+  {
+    pattern: "kafka.server<type=plugins, config=authorizer.class.name, class=StandardAuthorizer, role=([a-z]+)><>acls-total-count: ",
+    name: "kafka_server_authorizer_acls",
+    type: "GAUGE",
+    help: "ACLs the StandardAuthorizer holds, by process role.",
+    labels: { process_role: "$1" },
+  },
   // Controllers (reported by the active controller; 0 or absent on the others).
   value(
     "kafka.controller<type=KafkaController, name=ActiveControllerCount",
@@ -270,6 +314,8 @@ export const EXPORTER_OBJECT_NAMES: readonly string[] = [
   "kafka.network:type=RequestMetrics,*",
   "kafka.network:type=SocketServer,*",
   "kafka.controller:type=KafkaController,*",
+  "kafka.server:type=socket-server-metrics,*",
+  "kafka.server:type=plugins,*",
 ];
 
 /** The exporter's YAML configuration (keys from website/docs/reference/configuration.md, 1.6.0). */
