@@ -16,6 +16,8 @@ import { KAFKA_IMAGE_VOLUMES } from "../lib/kafka/image";
 import { Properties, RACK_AWARE_SELECTOR, parseProperties } from "../lib/kafka/properties";
 import { kafkaNodes } from "../lib/kafka/topology";
 import { KAFKA_PORTS } from "../lib/ports";
+import { cidr, overlaps } from "../lib/cidr";
+import { METRICS_PORT } from "../lib/observability/jmx-exporter";
 import { PROJECT } from "../lib/problems";
 import { planSocketBuffers } from "../lib/socket-buffers";
 import type { Mesh } from "../lib/types";
@@ -33,6 +35,8 @@ const T = {
   pdb: "kubernetes:policy/v1:PodDisruptionBudget",
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   peerAuthentication: "kubernetes:security.istio.io/v1beta1:PeerAuthentication",
+  authorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+  serviceAccount: "kubernetes:core/v1:ServiceAccount",
   serviceExport: "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport",
 } as const;
 
@@ -210,6 +214,8 @@ interface StatefulSetInputs {
     template: {
       metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
       spec: {
+        serviceAccountName?: string;
+        automountServiceAccountToken?: boolean;
         containers: Array<{
           name: string;
           image: string;
@@ -554,6 +560,102 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
       const pod = plain<StatefulSetInputs>(sts).spec.template.spec;
       expect(pod.hostNetwork).toBeUndefined();
       expect(pod.containers.flatMap((c) => c.ports ?? []).filter((port) => port.hostPort !== undefined)).toEqual([]);
+    }
+  });
+
+  it("runs controllers and brokers under their own ServiceAccounts, with no token mounted", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    for (const region of p.spec.regions.map((r) => r.name)) {
+      const accounts = p.recorded
+        .ofType(T.serviceAccount)
+        .filter((r) => r.provider === p.providers[region])
+        .map((r) => plain<{ metadata: { name: string; namespace: string }; automountServiceAccountToken: boolean }>(r));
+      expect(accounts.map((a) => [a.metadata.name, a.metadata.namespace, a.automountServiceAccountToken]).sort()).toEqual([
+        ["kafka-broker", "kafka", false],
+        ["kafka-controller", "kafka", false],
+      ]);
+      for (const sts of statefulSets(p, region)) {
+        const pod = plain<StatefulSetInputs>(sts).spec.template.spec;
+        expect(pod.serviceAccountName).toBe(`kafka-${roleOf(sts)}`);
+        expect(pod.automountServiceAccountToken).toBe(false);
+      }
+    }
+    // The access Job's account is someone else's to create.
+    expect(
+      p.recorded.ofType(T.serviceAccount).filter((r) => plain<{ metadata: { name: string } }>(r).metadata.name === "kafka-access-apply"),
+    ).toEqual([]);
+  });
+
+  it("in Istio mode admits each port a Kafka pod serves only from the identities that use it; Submariner mode has no AuthorizationPolicy", (ctx) => {
+    const p = plan();
+    if (!p) return ctx.skip();
+    if (p.spec.mesh.mode === "submariner") {
+      expect(p.recorded.ofType(T.authorizationPolicy)).toEqual([]);
+      return;
+    }
+    const principal = (account: string) => `cluster.local/ns/kafka/sa/${account}`;
+    const kafkaNodes = [principal("kafka-controller"), principal("kafka-broker")];
+    const ports = (...list: number[]) => [{ operation: { ports: list.map(String) } }];
+    for (const region of p.spec.regions.map((r) => r.name)) {
+      const strict = plain<{ spec: { portLevelMtls?: Record<string, { mode: string }> } }>(
+        p.recorded.ofType(T.peerAuthentication).find((r) => r.provider === p.providers[region])!,
+      );
+      // Plaintext scrapes carry no identity: the port open to them (PERMISSIVE) is open to any source here too.
+      const metrics = strict.spec.portLevelMtls?.[String(METRICS_PORT)]?.mode === "PERMISSIVE" ? [{ to: ports(METRICS_PORT) }] : [];
+      const policies = p.recorded
+        .ofType(T.authorizationPolicy)
+        .filter((r) => r.provider === p.providers[region])
+        .map((r) => plain<{ metadata: { name: string }; spec: { selector: { matchLabels: Record<string, string> } } }>(r));
+      const byName = Object.fromEntries(policies.map((a) => [a.metadata.name, a]));
+      expect(Object.keys(byName).sort()).toEqual(["kafka-broker-access", "kafka-controller-access"]);
+      const labels = (role: string) => ({ "app.kubernetes.io/part-of": "geo-kafka", "app.kubernetes.io/component": role });
+      const selector = (role: string) => ({ matchLabels: { "app.kubernetes.io/name": "kafka", "app.kubernetes.io/component": role } });
+      expect(byName["kafka-broker-access"]).toEqual({
+        apiVersion: "security.istio.io/v1",
+        kind: "AuthorizationPolicy",
+        metadata: { name: "kafka-broker-access", namespace: "kafka", labels: labels("broker") },
+        spec: {
+          selector: selector("broker"),
+          action: "ALLOW",
+          rules: [
+            { from: [{ source: { principals: kafkaNodes } }], to: ports(KAFKA_PORTS.replication) },
+            {
+              from: [
+                { source: { namespaces: [...p.spec.kafka.clientNamespaces] } },
+                { source: { principals: [principal("kafka-access-apply")] } },
+              ],
+              to: ports(KAFKA_PORTS.client),
+            },
+            ...metrics,
+          ],
+        },
+      });
+      expect(byName["kafka-controller-access"]).toEqual({
+        apiVersion: "security.istio.io/v1",
+        kind: "AuthorizationPolicy",
+        metadata: { name: "kafka-controller-access", namespace: "kafka", labels: labels("controller") },
+        spec: {
+          selector: selector("controller"),
+          action: "ALLOW",
+          rules: [{ from: [{ source: { principals: kafkaNodes } }], to: ports(KAFKA_PORTS.controller) }, ...metrics],
+        },
+      });
+      // Every pod is selected by exactly one policy, and every port its containers declare has a rule there.
+      for (const sts of statefulSets(p, region)) {
+        const template = plain<StatefulSetInputs>(sts).spec.template;
+        const selecting = policies.filter((a) =>
+          Object.entries(a.spec.selector.matchLabels).every(([k, v]) => template.metadata.labels[k] === v),
+        );
+        expect(selecting).toHaveLength(1);
+        const allowed = (selecting[0] as unknown as { spec: { rules: Array<{ to: ReturnType<typeof ports> }> } }).spec.rules.flatMap(
+          (r) => r.to[0].operation.ports,
+        );
+        for (const port of template.spec.containers.flatMap((c) => c.ports ?? [])) {
+          if (port.containerPort === METRICS_PORT && metrics.length === 0) continue; // closed: nothing scrapes
+          expect(allowed, `${sts.name} port ${port.containerPort}`).toContain(String(port.containerPort));
+        }
+      }
     }
   });
 
@@ -904,6 +1006,17 @@ describe.each([
     }
   });
 
+  it("applies the AuthorizationPolicies only after the region's pods run under their ServiceAccounts", () => {
+    for (const region of regions()) {
+      for (const role of ["controller", "broker"]) {
+        expect(p.dependencies.get(`kafka-${region}-${role}-access`)).toEqual(
+          expect.arrayContaining([`kafka-${region}-ns`, `mesh-ready-${region}`, `kafka-${region}-controller`, `kafka-${region}-broker`]),
+        );
+        expect(p.dependencies.get(`kafka-${region}-${role}`)).toEqual(expect.arrayContaining([`kafka-${region}-${role}-sa`]));
+      }
+    }
+  });
+
   it("creates a ClusterIP Service for each of the 12 nodes in every cluster", () => {
     for (const region of regions()) {
       const perNode = p.recorded
@@ -942,6 +1055,34 @@ describe.each(["gke", "eks"] as const)("the whole %s stack's plan", (stack) => {
     p = await stackKafkaPlan(stack);
   });
   doneWhenChecks(() => p);
+
+  it("opens the metrics port to no other cluster: every admitted peer is a namespace or a range outside the peers' ranges", (ctx) => {
+    if (!p) return ctx.skip();
+    // The whole stack's run: the metrics policy belongs to the observability layer, outside the Kafka scope.
+    const { run, spec, providers } = p;
+    for (const region of spec.regions) {
+      const peerRanges = spec.regions.filter((r) => r.index !== region.index).flatMap((r) => [cidr(r.podCidr), cidr(r.nodeCidr)]);
+      const policies = run.resources
+        .filter((r) => r.type === T.networkPolicy && r.provider === providers[region.name])
+        .map((r) =>
+          plain<{ spec: { ingress: Array<{ from?: Array<Record<string, { cidr?: string }>>; ports?: Array<{ port: number }> }> } }>(r),
+        );
+      const metricsRules = policies
+        .flatMap((x) => x.spec.ingress)
+        .filter((rule) => !rule.ports || rule.ports.some((pt) => pt.port === METRICS_PORT));
+      if (spec.observability.scrape !== "none") expect(metricsRules.length).toBeGreaterThan(0);
+      for (const rule of metricsRules) {
+        expect(rule.from?.length ?? 0).toBeGreaterThan(0);
+        for (const peer of rule.from!) {
+          if (peer.ipBlock)
+            expect(
+              peerRanges.some((r) => overlaps(r, cidr(peer.ipBlock!.cidr!))),
+              peer.ipBlock.cidr,
+            ).toBe(false);
+        }
+      }
+    }
+  });
 });
 
 describe("StretchedKafka input checks", () => {

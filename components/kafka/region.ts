@@ -10,6 +10,7 @@ import { podClientProperties, renderProperties } from "../../lib/kafka/propertie
 import { TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../../lib/kafka/readiness";
 import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_BOOTSTRAP_WINDOW_SECONDS, quorumBootstrapUntil } from "../../lib/kafka/quorum";
 import { ORPHAN_DELETION_ANNOTATION, STATEFULSET_REPLACE_ON_CHANGES } from "../../lib/kafka/replacement";
+import { KAFKA_SERVICE_ACCOUNTS } from "../../lib/kafka/service-accounts";
 import { KafkaSizing } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, LOG4J2_CONFIG, renderStartScript } from "../../lib/kafka/start-script";
 import { KafkaNode } from "../../lib/kafka/topology";
@@ -18,6 +19,7 @@ import { KAFKA_PORTS } from "../../lib/ports";
 import type { MeshLayer } from "../mesh/types";
 import type { RegionalCluster } from "../platform";
 import { CONTROLLER_VOLUME_GIB } from "../../lib/kafka/defaults";
+import { createKafkaAuthorizationPolicies } from "./authorization";
 import { KAFKA_POD_SELECTOR, SidecarProxyArgs, podLabels, selectorLabels, statefulSetSpec } from "./workload";
 
 export interface KafkaRegionArgs {
@@ -80,6 +82,13 @@ export interface KafkaRegionArgs {
   metrics?: KafkaMetricsArgs;
   /** Istio mode: sidecar settings of broker pods beyond sizing (proxy image, Envoy statistics). */
   brokerProxy?: SidecarProxyArgs;
+  /**
+   * Istio mode: what the AuthorizationPolicies wait for besides this region's StatefulSets. A policy admits only the
+   * per-role ServiceAccounts, so applied while a pod elsewhere still runs under an older identity (an upgrade from
+   * `default`) it would refuse that pod: pass every region's StatefulSets, as a promise when later regions are created
+   * after this one. Default: this region's StatefulSets only (enough on a fresh cluster).
+   */
+  authorizationAfter?: pulumi.Resource[] | Promise<pulumi.Resource[]>;
 }
 
 export interface KafkaMetricsArgs {
@@ -97,6 +106,10 @@ export class KafkaRegion extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
   readonly statefulSets: Record<"controller" | "broker", k8s.apps.v1.StatefulSet>;
   readonly services: k8s.core.v1.Service[];
+  /** The ServiceAccounts the pods run as, by role. */
+  readonly serviceAccounts: Record<"controller" | "broker", k8s.core.v1.ServiceAccount>;
+  /** Istio mode: the AuthorizationPolicies of the Kafka pods (none in Submariner mode). */
+  readonly authorizationPolicies: k8s.apiextensions.CustomResource[];
   /** What the mesh created to export Services (Submariner ServiceExports). */
   readonly exports: pulumi.Resource[];
   /** End of the quorum bootstrap window (epoch seconds) this region's controllers were given. */
@@ -170,6 +183,17 @@ export class KafkaRegion extends pulumi.ComponentResource {
       },
       inCluster(),
     );
+
+    // One identity per role: Istio's policies tell brokers from controllers by it. No token: Kafka never calls the API.
+    const accounts = (["controller", "broker"] as const).map(
+      (role) =>
+        new k8s.core.v1.ServiceAccount(
+          `${name}-${role}-sa`,
+          { metadata: meta(KAFKA_SERVICE_ACCOUNTS[role], { "app.kubernetes.io/component": role }), automountServiceAccountToken: false },
+          inCluster(),
+        ),
+    );
+    this.serviceAccounts = { controller: accounts[0], broker: accounts[1] };
 
     if (!submariner) {
       // Kafka listens in plaintext behind the sidecar; STRICT on its own pods keeps that true whatever the mesh default.
@@ -308,6 +332,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             sizing: set.role === "broker" ? args.sizing.broker : args.sizing.controller,
             sidecar: set.role === "broker" ? args.sizing.brokerSidecar : args.sizing.controllerSidecar,
             configMapName: configMap.metadata.name,
+            serviceAccountName: this.serviceAccounts[set.role].metadata.name,
             tlsSecretName: tlsSecret.metadata.name,
             scramSecretName: scramSecret.metadata.name,
             ...(set.role === "controller"
@@ -335,6 +360,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             headless,
             configMap,
             scramSecret,
+            this.serviceAccounts[set.role],
             ...(exporterConfig ? [exporterConfig] : []),
             tlsSecret,
             ...exported,
@@ -349,6 +375,17 @@ export class KafkaRegion extends pulumi.ComponentResource {
     }
     // Checked with the other arguments above: both roles are present.
     this.statefulSets = { controller: sets.controller!, broker: sets.broker! };
+
+    this.authorizationPolicies = [];
+    if (!submariner) {
+      const ownSets = [this.statefulSets.controller, this.statefulSets.broker];
+      const after = Promise.resolve(args.authorizationAfter ?? []).then((extra) => [...deps, ...ownSets, ...extra]);
+      this.authorizationPolicies = createKafkaAuthorizationPolicies(
+        name,
+        { clientNamespaces: args.clientNamespaces, metricsFromAnySource: args.metrics?.plaintextScrapes === true },
+        { parent: this, provider, dependsOn: after },
+      );
+    }
 
     if (!submariner) {
       // Istio: per-pod names of headless Services do not cross clusters (istio/istio#38327), so every node gets a
@@ -391,8 +428,9 @@ export class KafkaRegion extends pulumi.ComponentResource {
       });
     }
     if (args.crossClusterSourceRanges.length > 0) {
-      // Peers in other clusters cannot be selected by label: their pod ranges are admitted instead. Identity is then
-      // Kafka's: mutual TLS with the cluster CA between nodes (or mesh mTLS) and SCRAM on the client listener.
+      // Peers in other clusters cannot be selected by label: their pod ranges are admitted instead (on EKS's VPC CNI the
+      // whole peer VPC; docs/kafka.md). Identity is then proven by Kafka (mutual TLS between nodes, SCRAM for clients)
+      // or, in Istio mode, by the mesh (mTLS and the AuthorizationPolicies). The metrics port is never among these.
       ingress.push({ from: args.crossClusterSourceRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: allPorts });
     }
     if (args.crossClusterEntryPeers && args.crossClusterEntryPeers.length > 0) {

@@ -85,11 +85,16 @@ export function podLabels(set: Pick<StatefulSetConfig, "name" | "role" | "region
 
 /** Labels a StatefulSet selects by; they never change (a StatefulSet's selector is immutable). */
 export function selectorLabels(set: Pick<StatefulSetConfig, "name" | "role">): Record<string, string> {
-  return { "app.kubernetes.io/name": "kafka", "app.kubernetes.io/component": set.role, "app.kubernetes.io/instance": set.name };
+  return { ...rolePodSelector(set.role), "app.kubernetes.io/instance": set.name };
 }
 
 /** Every Kafka pod of a namespace carries this label: the NetworkPolicy and the mesh policy select by it. */
 export const KAFKA_POD_SELECTOR = { "app.kubernetes.io/name": "kafka" } as const;
+
+/** The pods of one role in every region of a namespace (the mesh's authorization policies select by it). */
+export function rolePodSelector(role: KafkaRole): Record<string, string> {
+  return { ...KAFKA_POD_SELECTOR, "app.kubernetes.io/component": role };
+}
 
 export interface WorkloadArgs {
   set: StatefulSetConfig;
@@ -99,6 +104,8 @@ export interface WorkloadArgs {
   /** Istio mode: the sidecar's requests and limits. */
   sidecar?: ContainerSizing;
   configMapName: pulumi.Input<string>;
+  /** ServiceAccount the pods run as (lib/kafka/service-accounts): their mesh identity in Istio mode. */
+  serviceAccountName: pulumi.Input<string>;
   /** Submariner mode: Secret with `<pod>.pem` keystores and `ca.crt`. */
   tlsSecretName?: pulumi.Input<string>;
   /** Secret with the admin's salted SCRAM credential (CONFIG_FILES.adminScram), read by the start script. */
@@ -282,7 +289,9 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     template: {
       metadata: { labels: podLabels(set, args.version), annotations },
       spec: {
-        // Kafka never calls the Kubernetes API.
+        // One account per role, so that the mesh can tell brokers from controllers; Kafka never calls the Kubernetes
+        // API, so no token is mounted.
+        serviceAccountName: args.serviceAccountName,
         automountServiceAccountToken: false,
         // Service links would add an environment variable per Service; with a Service per node that is noise at best.
         enableServiceLinks: false,
