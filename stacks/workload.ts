@@ -67,6 +67,8 @@ export function stretchedKafkaSettings(spec: StackSpec, machineShape?: MachineSh
     kafkaNodes: { machineType: spec.nodePools.kafka.machineType, countPerRegion: spec.nodePools.kafka.countPerRegion },
     ...(shape ? { machineShape: { vcpus: shape.vcpus, memoryGiB: shape.memoryGiB } } : {}),
     clientNamespaces: kafka.clientNamespaces,
+    topics: kafka.topics,
+    users: kafka.users,
     controllerVolumeSizeGiB: kafka.controllerDiskSizeGiB,
   } satisfies Partial<StretchedKafkaArgs>;
 }

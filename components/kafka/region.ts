@@ -5,6 +5,7 @@ import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
+import { ACCESS_JOB_LABELS } from "../../lib/kafka/service-accounts";
 import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { podClientProperties, renderProperties } from "../../lib/kafka/properties";
 import { TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../../lib/kafka/readiness";
@@ -415,6 +416,11 @@ export class KafkaRegion extends pulumi.ComponentResource {
       // Brokers and controllers of this cluster, among themselves.
       { from: [{ podSelector: { matchLabels: { ...KAFKA_POD_SELECTOR } } }], ports: allPorts },
     ];
+    // The access Job (first region) applies the declared topics and users through the client listener.
+    ingress.push({
+      from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": ACCESS_JOB_LABELS["app.kubernetes.io/name"] } } }],
+      ports: [{ protocol: "TCP", port: KAFKA_PORTS.client }],
+    });
     if (args.clientNamespaces.length > 0) {
       ingress.push({
         from: [

@@ -18,6 +18,8 @@ import type { RegionalCluster } from "../platform";
 import { KafkaMetricsArgs, KafkaRegion } from "./region";
 import type { SidecarProxyArgs } from "./workload";
 import { KafkaTls } from "./tls";
+import { KafkaAccess } from "./access";
+import type { KafkaTopicSpec, KafkaUserSpec } from "../../lib/kafka/access-types";
 
 /** The SCRAM user created with the cluster: a super user (it may do everything), for operators and the access Job. */
 export const DEFAULT_ADMIN_USERNAME = "admin";
@@ -90,6 +92,10 @@ export interface StretchedKafkaArgs {
    * `false`: no agent.
    */
   metrics?: KafkaMetricsArgs | false;
+  /** Topics the access Job creates and keeps as declared (kafka.topics; lib/kafka/access). Default none. */
+  topics?: readonly KafkaTopicSpec[];
+  /** Application users with their ACLs and quotas (kafka.users): a Secret each in their namespaces. Default none. */
+  users?: readonly KafkaUserSpec[];
   /** Istio mode only: broker sidecar settings (a proxy image with Envoy's Kafka filter, statistics to keep). Default none. */
   brokerProxy?: SidecarProxyArgs;
 }
@@ -112,6 +118,8 @@ export class StretchedKafka extends pulumi.ComponentResource {
   /** Submariner mode: the CA clients must trust. */
   readonly caCertPem?: pulumi.Output<string>;
   readonly regions: KafkaRegion[];
+  /** Declared topics and users applied in the cluster, and the users' passwords (Pulumi secrets). */
+  readonly access: KafkaAccess;
 
   constructor(name: string, args: StretchedKafkaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:kafka:StretchedKafka", name, {}, opts);
@@ -193,6 +201,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
     if (mesh.mode === "submariner") this.caCertPem = tlsMaterial.caCertPem;
 
     this.regions = [];
+    // Each region's AuthorizationPolicies (Istio) wait for every region's pods to run under their ServiceAccounts.
+    let allStatefulSets: (sets: pulumi.Resource[]) => void = () => undefined;
+    const statefulSetsReady = new Promise<pulumi.Resource[]>((resolve) => (allStatefulSets = resolve));
     args.clusters.forEach((cluster, i) => {
       const previous = this.regions[i - 1];
       this.regions.push(
@@ -225,11 +236,33 @@ export class StretchedKafka extends pulumi.ComponentResource {
             // Rollouts chained region after region: controller i after controller i-1, brokers i after brokers i-1
             // (and after their own controller). Never two regions' brokers down at once, never two controllers.
             ...(previous ? { controllerAfter: [previous.statefulSets.controller], brokerAfter: [previous.statefulSets.broker] } : {}),
+            authorizationAfter: statefulSetsReady,
           },
           { parent: this },
         ),
       );
     });
+    allStatefulSets(this.regions.flatMap((r) => [r.statefulSets.controller, r.statefulSets.broker]));
+
+    this.access = new KafkaAccess(
+      `${name}-access`,
+      {
+        clusters: args.clusters,
+        mesh: mesh.mode,
+        nodes: this.nodes,
+        version: args.version,
+        topics: args.topics ?? [],
+        users: args.users ?? [],
+        replicationFactor: args.topicDefaults.replicationFactor,
+        minInsyncReplicas: args.topicDefaults.minInsyncReplicas,
+        adminUsername: this.adminUsername,
+        adminPassword: this.adminPassword,
+        ...(this.caCertPem ? { caCertPem: this.caCertPem } : {}),
+        // Applied once every region's brokers are up: the Job reaches brokers in all regions.
+        dependsOn: this.regions.map((r) => r.statefulSets.broker),
+      },
+      { parent: this },
+    );
 
     this.clientConfigs = args.regions.map((r) =>
       clientSnippets({

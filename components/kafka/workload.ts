@@ -23,7 +23,7 @@ import type { Mesh } from "../../lib/types";
 export const KAFKA_UID = 1000;
 export const KAFKA_GID = 1000;
 /** Every container runs as the image's appuser, unprivileged, on a read-only root filesystem. */
-const CONTAINER_SECURITY_CONTEXT: k8s.types.input.core.v1.SecurityContext = {
+export const CONTAINER_SECURITY_CONTEXT: k8s.types.input.core.v1.SecurityContext = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,

@@ -7,6 +7,7 @@ import { Problem, configPath, error, errorsOf } from "../problems";
 import { findLink, regionPairs } from "../topology";
 import type { Cloud } from "../types";
 import { checkKafka } from "./checks/kafka";
+import { checkKafkaAccess } from "./checks/kafka-access";
 import { checkLinks } from "./checks/links";
 import { checkObservability, resolveObservability } from "./checks/observability";
 import { checkPrices } from "./checks/prices";
@@ -51,6 +52,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
   const ranges = planRanges(parsed, problems);
   problems.push(...checkLinks(parsed));
   problems.push(...checkKafka(parsed));
+  problems.push(...checkKafkaAccess(parsed));
   problems.push(...checkTraffic(parsed));
   problems.push(...checkPrices(parsed));
   problems.push(...checkAccess(parsed));

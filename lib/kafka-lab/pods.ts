@@ -92,6 +92,92 @@ function expand(expr: string, env: Record<string, string>): string {
   });
 }
 
+interface PodSource {
+  plan: Plan;
+  resource: PlanResource;
+  podName: string;
+  ownerName: string;
+  namespace: string;
+  labels: Obj;
+  podSpec: Obj;
+  container: Obj;
+  claimTemplates: Set<string>;
+  ordinal: number;
+}
+
+/** One pod of a workload's template, resolved against the plan's ConfigMaps and Secrets as a kubelet would. */
+function resolvePod(src: PodSource): PlannedPod {
+  const { plan, resource: r, podName, podSpec, container, claimTemplates } = src;
+  const volumes = new Map(arr(podSpec.volumes).map((v) => [str(obj(v).name) ?? "", obj(v)]));
+  const podSecurity = obj(podSpec.securityContext);
+  const containerSecurity = obj(container.securityContext);
+  const uid = (containerSecurity.runAsUser ?? podSecurity.runAsUser) as number | undefined;
+  const gid = (containerSecurity.runAsGroup ?? podSecurity.runAsGroup ?? podSecurity.fsGroup) as number | undefined;
+  const env: PlannedPod["env"] = [];
+  const plainEnv: Record<string, string> = {};
+  for (const e of arr(container.env).map(obj)) {
+    const name = str(e.name) ?? "";
+    let value: EnvValue;
+    if (typeof e.value === "string") value = { kind: "value", value: e.value };
+    else {
+      const from = obj(e.valueFrom);
+      const fieldPath = str(obj(from.fieldRef).fieldPath);
+      const secretRef = obj(from.secretKeyRef);
+      if (fieldPath === "metadata.name") value = { kind: "value", value: podName };
+      else if (fieldPath === "metadata.namespace") value = { kind: "value", value: src.namespace };
+      else if (str(secretRef.name)) {
+        const secret = findObject(plan, "kubernetes:core/v1:Secret", r.provider, str(secretRef.name)!);
+        const key = str(secretRef.key) ?? "";
+        value = { kind: "secret", secret: str(secretRef.name)!, key, value: secret ? dataOf(secret)[key] : undefined };
+      } else throw new PlanReadError(`${podName}: env ${name} has a source the lab cannot resolve: ${JSON.stringify(from)}`);
+    }
+    env.push({ name, value });
+    if (value.value !== undefined) plainEnv[name] = value.value;
+  }
+
+  const mounts: PodMount[] = [];
+  for (const m of arr(container.volumeMounts).map(obj)) {
+    const volume = str(m.name) ?? "";
+    const mountPath = str(m.mountPath) ?? "";
+    let source: MountSource;
+    if (claimTemplates.has(volume)) source = { kind: "persistentVolumeClaim", claim: `${volume}-${podName}` };
+    else {
+      const v = volumes.get(volume);
+      if (!v) throw new PlanReadError(`${podName}: mount ${mountPath} names volume ${volume}, which the pod does not declare`);
+      if (v.configMap) {
+        const name = str(obj(v.configMap).name) ?? "";
+        const cm = findObject(plan, "kubernetes:core/v1:ConfigMap", r.provider, name);
+        if (!cm) throw new PlanReadError(`${podName}: ConfigMap ${name} is not in the plan for ${r.provider}`);
+        source = { kind: "configMap", name, files: dataOf(cm) };
+      } else if (v.secret) {
+        const name = str(obj(v.secret).secretName) ?? "";
+        const secret = findObject(plan, "kubernetes:core/v1:Secret", r.provider, name);
+        if (!secret) throw new PlanReadError(`${podName}: Secret ${name} is not in the plan for ${r.provider}`);
+        source = { kind: "secret", name, files: dataOf(secret) };
+      } else if (v.emptyDir) source = { kind: "emptyDir" };
+      else throw new PlanReadError(`${podName}: volume ${volume} has a type the lab cannot provide`);
+    }
+    const subPath = str(m.subPath) ?? (str(m.subPathExpr) ? expand(str(m.subPathExpr)!, plainEnv) : undefined);
+    mounts.push({ mountPath, volume, source, readOnly: m.readOnly === true, ...(subPath !== undefined ? { subPath } : {}) });
+  }
+
+  const readinessExec = arr(obj(obj(container.readinessProbe).exec).command).filter((c): c is string => typeof c === "string");
+  return {
+    podName,
+    statefulSet: src.ownerName,
+    region: str(src.labels["geo-kafka/region"]) ?? "",
+    role: str(src.labels["app.kubernetes.io/component"]) ?? "",
+    ordinal: src.ordinal,
+    provider: r.provider ?? "",
+    image: str(container.image) ?? "",
+    command: [...arr(container.command), ...arr(container.args)].filter((c): c is string => typeof c === "string"),
+    env,
+    mounts,
+    ...(readinessExec.length > 0 ? { readinessExec } : {}),
+    ...(uid !== undefined && gid !== undefined ? { user: { uid, gid } } : {}),
+  };
+}
+
 /** Every pod of every StatefulSet whose container runs `imagePrefix` (default the apache/kafka image). */
 export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): PlannedPod[] {
   const pods: PlannedPod[] = [];
@@ -106,83 +192,57 @@ export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): Pla
     if (!container) continue;
     const setName = str(meta.name);
     if (!setName) throw new PlanReadError(`${r.name}: StatefulSet without metadata.name`);
-    const labels = obj(meta.labels);
     const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
-    const volumes = new Map(arr(podSpec.volumes).map((v) => [str(obj(v).name) ?? "", obj(v)]));
     const claimTemplates = new Set(arr(spec.volumeClaimTemplates).map((t) => str(obj(obj(t).metadata).name) ?? ""));
-    const podSecurity = obj(podSpec.securityContext);
-    const containerSecurity = obj(container.securityContext);
-    const uid = (containerSecurity.runAsUser ?? podSecurity.runAsUser) as number | undefined;
-    const gid = (containerSecurity.runAsGroup ?? podSecurity.runAsGroup ?? podSecurity.fsGroup) as number | undefined;
-
     for (let ordinal = 0; ordinal < replicas; ordinal++) {
-      const podName = `${setName}-${ordinal}`;
-      const env: PlannedPod["env"] = [];
-      const plainEnv: Record<string, string> = {};
-      for (const e of arr(container.env).map(obj)) {
-        const name = str(e.name) ?? "";
-        let value: EnvValue;
-        if (typeof e.value === "string") value = { kind: "value", value: e.value };
-        else {
-          const from = obj(e.valueFrom);
-          const fieldPath = str(obj(from.fieldRef).fieldPath);
-          const secretRef = obj(from.secretKeyRef);
-          if (fieldPath === "metadata.name") value = { kind: "value", value: podName };
-          else if (fieldPath === "metadata.namespace") value = { kind: "value", value: str(meta.namespace) ?? "default" };
-          else if (str(secretRef.name)) {
-            const secret = findObject(plan, "kubernetes:core/v1:Secret", r.provider, str(secretRef.name)!);
-            const key = str(secretRef.key) ?? "";
-            value = { kind: "secret", secret: str(secretRef.name)!, key, value: secret ? dataOf(secret)[key] : undefined };
-          } else throw new PlanReadError(`${podName}: env ${name} has a source the lab cannot resolve: ${JSON.stringify(from)}`);
-        }
-        env.push({ name, value });
-        if (value.value !== undefined) plainEnv[name] = value.value;
-      }
-
-      const mounts: PodMount[] = [];
-      for (const m of arr(container.volumeMounts).map(obj)) {
-        const volume = str(m.name) ?? "";
-        const mountPath = str(m.mountPath) ?? "";
-        let source: MountSource;
-        if (claimTemplates.has(volume)) source = { kind: "persistentVolumeClaim", claim: `${volume}-${podName}` };
-        else {
-          const v = volumes.get(volume);
-          if (!v) throw new PlanReadError(`${podName}: mount ${mountPath} names volume ${volume}, which the pod does not declare`);
-          if (v.configMap) {
-            const name = str(obj(v.configMap).name) ?? "";
-            const cm = findObject(plan, "kubernetes:core/v1:ConfigMap", r.provider, name);
-            if (!cm) throw new PlanReadError(`${podName}: ConfigMap ${name} is not in the plan for ${r.provider}`);
-            source = { kind: "configMap", name, files: dataOf(cm) };
-          } else if (v.secret) {
-            const name = str(obj(v.secret).secretName) ?? "";
-            const secret = findObject(plan, "kubernetes:core/v1:Secret", r.provider, name);
-            if (!secret) throw new PlanReadError(`${podName}: Secret ${name} is not in the plan for ${r.provider}`);
-            source = { kind: "secret", name, files: dataOf(secret) };
-          } else if (v.emptyDir) source = { kind: "emptyDir" };
-          else throw new PlanReadError(`${podName}: volume ${volume} has a type the lab cannot provide`);
-        }
-        const subPath = str(m.subPath) ?? (str(m.subPathExpr) ? expand(str(m.subPathExpr)!, plainEnv) : undefined);
-        mounts.push({ mountPath, volume, source, readOnly: m.readOnly === true, ...(subPath !== undefined ? { subPath } : {}) });
-      }
-
-      const readinessExec = arr(obj(obj(container.readinessProbe).exec).command).filter((c): c is string => typeof c === "string");
-      pods.push({
-        podName,
-        statefulSet: setName,
-        region: str(labels["geo-kafka/region"]) ?? "",
-        role: str(labels["app.kubernetes.io/component"]) ?? "",
-        ordinal,
-        provider: r.provider ?? "",
-        image: str(container.image) ?? "",
-        command: [...arr(container.command), ...arr(container.args)].filter((c): c is string => typeof c === "string"),
-        env,
-        mounts,
-        ...(readinessExec.length > 0 ? { readinessExec } : {}),
-        ...(uid !== undefined && gid !== undefined ? { user: { uid, gid } } : {}),
-      });
+      pods.push(
+        resolvePod({
+          plan,
+          resource: r,
+          podName: `${setName}-${ordinal}`,
+          ownerName: setName,
+          namespace: str(meta.namespace) ?? "default",
+          labels: obj(meta.labels),
+          podSpec,
+          container,
+          claimTemplates,
+          ordinal,
+        }),
+      );
     }
   }
   return pods.sort((a, b) => (a.podName < b.podName ? -1 : a.podName > b.podName ? 1 : 0));
+}
+
+/** The pod of every Job whose container runs `imagePrefix` (one pod each, as its first attempt would run). */
+export function plannedJobPods(plan: Plan, imagePrefix = "apache/kafka:"): PlannedPod[] {
+  const pods: PlannedPod[] = [];
+  for (const r of plan.resources.filter((x) => x.type === "kubernetes:batch/v1:Job")) {
+    const inputs = obj(deepUnwrap(r.inputs));
+    const meta = obj(inputs.metadata);
+    const podSpec = obj(obj(obj(inputs.spec).template).spec);
+    const container = arr(podSpec.containers)
+      .map(obj)
+      .find((c) => (str(c.image) ?? "").startsWith(imagePrefix));
+    if (!container) continue;
+    const jobName = str(meta.name);
+    if (!jobName) throw new PlanReadError(`${r.name}: Job without metadata.name`);
+    pods.push(
+      resolvePod({
+        plan,
+        resource: r,
+        podName: `${jobName}-0`,
+        ownerName: jobName,
+        namespace: str(meta.namespace) ?? "default",
+        labels: obj(meta.labels),
+        podSpec,
+        container,
+        claimTemplates: new Set(),
+        ordinal: 0,
+      }),
+    );
+  }
+  return pods;
 }
 
 /** The file a pod's mount puts at `path`, if a ConfigMap or Secret mount provides it. */

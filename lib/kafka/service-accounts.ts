@@ -10,3 +10,6 @@ export const KAFKA_SERVICE_ACCOUNTS = {
   broker: "kafka-broker",
   accessApply: "kafka-access-apply",
 } as const;
+
+/** Labels of the access Job's pod: the Kafka NetworkPolicy admits it to the client port of its own cluster's brokers. */
+export const ACCESS_JOB_LABELS = { "app.kubernetes.io/name": "kafka-access", "app.kubernetes.io/part-of": "geo-kafka" } as const;

@@ -27,6 +27,7 @@ import {
   KAFKA_BUFFER_KEYS,
 } from "./phase-context";
 import { capacityPhase } from "./capacity";
+import { accessPhase } from "./access";
 import { regionCut, restartBrokersWith, restarts } from "./disruptions";
 
 export type { LabContext } from "./phase-context";
@@ -144,6 +145,10 @@ export async function runPhases(ctx: LabContext): Promise<{ checks: LabCheck[]; 
   // Not the throughput topics: created now, their leaders would have moved by the time they are measured (a cut
   // of the leader's region hands leadership to the follower until the next preferred-leader election).
   const far = regions[regions.length - 1];
+  if (want("access")) {
+    phase("access", "access (listeners, declared users and topics, the access Job, an edit, a quota)");
+    await accessPhase(ctx, check, figures);
+  }
   let def: TopicDescription | undefined;
   if (want("defaults") || want("follower")) def = await defaultsPhase(ctx, check, client, rackOf, figures);
   if (want("follower")) await followerPhase(ctx, check, client, rackOf, def, figures);
