@@ -367,7 +367,7 @@ async function runLab(
       why: "no container runtime; the image's shell is busybox sh",
     },
     {
-      what: "not emulated: readOnlyRootFilesystem, resource limits, probes by a kubelet, init containers, the Istio sidecar (Istio mode runs Kafka's plaintext listeners directly over the WAN)",
+      what: "not emulated: readOnlyRootFilesystem, resource limits, probes by a kubelet, init containers, the Istio sidecar (Istio mode runs Kafka's listeners directly over the WAN: mutual TLS between nodes, SCRAM without TLS for clients)",
       why: "no kubelet or mesh here",
     },
   );

@@ -8,7 +8,8 @@ import { SCRAM_ITERATIONS, SCRAM_MECHANISM } from "./scram";
 
 /** Files of the access Job: the script (ConfigMap) and its credentials (Secret). */
 export const ACCESS_FILES = {
-  dir: "/etc/kafka-access",
+  /** The ConfigMap's mount; the Secret's is its sibling, not below it (a mount point inside a read-only volume). */
+  dir: "/etc/kafka-access/script",
   script: "apply.sh",
   toolsLog4j: "tools-log4j2.yaml",
   secretDir: "/etc/kafka-access/secret",
@@ -182,7 +183,7 @@ kafka() {
 kafka "create the state topic $state_topic" kafka-topics.sh --command-config "$admin" --create --if-not-exists \\
   --topic "$state_topic" --partitions 1 --config cleanup.policy=compact --config min.insync.replicas=${input.minInsyncReplicas}
 kafka "read the state topic" kafka-console-consumer.sh --consumer.config "$admin" --topic "$state_topic" --partition 0 \\
-  --offset earliest --timeout-ms 10000 --property print.key=true --property key.separator=' '
+  --offset earliest --timeout-ms 5000 --property print.key=true --property key.separator=' '
 # The last record per key: "topic:<name> <policy>", "user:<name> managed", or "... removed".
 awk 'NF == 2 { v[$1] = $2 } END { for (k in v) if (v[k] != "removed") print k, v[k] }' "$work/out" | sort >"$work/state"
 kafka "describe topics" kafka-topics.sh --command-config "$admin" --describe --exclude-internal
@@ -216,7 +217,8 @@ awk '/^Current ACLs for resource / {
 
 record() { echo "$1 $2" >>"$work/record"; }
 # minus A B: the lines of file A that are not in file B.
-minus() { awk 'NR == FNR { b[$0] = 1; next } !($0 in b)' "$2" "$1"; }
+# (By file name, not NR == FNR, which an empty B would turn into "every line of A is in B".)
+minus() { awk -v b="$2" 'FILENAME == b { s[$0] = 1; next } !($0 in s)' "$2" "$1"; }
 # joined FILE: its lines joined by commas.
 joined() { awk '{ printf "%s%s", (NR > 1 ? "," : ""), $0 }' "$1"; }
 state_of() { awk -v k="$1" '$1 == k { print $2 }' "$work/state"; }
@@ -317,7 +319,7 @@ sort -o "$work/acls.want" "$work/acls.want"
 awk '$1 ~ /^user:/ { sub(/^user:/, "", $1); print "User:" $1 }' "$work/state" >"$work/principals"
 sed 's/^/User:/' "$work/declared-users" >>"$work/principals"
 sort -u -o "$work/principals" "$work/principals"
-awk -F '|' 'NR == FNR { p[$0] = 1; next } ($4 in p)' "$work/principals" "$work/acls" >"$work/acls.have"
+awk -F '|' -v p="$work/principals" 'FILENAME == p { m[$0] = 1; next } ($4 in m)' "$work/principals" "$work/acls" >"$work/acls.have"
 acl() {
   action="$1"; type="$2"; name="$3"; pattern="$4"; principal="$5"; host="$6"; operation="$7"; permission="$8"
   case "$type" in

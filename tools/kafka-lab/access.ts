@@ -128,7 +128,7 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   for (const t of declared) {
     const d = described.find((x) => x.name === t.name);
     const rf = t.replicationFactor ?? ctx.spec.kafka.replicationFactor;
-    if (!d) {
+    if (!d || !Array.isArray(d.partitions)) {
       wrong.push(`${t.name} missing`);
       continue;
     }
@@ -180,8 +180,8 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   }
   const privateTopic = createTopic(ctx, PRIVATE_TOPIC, ["--partitions", "3"]);
   const acked = (name: string) => path.join(ctx.client.logDir, `access-${name}.acked`);
-  const produce = (config: string, topic: string, id: string, extra: string[] = []) =>
-    as(config, ["produce", "--topic", topic, "--id", id, "--acked-file", acked(id), "--duration-s", "4", "--rate", "50", "--drain-s", "20", ...extra], 120_000);
+  const produce = (config: string, topic: string, id: string, drainSeconds = 20) =>
+    as(config, ["produce", "--topic", topic, "--id", id, "--acked-file", acked(id), "--duration-s", "4", "--rate", "50", "--drain-s", String(drainSeconds)], 120_000);
   const own = await produce(writer, EDIT.grownTopic, "orders-service");
   const audit = await produce(writer, EDIT.removedTopic, "audit");
   const ownRead = await as(reader, ["consume", "--topic", EDIT.grownTopic, "--group", "analytics-lab", "--duration-s", "8"], 120_000);
@@ -195,8 +195,8 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   );
   await privateTopic;
   const denied = [
-    { what: `analytics -> ${EDIT.grownTopic} (read-only)`, run: await produce(reader, EDIT.grownTopic, "analytics-write", ["--drain-s", "5"]) },
-    { what: `orders-service -> ${PRIVATE_TOPIC} (no ACL)`, run: await produce(writer, PRIVATE_TOPIC, "orders-private", ["--drain-s", "5"]) },
+    { what: `analytics -> ${EDIT.grownTopic} (read-only)`, run: await produce(reader, EDIT.grownTopic, "analytics-write", 5) },
+    { what: `orders-service -> ${PRIVATE_TOPIC} (no ACL)`, run: await produce(writer, PRIVATE_TOPIC, "orders-private", 5) },
     { what: `analytics <- ${EDIT.removedTopic} (no ACL)`, run: await as(reader, ["consume", "--topic", EDIT.removedTopic, "--group", "analytics-audit", "--duration-s", "5"], 90_000) },
   ];
   const refusedUsers = denied.filter((d) => Number(d.run.result.acked ?? d.run.result.records ?? 0) === 0);
