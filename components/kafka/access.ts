@@ -9,7 +9,7 @@ import type { KafkaTopicSpec, KafkaUserSpec } from "../../lib/kafka/access-types
 import { ACCESS_FILES, renderAccessScript, scramConfigFile } from "../../lib/kafka/access";
 import { KAFKA_NAMESPACE } from "../../lib/kafka/addresses";
 import { bootstrapServers, clientConnectionProperties } from "../../lib/kafka/cluster";
-import { POD_CLIENT_TIMEOUTS_MS, renderProperties } from "../../lib/kafka/properties";
+import { renderProperties } from "../../lib/kafka/properties";
 import { TOOLS_LOG4J2_CONFIG } from "../../lib/kafka/readiness";
 import { ACCESS_JOB_LABELS, KAFKA_SERVICE_ACCOUNTS } from "../../lib/kafka/service-accounts";
 import type { KafkaNode } from "../../lib/kafka/topology";
@@ -26,6 +26,11 @@ export const userSecretName = (user: string) => `kafka-user-${user}`;
  * hundreds of topics and for brokers still rolling. pulumi-kubernetes waits 10 minutes for a Job by default.
  */
 export const ACCESS_JOB_DEADLINE_SECONDS = 900;
+/**
+ * The Job's admin requests: writes forwarded to the active controller, possibly a WAN round trip away on a busy
+ * cluster, get 30 s each and a minute with retries, rather than the readiness check's seconds.
+ */
+export const ACCESS_CLIENT_TIMEOUTS_MS = { request: 30_000, api: 60_000 } as const;
 /** Attempts before the Job fails (a broker restarting under the first attempt, say). */
 export const ACCESS_JOB_BACKOFF_LIMIT = 3;
 
@@ -134,8 +139,8 @@ export class KafkaAccess extends pulumi.ComponentResource {
             ...adminConnection,
             "sasl.jaas.config": jaas(args.adminUsername, adminPassword),
             ...(submariner ? { "ssl.truststore.location": `${ACCESS_FILES.secretDir}/${ACCESS_FILES.caCert}` } : {}),
-            "request.timeout.ms": String(POD_CLIENT_TIMEOUTS_MS.request),
-            "default.api.timeout.ms": String(POD_CLIENT_TIMEOUTS_MS.api),
+            "request.timeout.ms": String(ACCESS_CLIENT_TIMEOUTS_MS.request),
+            "default.api.timeout.ms": String(ACCESS_CLIENT_TIMEOUTS_MS.api),
           }),
           ...(submariner ? { [ACCESS_FILES.caCert]: ca } : {}),
         };

@@ -53,8 +53,27 @@ function editedStackFile(stack: string) {
   return { ...read.file, config: { ...read.file.config, [key]: JSON.stringify({ ...kafka, topics, users }) } };
 }
 
-/** The access Job's pod as the plan renders it, run in the first region's client namespace until it exits. */
-async function runJob(ctx: LabContext, plan: Plan, label: string): Promise<JobRun> {
+/**
+ * The access Job as Kubernetes runs it: its pod, as the plan renders it, in the first region's client namespace until
+ * it exits, a failed pod followed by a new one up to the Job's backoffLimit.
+ */
+async function runJob(ctx: LabContext, plan: Plan, label: string): Promise<JobRun & { attempts: number }> {
+  const job = plan.resources.find((r) => r.type === "kubernetes:batch/v1:Job");
+  const backoffLimit = Number((job?.inputs.spec as { backoffLimit?: number } | undefined)?.backoffLimit ?? 6);
+  let run: JobRun = { ok: false, code: null, seconds: 0, log: [] };
+  let seconds = 0;
+  let attempts = 0;
+  const logs: string[] = [];
+  while (attempts <= backoffLimit && !run.ok) {
+    attempts++;
+    run = await runJobPod(ctx, plan, `${label}-${attempts}`);
+    seconds += run.seconds;
+    logs.push(...(attempts > 1 ? [`(attempt ${attempts})`] : []), ...run.log);
+  }
+  return { ...run, seconds, log: logs, attempts };
+}
+
+async function runJobPod(ctx: LabContext, plan: Plan, label: string): Promise<JobRun> {
   const pod: PlannedPod | undefined = plannedJobPods(plan).find((p) => p.provider === plannedJobPods(plan)[0]?.provider);
   if (!pod) return { ok: false, code: null, seconds: 0, log: ["the plan has no access Job"] };
   // The lab's CA replaces the plan's placeholder, as for the brokers' own Secrets.
@@ -118,8 +137,13 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
 
   // ---- the plan's access Job ----------------------------------------------------------------------------------
   const first = await runJob(ctx, ctx.plan, "apply-1");
-  check("access Job applies the declared topics and users", first.ok, `exit ${first.code} after ${first.seconds.toFixed(0)} s; ${first.log.slice(-3).join(" | ")}`);
+  check(
+    "access Job applies the declared topics and users",
+    first.ok,
+    `exit ${first.code} after ${first.seconds.toFixed(0)} s, ${first.attempts} attempt(s); ${first.log.filter((l) => l.startsWith("geo-kafka") || l.startsWith("(attempt")).slice(-4).join(" | ")}`,
+  );
   access.jobSeconds = Math.round(first.seconds);
+  access.jobAttempts = first.attempts;
   const declared = ctx.spec.kafka.topics;
   const describe = await admin(["describe-topics", "--topics", declared.map((t) => t.name).join(",")]);
   const described = ((describe.result as { topics?: Array<TopicDescription & { topicOverrides?: Record<string, string> }> }).topics ?? []);
@@ -182,8 +206,7 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   const acked = (name: string) => path.join(ctx.client.logDir, `access-${name}.acked`);
   const produce = (config: string, topic: string, id: string, drainSeconds = 20) =>
     as(config, ["produce", "--topic", topic, "--id", id, "--acked-file", acked(id), "--duration-s", "4", "--rate", "50", "--drain-s", String(drainSeconds)], 120_000);
-  const own = await produce(writer, EDIT.grownTopic, "orders-service");
-  const audit = await produce(writer, EDIT.removedTopic, "audit");
+  const [own, audit] = await Promise.all([produce(writer, EDIT.grownTopic, "orders-service"), produce(writer, EDIT.removedTopic, "audit")]);
   const ownRead = await as(reader, ["consume", "--topic", EDIT.grownTopic, "--group", "analytics-lab", "--duration-s", "8"], 120_000);
   const ackedOf = (r: { result: Record<string, unknown> }) => Number(r.result.acked ?? 0);
   const authorizedOk = ackedOf(own) > 0 && ackedOf(audit) > 0 && Number(ownRead.result.records ?? 0) > 0;
@@ -194,17 +217,26 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
     `orders-service -> ${EDIT.grownTopic}: ${ackedOf(own)} acked, -> ${EDIT.removedTopic}: ${ackedOf(audit)} acked; analytics <- ${EDIT.grownTopic}: ${ownRead.result.records ?? 0} records${ownRead.ok ? "" : ` (${short(ownRead.result.error)})`}`,
   );
   await privateTopic;
+  const [readOnly, noAcl, noRead] = await Promise.all([
+    produce(reader, EDIT.grownTopic, "analytics-write", 5),
+    produce(writer, PRIVATE_TOPIC, "orders-private", 5),
+    as(reader, ["consume", "--topic", EDIT.removedTopic, "--group", "analytics-audit", "--duration-s", "5"], 90_000),
+  ]);
   const denied = [
-    { what: `analytics -> ${EDIT.grownTopic} (read-only)`, run: await produce(reader, EDIT.grownTopic, "analytics-write", 5) },
-    { what: `orders-service -> ${PRIVATE_TOPIC} (no ACL)`, run: await produce(writer, PRIVATE_TOPIC, "orders-private", 5) },
-    { what: `analytics <- ${EDIT.removedTopic} (no ACL)`, run: await as(reader, ["consume", "--topic", EDIT.removedTopic, "--group", "analytics-audit", "--duration-s", "5"], 90_000) },
+    { what: `analytics -> ${EDIT.grownTopic} (read-only)`, run: readOnly },
+    { what: `orders-service -> ${PRIVATE_TOPIC} (no ACL)`, run: noAcl },
+    { what: `analytics <- ${EDIT.removedTopic} (no ACL)`, run: noRead },
   ];
-  const refusedUsers = denied.filter((d) => Number(d.run.result.acked ?? d.run.result.records ?? 0) === 0);
+  // Refused by the authorizer, not by anything else (a failed login would also deliver nothing).
+  const why = (d: (typeof denied)[number]) => String(d.run.result.error ?? "") + d.run.stderr;
+  const refusedUsers = denied.filter((d) => Number(d.run.result.acked ?? d.run.result.records ?? 0) === 0 && /AuthorizationException/.test(why(d)));
   access.unauthorizedRefused = `${refusedUsers.length}/${denied.length}`;
   check(
-    "a declared user is refused a topic its ACLs do not name",
+    "a declared user is refused a topic its ACLs do not name (by the authorizer)",
     refusedUsers.length === denied.length,
-    denied.map((d) => `${d.what}: ${Number(d.run.result.acked ?? d.run.result.records ?? 0) === 0 ? `refused (${short(d.run.result.error ?? d.run.stderr.split("\n").find((l) => /uthoriz/.test(l)))})` : "ALLOWED"}`).join("; "),
+    denied
+      .map((d) => `${d.what}: ${refusedUsers.includes(d) ? `refused (${short(/\w+AuthorizationException[^\n]*/.exec(why(d))?.[0])})` : `NOT REFUSED BY AN ACL (${short(why(d).slice(-200))})`}`)
+      .join("; "),
   );
 
   // ---- an edit of the stack file, applied by the next Job --------------------------------------------------------
@@ -215,7 +247,8 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   }
   const editedPlan = toPlan(ctx.options.stack, edited.run, true);
   const second = await runJob(ctx, editedPlan, "apply-2");
-  check("the access Job applies an edit", second.ok, `exit ${second.code} after ${second.seconds.toFixed(0)} s; ${second.log.filter((l) => /WARNING|->|configs set|created|FAILED/.test(l)).slice(-6).join(" | ")}`);
+  access.editJobSeconds = Math.round(second.seconds);
+  check("the access Job applies an edit", second.ok, `exit ${second.code} after ${second.seconds.toFixed(0)} s, ${second.attempts} attempt(s); ${second.log.filter((l) => /WARNING|->|configs set|created|FAILED/.test(l)).slice(-6).join(" | ")}`);
   const grown = declared.find((t) => t.name === EDIT.grownTopic)!;
   const after = await admin(["describe-topics", "--topics", `${EDIT.grownTopic},${EDIT.removedTopic}`]);
   const topicsAfter = ((after.result as { topics?: Array<TopicDescription & { topicOverrides?: Record<string, string> }> }).topics ?? []);
