@@ -180,12 +180,6 @@ kafka() {
 }
 
 # ---- what Kafka has ----------------------------------------------------------------------------------------------
-kafka "create the state topic $state_topic" kafka-topics.sh --command-config "$admin" --create --if-not-exists \\
-  --topic "$state_topic" --partitions 1 --config cleanup.policy=compact --config min.insync.replicas=${input.minInsyncReplicas}
-kafka "read the state topic" kafka-console-consumer.sh --consumer.config "$admin" --topic "$state_topic" --partition 0 \\
-  --offset earliest --timeout-ms 5000 --property print.key=true --property key.separator=' '
-# The last record per key: "topic:<name> <policy>", "user:<name> managed", or "... removed".
-awk 'NF == 2 { v[$1] = $2 } END { for (k in v) if (v[k] != "removed") print k, v[k] }' "$work/out" | sort >"$work/state"
 kafka "describe topics" kafka-topics.sh --command-config "$admin" --describe --exclude-internal
 awk -F '\\t' '/^Topic: .*PartitionCount:/ {
   n = ""; p = ""; r = ""
@@ -196,6 +190,16 @@ awk -F '\\t' '/^Topic: .*PartitionCount:/ {
   }
   print n, p, r
 }' "$work/out" >"$work/topics"
+if ! awk -v t="$state_topic" '$1 == t { found = 1 } END { exit !found }' "$work/topics"; then
+  kafka "create the state topic $state_topic" kafka-topics.sh --command-config "$admin" --create --if-not-exists \\
+    --topic "$state_topic" --partitions 1 --config cleanup.policy=compact --config min.insync.replicas=${input.minInsyncReplicas}
+  : >"$work/state"
+else
+  kafka "read the state topic" kafka-console-consumer.sh --consumer.config "$admin" --topic "$state_topic" --partition 0 \\
+    --offset earliest --timeout-ms 5000 --property print.key=true --property key.separator=' '
+  # The last record per key: "topic:<name> <policy>", "user:<name> managed", or "... removed".
+  awk 'NF == 2 { v[$1] = $2 } END { for (k in v) if (v[k] != "removed") print k, v[k] }' "$work/out" | sort >"$work/state"
+fi
 kafka "describe topic configs" kafka-configs.sh --command-config "$admin" --describe --entity-type topics
 awk '/^Dynamic configs for topic / { t = $5; next }
   /^  [^ ]+=/ && t != "" { sub(/^  /, ""); sub(/ sensitive=.*$/, ""); print t, $0 }' "$work/out" >"$work/topic-configs"
@@ -320,33 +324,45 @@ awk '$1 ~ /^user:/ { sub(/^user:/, "", $1); print "User:" $1 }' "$work/state" >"
 sed 's/^/User:/' "$work/declared-users" >>"$work/principals"
 sort -u -o "$work/principals" "$work/principals"
 awk -F '|' -v p="$work/principals" 'FILENAME == p { m[$0] = 1; next } ($4 in m)' "$work/principals" "$work/acls" >"$work/acls.have"
+# acl ACTION TYPE NAME PATTERN PRINCIPAL HOST PERMISSION OPERATIONS: one kafka-acls.sh call for the comma-separated
+# operations one principal has on one resource pattern.
 acl() {
-  action="$1"; type="$2"; name="$3"; pattern="$4"; principal="$5"; host="$6"; operation="$7"; permission="$8"
+  action="$1"; type="$2"; name="$3"; pattern="$4"; principal="$5"; host="$6"; permission="$7"; operations="$8"
   case "$type" in
     TOPIC) resource="--topic" ;; GROUP) resource="--group" ;; TRANSACTIONAL_ID) resource="--transactional-id" ;; CLUSTER) resource="--cluster" ;;
     *) say "FAILED: unknown resource type $type"; exit 1 ;;
   esac
-  # kafka-acls.sh takes two-word operations in camel case (it lists them in upper snake case).
-  case "$operation" in
-    CLUSTER_ACTION) op=ClusterAction ;; DESCRIBE_CONFIGS) op=DescribeConfigs ;; ALTER_CONFIGS) op=AlterConfigs ;;
-    IDEMPOTENT_WRITE) op=IdempotentWrite ;; *) op="$operation" ;;
-  esac
   if [ "$permission" = "DENY" ]; then who="--deny-principal"; where="--deny-host"; else who="--allow-principal"; where="--allow-host"; fi
   if [ "$type" = "CLUSTER" ]; then set -- "$resource"; else set -- "$resource" "$name"; fi
   [ "$action" = "--remove" ] && set -- "$@" --force
-  kafka "$action ACL $type:$name $principal $operation $permission" kafka-acls.sh --command-config "$admin" "$action" \\
-    --resource-pattern-type "$pattern" "$who" "$principal" "$where" "$host" --operation "$op" "$@"
-  say "ACL \${action#--} $principal $permission $operation on $type $name ($pattern, host $host)"
+  for operation in $(echo "$operations" | tr ',' ' '); do
+    # kafka-acls.sh takes two-word operations in camel case (it lists them in upper snake case).
+    case "$operation" in
+      CLUSTER_ACTION) op=ClusterAction ;; DESCRIBE_CONFIGS) op=DescribeConfigs ;; ALTER_CONFIGS) op=AlterConfigs ;;
+      IDEMPOTENT_WRITE) op=IdempotentWrite ;; *) op="$operation" ;;
+    esac
+    set -- "$@" --operation "$op"
+  done
+  kafka "$action ACL $type:$name $principal $operations $permission" kafka-acls.sh --command-config "$admin" "$action" \
+    --resource-pattern-type "$pattern" "$who" "$principal" "$where" "$host" "$@"
+  say "ACL \${action#--} $principal $permission $operations on $type $name ($pattern, host $host)"
   changes=$((changes + 1))
+}
+# Bindings grouped per principal and resource pattern: TYPE|NAME|PATTERN|PRINCIPAL|HOST|PERMISSION|OP,OP
+grouped() {
+  awk -F '|' '{ k = $1 "|" $2 "|" $3 "|" $4 "|" $5 "|" $7; if (k in ops) ops[k] = ops[k] "," $6; else ops[k] = $6 }
+    END { for (k in ops) print k "|" ops[k] }' "$1" | sort
 }
 minus "$work/acls.have" "$work/acls.want" >"$work/acls.remove"
 minus "$work/acls.want" "$work/acls.have" >"$work/acls.add"
-while IFS='|' read -r type name pattern principal host operation permission; do
-  acl --remove "$type" "$name" "$pattern" "$principal" "$host" "$operation" "$permission"
-done <"$work/acls.remove"
-while IFS='|' read -r type name pattern principal host operation permission; do
-  acl --add "$type" "$name" "$pattern" "$principal" "$host" "$operation" "$permission"
-done <"$work/acls.add"
+grouped "$work/acls.remove" >"$work/acls.remove.grouped"
+grouped "$work/acls.add" >"$work/acls.add.grouped"
+while IFS='|' read -r type name pattern principal host permission operations; do
+  acl --remove "$type" "$name" "$pattern" "$principal" "$host" "$permission" "$operations"
+done <"$work/acls.remove.grouped"
+while IFS='|' read -r type name pattern principal host permission operations; do
+  acl --add "$type" "$name" "$pattern" "$principal" "$host" "$permission" "$operations"
+done <"$work/acls.add.grouped"
 
 # ---- what left the stack file ------------------------------------------------------------------------------------
 while read -r key value; do
