@@ -27,10 +27,12 @@ export const userSecretName = (user: string) => `kafka-user-${user}`;
  */
 export const ACCESS_JOB_DEADLINE_SECONDS = 900;
 /**
- * The Job's admin requests: writes forwarded to the active controller, possibly a WAN round trip away on a busy
- * cluster, get 30 s each and a minute with retries, rather than the readiness check's seconds.
+ * The Job's admin requests. A broker forwards writes (topics, configs, credentials, ACLs) to the active controller and
+ * retries there after its own `controller.socket.timeout.ms` (30 s) when the controller it knew has lost the
+ * leadership; a client request bound of 30 s, Kafka's default, expires at the same moment and fails the call (seen in
+ * the Kafka lab after a leader change at start). 65 s per request and 150 s per call let the broker's retry land.
  */
-export const ACCESS_CLIENT_TIMEOUTS_MS = { request: 30_000, api: 60_000 } as const;
+export const ACCESS_CLIENT_TIMEOUTS_MS = { request: 65_000, api: 150_000 } as const;
 /** Attempts before the Job fails (a broker restarting under the first attempt, say). */
 export const ACCESS_JOB_BACKOFF_LIMIT = 3;
 

@@ -167,16 +167,22 @@ kafka() {
   what="$1"
   tool="$2"
   shift 2
-  if ! "$bin/$tool" --bootstrap-server "$bootstrap" "$@" <"\${input:-/dev/null}" >"$work/out" 2>"$work/err"; then
-    say "FAILED: $what"
-    cat "$work/err" "$work/out" | grep -v '^[[:space:]]*at ' | tail -n 15
-    exit 1
-  fi
-  if grep -q -e '^Invalid ' -e 'Error while executing' "$work/out" "$work/err"; then
-    say "FAILED: $what"
-    cat "$work/err" "$work/out" | grep -v '^[[:space:]]*at ' | tail -n 15
-    exit 1
-  fi
+  attempt=1
+  while :; do
+    if "$bin/$tool" --bootstrap-server "$bootstrap" "$@" <"\${input:-/dev/null}" >"$work/out" 2>"$work/err" &&
+      ! grep -q -e '^Invalid ' -e 'Error while executing' "$work/out" "$work/err"; then
+      return 0
+    fi
+    # A timed-out or cut request is tried twice more (every step is safe to repeat); Kafka's refusals are final.
+    if [ "$attempt" -ge 3 ] || ! grep -q -e 'TimeoutException' -e 'DisconnectException' "$work/out" "$work/err"; then
+      say "FAILED: $what"
+      cat "$work/err" "$work/out" | grep -v '^[[:space:]]*at ' | tail -n 15
+      exit 1
+    fi
+    say "retrying ($attempt): $what: $(grep -h -o -m 1 -e '[A-Za-z]*TimeoutException[^(]*' -e 'DisconnectException[^(]*' "$work/err" "$work/out" | head -n 1)"
+    attempt=$((attempt + 1))
+    sleep 5
+  done
 }
 
 # ---- what Kafka has ----------------------------------------------------------------------------------------------
@@ -240,7 +246,7 @@ apply_topic() {
     configs=""
     for kv in "$@"; do configs="$configs --config $kv"; done
     # shellcheck disable=SC2086
-    kafka "create topic $name" kafka-topics.sh --command-config "$admin" --create --topic "$name" \\
+    kafka "create topic $name" kafka-topics.sh --command-config "$admin" --create --if-not-exists --topic "$name" \\
       --partitions "$partitions" --replication-factor "$rf" $configs
     say "topic $name: created ($partitions partitions, replication factor $rf)"
     changes=$((changes + 1))
