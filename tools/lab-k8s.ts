@@ -97,7 +97,12 @@ function clusterPlan(plan: Plan, regions: readonly string[]): ClusterPlan {
 }
 
 /** What a fresh cluster already has that the plan relies on: the cloud's managed-Prometheus CRDs, the ConfigMaps it patches. */
-async function prepareCluster(applier: ClusterApplier, plan: Plan, regions: readonly string[]): Promise<void> {
+async function prepareCluster(
+  applier: ClusterApplier,
+  plan: Plan,
+  regions: readonly string[],
+  clientNamespaces: readonly string[],
+): Promise<void> {
   const providers = providerRegions(plan.resources, regions);
   const managed = managedPrometheusProviders(plan.resources);
   if ([...managed].some((p) => providers.get(p) === applier.region))
@@ -106,6 +111,21 @@ async function prepareCluster(applier: ClusterApplier, plan: Plan, regions: read
         source: `${c.source} (cloud-provided; minimal schema: the real one is not available offline)`,
         minimal: true,
       });
+  // Namespaces the plan puts objects into without creating them exist before `pulumi up`: the client namespaces
+  // (docs/access.md: user Secrets go there; applications own those namespaces).
+  const created = new Set(
+    plan.resources
+      .filter((r) => r.type === "kubernetes:core/v1:Namespace" && providers.get(r.provider ?? "") === applier.region)
+      .map((r) => (r.inputs.metadata as { name?: string } | undefined)?.name),
+  );
+  const used = new Set(
+    plan.resources
+      .filter((r) => r.type.startsWith("kubernetes:") && providers.get(r.provider ?? "") === applier.region)
+      .map((r) => (r.inputs.metadata as { namespace?: string } | undefined)?.namespace)
+      .filter((ns): ns is string => typeof ns === "string"),
+  );
+  for (const ns of [...used].filter((n) => !created.has(n) && clientNamespaces.includes(n)))
+    await applier.provideObject({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
   // A ConfigMap the plan patches exists before the plan runs: the cluster's own (GKE's addon manager creates
   // kube-system/kube-dns, EnsureExists), so the lab creates each such target empty, as a fresh cluster has it.
   for (const r of plan.resources) {
@@ -149,7 +169,7 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   log("applying the shipped plan to each cluster (server-side apply, fieldValidation=Strict)");
   await Promise.all(
     appliers.map(async (applier) => {
-      await prepareCluster(applier, plan, regions);
+      await prepareCluster(applier, plan, regions, validated.spec.kafka.clientNamespaces);
       await applier.applyAll(shipped.order.get(applier.region) ?? [], shipped.byName);
       log(
         `${applier.region}: ${applier.report.applied} accepted, ${applier.report.rejected.length} rejected, ${applier.report.notChecked.length} not checked`,

@@ -216,6 +216,9 @@ export class KafkaAccess extends pulumi.ComponentResource {
       {
         ...inHome,
         dependsOn: [...(inHome.dependsOn as pulumi.Resource[]), configMap, secret, account],
+        // A Job's pod template is immutable: a changed one is a new Job (the provider's own diff forces this too;
+        // said here so the plan shows it). The old one goes first: both carry the one name.
+        replaceOnChanges: ["spec.template"],
         deleteBeforeReplace: true,
         customTimeouts: { create: `${ACCESS_JOB_DEADLINE_SECONDS / 60 + 5}m`, update: `${ACCESS_JOB_DEADLINE_SECONDS / 60 + 5}m` },
       },
