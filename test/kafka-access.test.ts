@@ -19,7 +19,14 @@ const ordersService: KafkaUserSpec = {
   acls: [
     { resourceType: "topic", name: "orders", patternType: "literal", operations: ["write", "describe"], permission: "allow", host: "*" },
     { resourceType: "group", name: "orders-", patternType: "prefixed", operations: ["read"], permission: "allow", host: "*" },
-    { resourceType: "cluster", name: "kafka-cluster", patternType: "literal", operations: ["idempotentWrite"], permission: "allow", host: "*" },
+    {
+      resourceType: "cluster",
+      name: "kafka-cluster",
+      patternType: "literal",
+      operations: ["idempotentWrite"],
+      permission: "allow",
+      host: "*",
+    },
     { resourceType: "topic", name: "*", patternType: "literal", operations: ["describeConfigs"], permission: "deny", host: "10.0.0.1" },
   ],
   quotas: { producerByteRate: 1048576, requestPercentage: 50 },
@@ -54,9 +61,11 @@ describe("config checks of kafka.topics and kafka.users", () => {
     expect(problemsWith({})).toEqual([]);
   });
   it("refuses an operation Kafka does not have, at its path (the schema)", () => {
-    expect(problemsWith({ users: [{ name: "app", namespaces: ["kafka-clients"], acls: [{ resourceType: "topic", name: "t", operations: ["fly"] }] }] })).toEqual([
-      expect.stringMatching(/^geo-kafka:kafka\.users\[0\]\.acls\[0\]\.operations\[0\]/),
-    ]);
+    expect(
+      problemsWith({
+        users: [{ name: "app", namespaces: ["kafka-clients"], acls: [{ resourceType: "topic", name: "t", operations: ["fly"] }] }],
+      }),
+    ).toEqual([expect.stringMatching(/^geo-kafka:kafka\.users\[0\]\.acls\[0\]\.operations\[0\]/)]);
   });
   it("refuses names Kafka refuses, duplicates, '.'/'_' twins and reserved topics, at their paths", () => {
     const errors = problemsWith({
@@ -123,7 +132,13 @@ function runScript(
   const secrets = path.join(dir, "secret");
   fs.mkdirSync(bin);
   fs.mkdirSync(secrets);
-  const canned = { topics: kafka.topics ?? "", configs: kafka.topicConfigs ?? "", users: kafka.users ?? "", acls: kafka.acls ?? "", state: kafka.state ?? "" };
+  const canned = {
+    topics: kafka.topics ?? "",
+    configs: kafka.topicConfigs ?? "",
+    users: kafka.users ?? "",
+    acls: kafka.acls ?? "",
+    state: kafka.state ?? "",
+  };
   for (const [k, v] of Object.entries(canned)) fs.writeFileSync(path.join(dir, `${k}.txt`), v);
   const log = path.join(dir, "calls.log");
   const stub = (answers: string) =>
@@ -132,7 +147,9 @@ function runScript(
   fs.writeFileSync(path.join(bin, "kafka-topics.sh"), stub(`${failOn}\ncase "$*" in *--describe*) cat ${dir}/topics.txt ;; esac`));
   fs.writeFileSync(
     path.join(bin, "kafka-configs.sh"),
-    stub(`${failOn}\ncase "$*" in *"--describe --entity-type topics"*) cat ${dir}/configs.txt ;; *"--describe --entity-type users"*) cat ${dir}/users.txt ;; esac`),
+    stub(
+      `${failOn}\ncase "$*" in *"--describe --entity-type topics"*) cat ${dir}/configs.txt ;; *"--describe --entity-type users"*) cat ${dir}/users.txt ;; esac`,
+    ),
   );
   fs.writeFileSync(path.join(bin, "kafka-acls.sh"), stub(`${failOn}\ncase "$*" in *--list*) cat ${dir}/acls.txt ;; esac`));
   fs.writeFileSync(path.join(bin, "kafka-console-consumer.sh"), stub(`cat ${dir}/state.txt`));
@@ -156,7 +173,12 @@ function runScript(
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, calls };
 }
 
-const topic = (name: string, partitions: number, config: Record<string, string> = {}, deletionPolicy: "retain" | "delete" = "retain"): KafkaTopicSpec => ({
+const topic = (
+  name: string,
+  partitions: number,
+  config: Record<string, string> = {},
+  deletionPolicy: "retain" | "delete" = "retain",
+): KafkaTopicSpec => ({
   name,
   partitions,
   config,
@@ -169,22 +191,43 @@ const hasDash = spawnSync("dash", ["-c", "true"]).status === 0;
 
 describe.skipIf(!hasDash)("the access Job's script (dash, stand-in Kafka tools)", () => {
   it("is valid POSIX sh", () => {
-    const script = renderAccessScript({ bootstrapServers: "b:9092", topics: [topic("t", 3)], defaultReplicationFactor: 3, minInsyncReplicas: 2, users: [ordersService] });
+    const script = renderAccessScript({
+      bootstrapServers: "b:9092",
+      topics: [topic("t", 3)],
+      defaultReplicationFactor: 3,
+      minInsyncReplicas: 2,
+      users: [ordersService],
+    });
     expect(() => execFileSync("dash", ["-n", "-c", script])).not.toThrow();
   });
 
   it("on an empty cluster creates the state topic, the topics with their configs, the credential, quotas and ACLs, and records what it manages", () => {
-    const r = runScript({ topics: [topic("orders", 12, { "retention.ms": "604800000", "cleanup.policy": "compact,delete" })], users: [ordersService] }, {});
+    const r = runScript(
+      { topics: [topic("orders", 12, { "retention.ms": "604800000", "cleanup.policy": "compact,delete" })], users: [ordersService] },
+      {},
+    );
     expect(r.code, r.out).toBe(0);
-    expect(r.calls).toContain(`kafka-topics.sh --create --if-not-exists --topic ${ACCESS_STATE_TOPIC} --partitions 1 --config cleanup.policy=compact --config min.insync.replicas=2`);
-    expect(r.calls).toContain("kafka-topics.sh --create --if-not-exists --topic orders --partitions 12 --replication-factor 3 --config cleanup.policy=compact,delete --config retention.ms=604800000");
-    expect(r.calls.some((c) => c.startsWith("kafka-configs.sh --alter --entity-type users --entity-name orders-service --add-config-file"))).toBe(true);
-    expect(r.calls).toContain("kafka-configs.sh --alter --entity-type users --entity-name orders-service --add-config producer_byte_rate=1048576,request_percentage=50");
+    expect(r.calls).toContain(
+      `kafka-topics.sh --create --if-not-exists --topic ${ACCESS_STATE_TOPIC} --partitions 1 --config cleanup.policy=compact --config min.insync.replicas=2`,
+    );
+    expect(r.calls).toContain(
+      "kafka-topics.sh --create --if-not-exists --topic orders --partitions 12 --replication-factor 3 --config cleanup.policy=compact,delete --config retention.ms=604800000",
+    );
+    expect(
+      r.calls.some((c) => c.startsWith("kafka-configs.sh --alter --entity-type users --entity-name orders-service --add-config-file")),
+    ).toBe(true);
+    expect(r.calls).toContain(
+      "kafka-configs.sh --alter --entity-type users --entity-name orders-service --add-config producer_byte_rate=1048576,request_percentage=50",
+    );
     expect(r.calls).toContain(
       "kafka-acls.sh --add --resource-pattern-type LITERAL --allow-principal User:orders-service --allow-host * --topic orders --operation DESCRIBE --operation WRITE",
     );
-    expect(r.calls).toContain("kafka-acls.sh --add --resource-pattern-type LITERAL --allow-principal User:orders-service --allow-host * --cluster --operation IdempotentWrite");
-    expect(r.calls).toContain("kafka-acls.sh --add --resource-pattern-type LITERAL --deny-principal User:orders-service --deny-host 10.0.0.1 --topic * --operation DescribeConfigs");
+    expect(r.calls).toContain(
+      "kafka-acls.sh --add --resource-pattern-type LITERAL --allow-principal User:orders-service --allow-host * --cluster --operation IdempotentWrite",
+    );
+    expect(r.calls).toContain(
+      "kafka-acls.sh --add --resource-pattern-type LITERAL --deny-principal User:orders-service --deny-host 10.0.0.1 --topic * --operation DescribeConfigs",
+    );
     expect(r.calls).toEqual(expect.arrayContaining(["  record topic:orders retain", "  record user:orders-service managed"]));
     // Nothing read from the state topic that did not exist.
     expect(r.calls.some((c) => c.startsWith("kafka-console-consumer.sh"))).toBe(false);
@@ -209,7 +252,8 @@ describe.skipIf(!hasDash)("the access Job's script (dash, stand-in Kafka tools)"
       { topics: [topic("orders", 12, { "retention.ms": "604800000" })], users: [ordersService] },
       {
         topics: stateTopic + describeLine("orders", 12),
-        topicConfigs: "Dynamic configs for topic orders are:\n  retention.ms=604800000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=604800000}\n",
+        topicConfigs:
+          "Dynamic configs for topic orders are:\n  retention.ms=604800000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=604800000}\n",
         users: "Quota configs for user-principal 'orders-service' are request_percentage=50.0, producer_byte_rate=1048576.0\n",
         acls,
         state: "topic:orders retain\nuser:orders-service managed\n",
@@ -223,10 +267,14 @@ describe.skipIf(!hasDash)("the access Job's script (dash, stand-in Kafka tools)"
 
   it("grows partitions, sets changed configs and drops undeclared ones, removes an undeclared ACL of a managed user", () => {
     const r = runScript(
-      { topics: [topic("orders", 14, { "retention.ms": "86400000" })], users: [{ ...ordersService, acls: [ordersService.acls[0]], quotas: {} }] },
+      {
+        topics: [topic("orders", 14, { "retention.ms": "86400000" })],
+        users: [{ ...ordersService, acls: [ordersService.acls[0]], quotas: {} }],
+      },
       {
         topics: stateTopic + describeLine("orders", 12),
-        topicConfigs: "Dynamic configs for topic orders are:\n  retention.ms=604800000 sensitive=false synonyms={}\n  segment.ms=100 sensitive=false synonyms={}\n",
+        topicConfigs:
+          "Dynamic configs for topic orders are:\n  retention.ms=604800000 sensitive=false synonyms={}\n  segment.ms=100 sensitive=false synonyms={}\n",
         users: "Quota configs for user-principal 'orders-service' are producer_byte_rate=1048576.0\n",
         acls: "Current ACLs for resource `ResourcePattern(resourceType=TOPIC, name=orders, patternType=LITERAL)`:\n\t(principal=User:orders-service, host=*, operation=DELETE, permissionType=ALLOW)\n\t(principal=User:someone-else, host=*, operation=DELETE, permissionType=ALLOW)\n",
         state: "topic:orders retain\nuser:orders-service managed\n",
@@ -234,8 +282,12 @@ describe.skipIf(!hasDash)("the access Job's script (dash, stand-in Kafka tools)"
     );
     expect(r.code, r.out).toBe(0);
     expect(r.calls).toContain("kafka-topics.sh --alter --topic orders --partitions 14");
-    expect(r.calls).toContain("kafka-configs.sh --alter --entity-type topics --entity-name orders --add-config retention.ms=86400000 --delete-config segment.ms");
-    expect(r.calls).toContain("kafka-configs.sh --alter --entity-type users --entity-name orders-service --delete-config producer_byte_rate");
+    expect(r.calls).toContain(
+      "kafka-configs.sh --alter --entity-type topics --entity-name orders --add-config retention.ms=86400000 --delete-config segment.ms",
+    );
+    expect(r.calls).toContain(
+      "kafka-configs.sh --alter --entity-type users --entity-name orders-service --delete-config producer_byte_rate",
+    );
     expect(r.calls).toContain(
       "kafka-acls.sh --remove --resource-pattern-type LITERAL --allow-principal User:orders-service --allow-host * --topic orders --force --operation DELETE",
     );
@@ -247,7 +299,10 @@ describe.skipIf(!hasDash)("the access Job's script (dash, stand-in Kafka tools)"
     const shrink = runScript({ topics: [topic("orders", 6)], users: [] }, { topics: stateTopic + describeLine("orders", 12) });
     expect(shrink.code).toBe(1);
     expect(shrink.out).toMatch(/topic orders has 12 partitions; the stack file declares 6\. Kafka cannot remove partitions/);
-    const rf = runScript({ topics: [{ ...topic("orders", 12), replicationFactor: 3 }], users: [] }, { topics: stateTopic + describeLine("orders", 12, 2) });
+    const rf = runScript(
+      { topics: [{ ...topic("orders", 12), replicationFactor: 3 }], users: [] },
+      { topics: stateTopic + describeLine("orders", 12, 2) },
+    );
     expect(rf.code).toBe(1);
     expect(rf.out).toMatch(/replication factor 2; the stack file declares 3.*reassignment/);
   });
@@ -268,8 +323,12 @@ describe.skipIf(!hasDash)("the access Job's script (dash, stand-in Kafka tools)"
     expect(r.calls.some((c) => c.includes("--delete --topic kept") || c.includes("by-hand"))).toBe(false);
     expect(r.calls).toContain("kafka-configs.sh --alter --entity-type users --entity-name gone --delete-config SCRAM-SHA-512");
     expect(r.calls).toContain("kafka-configs.sh --alter --entity-type users --entity-name gone --delete-config request_percentage");
-    expect(r.calls).toContain("kafka-acls.sh --remove --resource-pattern-type LITERAL --allow-principal User:gone --allow-host * --topic kept --force --operation READ");
-    expect(r.calls).toEqual(expect.arrayContaining(["  record topic:kept removed", "  record topic:scratch removed", "  record user:gone removed"]));
+    expect(r.calls).toContain(
+      "kafka-acls.sh --remove --resource-pattern-type LITERAL --allow-principal User:gone --allow-host * --topic kept --force --operation READ",
+    );
+    expect(r.calls).toEqual(
+      expect.arrayContaining(["  record topic:kept removed", "  record topic:scratch removed", "  record user:gone removed"]),
+    );
   });
 
   it("stops at Kafka's error, printing what it was doing", () => {
@@ -288,8 +347,13 @@ describe("the access Job and user Secrets in the stacks' plans", () => {
       expect(jobs).toHaveLength(1);
       const providers = [...new Set(recorded.ofType("kubernetes:apps/v1:StatefulSet").map((s) => s.provider))];
       expect(jobs[0].provider).toBe(recorded.ofType("kubernetes:apps/v1:StatefulSet")[0].provider);
-      const job = jobs[0].inputs as { spec: { backoffLimit: number; template: { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } } };
-      const pod = job.spec.template.spec as { serviceAccountName: string; containers: Array<{ image: string; command: string[]; terminationMessagePolicy: string }> };
+      const job = jobs[0].inputs as {
+        spec: { backoffLimit: number; template: { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } };
+      };
+      const pod = job.spec.template.spec as {
+        serviceAccountName: string;
+        containers: Array<{ image: string; command: string[]; terminationMessagePolicy: string }>;
+      };
       expect(pod.serviceAccountName).toBe("kafka-access-apply");
       expect(pod.containers[0].image).toMatch(/^apache\/kafka:4\.1\./);
       expect(pod.containers[0].command).toEqual(["/bin/sh", "/etc/kafka-access/script/apply.sh"]);
@@ -313,6 +377,8 @@ describe("the access Job and user Secrets in the stacks' plans", () => {
   it("refuses a user Secret for a namespace that may not reach the client listener", async () => {
     const config = stackConfig("gke");
     setPath(config, "kafka", ["users", 0, "namespaces"], ["default"]);
-    await expect(planStackOk("gke", config)).rejects.toThrow(/kafka\.users\[0\]\.namespaces\[0\]: "default" is not one of kafka\.clientNamespaces/);
+    await expect(planStackOk("gke", config)).rejects.toThrow(
+      /kafka\.users\[0\]\.namespaces\[0\]: "default" is not one of kafka\.clientNamespaces/,
+    );
   });
 });

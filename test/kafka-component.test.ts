@@ -517,12 +517,17 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
       const map = Object.fromEntries(n.props["listener.security.protocol.map"].split(",").map((e) => e.split(":")));
       // Nodes: mutual TLS with the cluster CA in both modes (mesh identity is not a Kafka principal).
       expect(map.CONTROLLER).toBe("SSL");
-      expect(map.REPLICATION).toBe("SSL");
       expect(n.props["listener.name.controller.ssl.client.auth"]).toBe("required");
-      if (n.role === "broker") expect(n.props["listener.name.replication.ssl.client.auth"]).toBe("required");
       expect(n.props["ssl.keystore.type"]).toBe("PEM");
-      // Clients: SCRAM, over Kafka TLS (Submariner) or over the sidecar's STRICT mTLS (Istio), never twice encrypted.
-      expect(map.CLIENT).toBe(p.spec.mesh.mode === "submariner" ? "SASL_SSL" : "SASL_PLAINTEXT");
+      if (n.role === "broker") {
+        expect(map.REPLICATION).toBe("SSL");
+        expect(n.props["listener.name.replication.ssl.client.auth"]).toBe("required");
+        // Clients: SCRAM, over Kafka TLS (Submariner) or over the sidecar's STRICT mTLS (Istio), never twice encrypted.
+        expect(map.CLIENT).toBe(p.spec.mesh.mode === "submariner" ? "SASL_SSL" : "SASL_PLAINTEXT");
+      } else {
+        // A controller's map names only the listener it runs.
+        expect(Object.keys(map)).toEqual(["CONTROLLER"]);
+      }
       expect(n.props["authorizer.class.name"]).toBe("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
       expect(n.props["allow.everyone.if.no.acl.found"]).toBe("false");
       expect(n.props["super.users"]).toBe("User:geo-kafka-node;User:admin");
@@ -571,7 +576,10 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
         .ofType(T.serviceAccount)
         .filter((r) => r.provider === p.providers[region])
         .map((r) => plain<{ metadata: { name: string; namespace: string }; automountServiceAccountToken: boolean }>(r));
+      // The first region also runs the access Job under its own account (components/kafka/access.ts).
+      const first = region === p.spec.regions[0].name;
       expect(accounts.map((a) => [a.metadata.name, a.metadata.namespace, a.automountServiceAccountToken]).sort()).toEqual([
+        ...(first ? [["kafka-access-apply", "kafka", false]] : []),
         ["kafka-broker", "kafka", false],
         ["kafka-controller", "kafka", false],
       ]);
@@ -581,10 +589,13 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
         expect(pod.automountServiceAccountToken).toBe(false);
       }
     }
-    // The access Job's account is someone else's to create.
+    // The access Job's account: created by the access component, in the first region only.
     expect(
-      p.recorded.ofType(T.serviceAccount).filter((r) => plain<{ metadata: { name: string } }>(r).metadata.name === "kafka-access-apply"),
-    ).toEqual([]);
+      p.recorded
+        .ofType(T.serviceAccount)
+        .filter((r) => plain<{ metadata: { name: string } }>(r).metadata.name === "kafka-access-apply")
+        .map((r) => r.provider),
+    ).toEqual([p.providers[p.spec.regions[0].name]]);
   });
 
   it("in Istio mode admits each port a Kafka pod serves only from the identities that use it; Submariner mode has no AuthorizationPolicy", (ctx) => {
@@ -750,7 +761,10 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
       expect(providers.has(r.provider ?? ""), `${r.type} ${r.name}`).toBe(true);
       expect(r.parent, r.name).not.toBeNull();
       const meta = plain<{ metadata: { namespace?: string; name: string } }>(r).metadata;
+      const userSecret = r.type === T.secret && /^kafka-user-/.test(meta.name);
       if (r.type === T.namespace) expect(meta.name).toBe("kafka");
+      // A declared user's Secret goes to its client namespaces; everything else lives in the Kafka namespace.
+      else if (userSecret) expect(p.spec.kafka.clientNamespaces).toContain(meta.namespace);
       else expect(meta.namespace).toBe("kafka");
       // Grouped by region in the plan: the resource name carries its own cluster's region.
       const region = regions().find((x) => r.provider === p.providers[x])!;
@@ -846,7 +860,12 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
       expect(annotations?.["pulumi.com/deletionPropagationPolicy"], sts.name).toBe("orphan");
     }
     // Nothing else of the Kafka layer is replaced this way.
-    expect(p.recorded.where((r) => r.type !== T.statefulSet && (r.replaceOnChanges ?? []).length > 0)).toEqual([]);
+    // Besides them only the access Job, whose pod template is immutable as well.
+    expect(
+      p.recorded
+        .where((r) => r.type !== T.statefulSet && (r.replaceOnChanges ?? []).length > 0)
+        .map((r) => [r.type, r.replaceOnChanges, r.deleteBeforeReplace]),
+    ).toEqual([["kubernetes:batch/v1:Job", ["spec.template"], true]]);
   });
 
   it("formats every node with one shared, valid cluster id, exported as a plain output", () => {
@@ -879,6 +898,8 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
       const all = [KAFKA_PORTS.client, KAFKA_PORTS.replication, KAFKA_PORTS.controller];
       expect(policy.spec.ingress.map((rule) => [rule.from, rule.ports.map((x) => x.port)])).toEqual([
         [[{ podSelector: { matchLabels: { "app.kubernetes.io/name": "kafka" } } }], all],
+        // The access Job (first region) reaches its own cluster's brokers on the client port.
+        [[{ podSelector: { matchLabels: { "app.kubernetes.io/name": "kafka-access" } } }], [KAFKA_PORTS.client]],
         [
           [
             {

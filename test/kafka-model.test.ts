@@ -94,13 +94,25 @@ describe("nodeProperties", () => {
     }
   });
 
-  it("encrypts every listener with Kafka TLS under Submariner and leaves it to mesh mTLS under Istio", () => {
+  it("authenticates nodes by mutual TLS in both modes, clients by SCRAM over Kafka TLS (Submariner) or mesh mTLS (Istio)", () => {
     const sub = nodeProperties(broker, settings("submariner"));
     expect(sub["listener.security.protocol.map"]).toBe("CONTROLLER:SSL,REPLICATION:SSL,CLIENT:SASL_SSL");
     expect(sub["listener.name.replication.ssl.client.auth"]).toBe("required");
     const istio = nodeProperties(broker, settings("istio"));
-    expect(istio["listener.security.protocol.map"]).toBe("CONTROLLER:PLAINTEXT,REPLICATION:PLAINTEXT,CLIENT:SASL_PLAINTEXT");
-    expect(istio["ssl.keystore.location"]).toBeUndefined();
+    expect(istio["listener.security.protocol.map"]).toBe("CONTROLLER:SSL,REPLICATION:SSL,CLIENT:SASL_PLAINTEXT");
+    expect(istio["listener.name.replication.ssl.client.auth"]).toBe("required");
+    expect(istio["ssl.keystore.location"]).toBe("/etc/kafka/tls/keystore.pem");
+    for (const props of [sub, istio]) {
+      expect(props).toMatchObject({
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "false",
+        "super.users": "User:geo-kafka-node;User:admin",
+        "ssl.principal.mapping.rules": "RULE:^CN=[a-z0-9.-]+,O=geo-kafka$/geo-kafka-node/,DEFAULT",
+      });
+    }
+    const controller = nodeProperties(controllersOf(nodes)[0], settings("istio"));
+    expect(controller["listener.security.protocol.map"]).toBe("CONTROLLER:SSL");
+    expect(controller["authorizer.class.name"]).toBe("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     expect(istio["advertised.listeners"]).toBe(
       "REPLICATION://kafka-broker-gke-us-central1-1.kafka.svc.cluster.local:9091,CLIENT://kafka-broker-gke-us-central1-1.kafka.svc.cluster.local:9092",
     );

@@ -59,6 +59,8 @@ export interface KafkaAccessArgs {
   caCertPem?: pulumi.Input<string>;
   /** The Job runs once these exist (every region's broker StatefulSet, ready). Default none. */
   dependsOn?: pulumi.Resource[];
+  /** Per cluster, in `clusters` order: what that cluster's objects wait for (its Kafka namespace, the mesh). Default none. */
+  regionDependsOn?: readonly pulumi.Resource[][];
 }
 
 export class KafkaAccess extends pulumi.ComponentResource {
@@ -78,7 +80,7 @@ export class KafkaAccess extends pulumi.ComponentResource {
       this.passwords[user.name] = pulumi.secret(password.result);
     }
 
-    args.clusters.forEach((cluster) => {
+    args.clusters.forEach((cluster, i) => {
       const bootstrap = bootstrapServers(args.mesh, args.nodes, cluster.region.name);
       for (const user of users) {
         const password = this.passwords[user.name];
@@ -105,15 +107,25 @@ export class KafkaAccess extends pulumi.ComponentResource {
                 })),
               ),
             },
-            { parent: this, provider: cluster.provider, dependsOn: cluster.dependsOn },
+            { parent: this, provider: cluster.provider, dependsOn: [...cluster.dependsOn, ...(args.regionDependsOn?.[i] ?? [])] },
           );
         }
       }
     });
 
     const home = args.clusters[0];
-    if (!home) throw new pulumi.InputPropertiesError({ message: `invalid arguments for ${name}`, errors: [{ propertyPath: "clusters", reason: "at least one cluster is needed" }] });
-    const inHome: pulumi.CustomResourceOptions = { parent: this, provider: home.provider, dependsOn: [...home.dependsOn, ...(args.dependsOn ?? [])] };
+    if (!home)
+      throw new pulumi.InputPropertiesError({
+        message: `invalid arguments for ${name}`,
+        errors: [{ propertyPath: "clusters", reason: "at least one cluster is needed" }],
+      });
+    const inHome: pulumi.CustomResourceOptions = {
+      parent: this,
+      provider: home.provider,
+      dependsOn: [...home.dependsOn, ...(args.regionDependsOn?.[0] ?? []), ...(args.dependsOn ?? [])],
+    };
+    // Named after the region they run in, like every per-cluster object of the plan.
+    const at = `${name}-${home.region.name}`;
     const meta = (extra: Record<string, string> = {}) => ({
       name: ACCESS_JOB_NAME,
       namespace: KAFKA_NAMESPACE,
@@ -130,7 +142,7 @@ export class KafkaAccess extends pulumi.ComponentResource {
       users,
     });
     const files = { [ACCESS_FILES.script]: script, [ACCESS_FILES.toolsLog4j]: TOOLS_LOG4J2_CONFIG };
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(), data: files }, inHome);
+    const configMap = new k8s.core.v1.ConfigMap(`${at}-script`, { metadata: meta(), data: files }, inHome);
 
     const adminConnection = clientConnectionProperties({ mesh: args.mesh, bootstrapServers: allBrokers, username: args.adminUsername });
     const secretFiles = pulumi
@@ -149,9 +161,13 @@ export class KafkaAccess extends pulumi.ComponentResource {
         for (const [user, password] of Object.entries(passwords)) out[ACCESS_FILES.scram(user)] = scramConfigFile(password);
         return out;
       });
-    const secret = new k8s.core.v1.Secret(`${name}-credentials`, { metadata: meta(), type: "Opaque", stringData: pulumi.secret(secretFiles) }, inHome);
+    const secret = new k8s.core.v1.Secret(
+      `${at}-credentials`,
+      { metadata: meta(), type: "Opaque", stringData: pulumi.secret(secretFiles) },
+      inHome,
+    );
     const account = new k8s.core.v1.ServiceAccount(
-      `${name}-account`,
+      `${at}-account`,
       { metadata: { ...meta(), name: KAFKA_SERVICE_ACCOUNTS.accessApply }, automountServiceAccountToken: false },
       inHome,
     );
@@ -160,7 +176,7 @@ export class KafkaAccess extends pulumi.ComponentResource {
     // credentials (a hash of them, which reveals nothing of a 190-bit password).
     const credentialsSha256 = pulumi.unsecret(secretFiles.apply((f) => sha256(JSON.stringify(f))));
     this.job = new k8s.batch.v1.Job(
-      `${name}-job`,
+      `${at}-job`,
       {
         metadata: meta(),
         spec: {
@@ -195,7 +211,7 @@ export class KafkaAccess extends pulumi.ComponentResource {
                   command: ["/bin/sh", `${ACCESS_FILES.dir}/${ACCESS_FILES.script}`],
                   // The script's last lines (Kafka's error) become the termination message pulumi-kubernetes reports.
                   terminationMessagePolicy: "FallbackToLogsOnError",
-                  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "512Mi" } },
+                  resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } },
                   securityContext: CONTAINER_SECURITY_CONTEXT,
                   volumeMounts: [
                     { name: "script", mountPath: ACCESS_FILES.dir, readOnly: true },

@@ -260,6 +260,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
         ...(this.caCertPem ? { caCertPem: this.caCertPem } : {}),
         // Applied once every region's brokers are up: the Job reaches brokers in all regions.
         dependsOn: this.regions.map((r) => r.statefulSets.broker),
+        regionDependsOn: this.regions.map((r, i) => [r.namespace, ...mesh.readyIn(i)]),
       },
       { parent: this },
     );

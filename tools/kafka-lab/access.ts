@@ -80,7 +80,8 @@ async function runJobPod(ctx: LabContext, plan: Plan, label: string): Promise<Jo
   // The lab's CA replaces the plan's placeholder, as for the brokers' own Secrets.
   const ca = path.join(ctx.state.runDir, "pki", "ca.crt");
   for (const m of pod.mounts)
-    if (m.source.kind === "secret" && "ca.crt" in m.source.files && fs.existsSync(ca)) m.source.files["ca.crt"] = fs.readFileSync(ca, "utf8");
+    if (m.source.kind === "secret" && "ca.crt" in m.source.files && fs.existsSync(ca))
+      m.source.files["ca.crt"] = fs.readFileSync(ca, "utf8");
   const dir = path.join(ctx.state.runDir, "jobs", label);
   fs.mkdirSync(dir, { recursive: true });
   const rt: PodRuntime = { pod, ns: ctx.net.regions[0].client.ns, dir, env: {}, claims: {}, starts: 0 };
@@ -88,7 +89,9 @@ async function runJobPod(ctx: LabContext, plan: Plan, label: string): Promise<Jo
   const started = Date.now();
   startPod(rt, ctx.runtime, ctx.state, 600);
   const done = await rt.running!.done;
-  const log = fs.existsSync(path.join(dir, "container.log")) ? fs.readFileSync(path.join(dir, "container.log"), "utf8").trim().split("\n") : [];
+  const log = fs.existsSync(path.join(dir, "container.log"))
+    ? fs.readFileSync(path.join(dir, "container.log"), "utf8").trim().split("\n")
+    : [];
   return { ok: done.code === 0, code: done.code, seconds: (Date.now() - started) / 1000, log };
 }
 
@@ -112,7 +115,12 @@ function userConfig(ctx: LabContext, plan: Plan, user: string): string | undefin
 
 function writeConfig(ctx: LabContext, name: string, props: Record<string, string>): string {
   const file = path.join(ctx.client.logDir, `probe-${name}.properties`);
-  fs.writeFileSync(file, `${Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n")}\n`);
+  fs.writeFileSync(
+    file,
+    `${Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n")}\n`,
+  );
   return file;
 }
 
@@ -126,7 +134,10 @@ function listenerAddress(p: PodRuntime, listener: string): string | undefined {
     ?.slice(listener.length + 3);
 }
 
-const short = (s: unknown) => String(s ?? "").replace(/\s+/g, " ").slice(0, 160);
+const short = (s: unknown) =>
+  String(s ?? "")
+    .replace(/\s+/g, " ")
+    .slice(0, 160);
 
 export async function accessPhase(ctx: LabContext, check: Check, figures: Record<string, unknown>): Promise<void> {
   const region0: LabRegion = ctx.net.regions[0];
@@ -141,13 +152,16 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   check(
     "access Job applies the declared topics and users",
     first.ok,
-    `exit ${first.code} after ${first.seconds.toFixed(0)} s, ${first.attempts} attempt(s); ${first.log.filter((l) => l.startsWith("geo-kafka") || l.startsWith("(attempt")).slice(-4).join(" | ")}`,
+    `exit ${first.code} after ${first.seconds.toFixed(0)} s, ${first.attempts} attempt(s); ${first.log
+      .filter((l) => l.startsWith("geo-kafka") || l.startsWith("(attempt"))
+      .slice(-4)
+      .join(" | ")}`,
   );
   access.jobSeconds = Math.round(first.seconds);
   access.jobAttempts = first.attempts;
   const declared = ctx.spec.kafka.topics;
   const describe = await admin(["describe-topics", "--topics", declared.map((t) => t.name).join(",")]);
-  const described = ((describe.result as { topics?: Array<TopicDescription & { topicOverrides?: Record<string, string> }> }).topics ?? []);
+  const described = (describe.result as { topics?: Array<TopicDescription & { topicOverrides?: Record<string, string> }> }).topics ?? [];
   const rackOf = (id: number) => ctx.pods.find((p) => Number(properties(p)["node.id"]) === id)?.pod.region;
   const wrong: string[] = [];
   for (const t of declared) {
@@ -169,7 +183,9 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   check(
     "declared topics exist with their partitions, one replica per region and their configs",
     describe.ok && wrong.length === 0,
-    wrong.length === 0 ? declared.map((t) => `${t.name}: ${t.partitions} partitions, ${JSON.stringify(t.config)}`).join("; ") : wrong.slice(0, 5).join("; "),
+    wrong.length === 0
+      ? declared.map((t) => `${t.name}: ${t.partitions} partitions, ${JSON.stringify(t.config)}`).join("; ")
+      : wrong.slice(0, 5).join("; "),
   );
 
   // ---- nothing unproven is let in ------------------------------------------------------------------------------
@@ -179,34 +195,82 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   const trust = { "ssl.truststore.type": "PEM", "ssl.truststore.location": ca, "ssl.endpoint.identification.algorithm": "https" };
   const clientTls = ctx.spec.mesh.mode === "submariner";
   const probes: Array<{ name: string; props: Record<string, string> }> = [
-    { name: "CLIENT without SASL", props: { "bootstrap.servers": listenerAddress(broker, "CLIENT")!, ...(clientTls ? { "security.protocol": "SSL", ...trust } : { "security.protocol": "PLAINTEXT" }) } },
-    { name: "REPLICATION without a certificate", props: { "bootstrap.servers": listenerAddress(broker, "REPLICATION")!, "security.protocol": "SSL", ...trust } },
-    { name: "REPLICATION in plaintext", props: { "bootstrap.servers": listenerAddress(broker, "REPLICATION")!, "security.protocol": "PLAINTEXT" } },
-    { name: "CONTROLLER without a certificate", props: { "bootstrap.controllers": listenerAddress(controller, "CONTROLLER")!, "security.protocol": "SSL", ...trust } },
-    { name: "CONTROLLER in plaintext", props: { "bootstrap.controllers": listenerAddress(controller, "CONTROLLER")!, "security.protocol": "PLAINTEXT" } },
+    {
+      name: "CLIENT without SASL",
+      props: {
+        "bootstrap.servers": listenerAddress(broker, "CLIENT")!,
+        ...(clientTls ? { "security.protocol": "SSL", ...trust } : { "security.protocol": "PLAINTEXT" }),
+      },
+    },
+    {
+      name: "REPLICATION without a certificate",
+      props: { "bootstrap.servers": listenerAddress(broker, "REPLICATION")!, "security.protocol": "SSL", ...trust },
+    },
+    {
+      name: "REPLICATION in plaintext",
+      props: { "bootstrap.servers": listenerAddress(broker, "REPLICATION")!, "security.protocol": "PLAINTEXT" },
+    },
+    {
+      name: "CONTROLLER without a certificate",
+      props: { "bootstrap.controllers": listenerAddress(controller, "CONTROLLER")!, "security.protocol": "SSL", ...trust },
+    },
+    {
+      name: "CONTROLLER in plaintext",
+      props: { "bootstrap.controllers": listenerAddress(controller, "CONTROLLER")!, "security.protocol": "PLAINTEXT" },
+    },
   ];
   const probeRuns = await Promise.all(
-    probes.map((p, i) => as(writeConfig(ctx, `anonymous-${i}`, { ...p.props, "request.timeout.ms": "8000", "default.api.timeout.ms": "15000" }), ["cluster", "--timeout-s", "25"], 60_000)),
+    probes.map((p, i) =>
+      as(
+        writeConfig(ctx, `anonymous-${i}`, { ...p.props, "request.timeout.ms": "8000", "default.api.timeout.ms": "15000" }),
+        ["cluster", "--timeout-s", "25"],
+        60_000,
+      ),
+    ),
   );
   const refused = probeRuns.filter((r) => !r.ok).length;
   access.anonymousRefused = `${refused}/${probes.length}`;
   check(
     "an unauthenticated connection is refused on every listener",
     refused === probes.length,
-    probes.map((p, i) => `${p.name}: ${probeRuns[i].ok ? "ANSWERED" : `refused (${short((probeRuns[i].result as { error?: string }).error)})`}`).join("; "),
+    probes
+      .map((p, i) => `${p.name}: ${probeRuns[i].ok ? "ANSWERED" : `refused (${short((probeRuns[i].result as { error?: string }).error)})`}`)
+      .join("; "),
   );
 
   // ---- declared users: their own topics, nothing else -----------------------------------------------------------
   const writer = userConfig(ctx, ctx.plan, "orders-service");
   const reader = userConfig(ctx, ctx.plan, "analytics");
   if (!writer || !reader) {
-    check("declared users' Secrets are in the plan", false, "kafka-user-orders-service or kafka-user-analytics missing in the first region");
+    check(
+      "declared users' Secrets are in the plan",
+      false,
+      "kafka-user-orders-service or kafka-user-analytics missing in the first region",
+    );
     return;
   }
   const privateTopic = createTopic(ctx, PRIVATE_TOPIC, ["--partitions", "3"]);
   const acked = (name: string) => path.join(ctx.client.logDir, `access-${name}.acked`);
   const produce = (config: string, topic: string, id: string, drainSeconds = 20) =>
-    as(config, ["produce", "--topic", topic, "--id", id, "--acked-file", acked(id), "--duration-s", "4", "--rate", "50", "--drain-s", String(drainSeconds)], 120_000);
+    as(
+      config,
+      [
+        "produce",
+        "--topic",
+        topic,
+        "--id",
+        id,
+        "--acked-file",
+        acked(id),
+        "--duration-s",
+        "4",
+        "--rate",
+        "50",
+        "--drain-s",
+        String(drainSeconds),
+      ],
+      120_000,
+    );
   const [own, audit] = await Promise.all([produce(writer, EDIT.grownTopic, "orders-service"), produce(writer, EDIT.removedTopic, "audit")]);
   const ownRead = await as(reader, ["consume", "--topic", EDIT.grownTopic, "--group", "analytics-lab", "--duration-s", "25"], 120_000);
   const ackedOf = (r: { result: Record<string, unknown> }) => Number(r.result.acked ?? 0);
@@ -230,13 +294,18 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   ];
   // Refused by the authorizer, not by anything else (a failed login would also deliver nothing).
   const why = (d: (typeof denied)[number]) => `${JSON.stringify(d.run.result)} ${d.run.stderr}`;
-  const refusedUsers = denied.filter((d) => Number(d.run.result.acked ?? d.run.result.records ?? 0) === 0 && /AuthorizationException/.test(why(d)));
+  const refusedUsers = denied.filter(
+    (d) => Number(d.run.result.acked ?? d.run.result.records ?? 0) === 0 && /AuthorizationException/.test(why(d)),
+  );
   access.unauthorizedRefused = `${refusedUsers.length}/${denied.length}`;
   check(
     "a declared user is refused a topic its ACLs do not name (by the authorizer)",
     refusedUsers.length === denied.length,
     denied
-      .map((d) => `${d.what}: ${refusedUsers.includes(d) ? `refused (${short(/\w+AuthorizationException[^\n]*/.exec(why(d))?.[0])})` : `NOT REFUSED BY AN ACL (${short(why(d).slice(-200))})`}`)
+      .map(
+        (d) =>
+          `${d.what}: ${refusedUsers.includes(d) ? `refused (${short(/\w+AuthorizationException[^\n]*/.exec(why(d))?.[0])})` : `NOT REFUSED BY AN ACL (${short(why(d).slice(-200))})`}`,
+      )
       .join("; "),
   );
 
@@ -249,16 +318,26 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   const editedPlan = toPlan(ctx.options.stack, edited.run, true);
   const second = await runJob(ctx, editedPlan, "apply-2");
   access.editJobSeconds = Math.round(second.seconds);
-  check("the access Job applies an edit", second.ok, `exit ${second.code} after ${second.seconds.toFixed(0)} s, ${second.attempts} attempt(s); ${second.log.filter((l) => /WARNING|->|configs set|created|FAILED/.test(l)).slice(-6).join(" | ")}`);
+  check(
+    "the access Job applies an edit",
+    second.ok,
+    `exit ${second.code} after ${second.seconds.toFixed(0)} s, ${second.attempts} attempt(s); ${second.log
+      .filter((l) => /WARNING|->|configs set|created|FAILED/.test(l))
+      .slice(-6)
+      .join(" | ")}`,
+  );
   const grown = declared.find((t) => t.name === EDIT.grownTopic)!;
   const after = await admin(["describe-topics", "--topics", `${EDIT.grownTopic},${EDIT.removedTopic}`]);
-  const topicsAfter = ((after.result as { topics?: Array<TopicDescription & { topicOverrides?: Record<string, string> }> }).topics ?? []);
+  const topicsAfter = (after.result as { topics?: Array<TopicDescription & { topicOverrides?: Record<string, string> }> }).topics ?? [];
   const g = topicsAfter.find((t) => t.name === EDIT.grownTopic);
   const verify = await admin(["verify", "--topic", EDIT.removedTopic, "--acked-files", acked("audit")], 120_000);
   const topicEdit = {
     partitionsGrown: (g?.partitions.length ?? 0) - grown.partitions,
     retentionChanged: g?.topicOverrides?.["retention.ms"] === EDIT.retentionMs,
-    removedTopicKept: topicsAfter.some((t) => t.name === EDIT.removedTopic) && Number(verify.result.lost ?? 1) === 0 && Number(verify.result.found ?? 0) > 0,
+    removedTopicKept:
+      topicsAfter.some((t) => t.name === EDIT.removedTopic) &&
+      Number(verify.result.lost ?? 1) === 0 &&
+      Number(verify.result.found ?? 0) > 0,
   };
   access.topicEdit = topicEdit;
   check(
@@ -276,27 +355,52 @@ export async function accessPhase(ctx: LabContext, check: Check, figures: Record
   // A quota counts produced bytes whatever the acknowledgement, so the measuring producers wait for the leader only
   // (acks=1, no idempotence) with large batches: on 2 cores with acks=all across a 67 ms WAN, one producer here does
   // not reach 1.2 MiB/s, and a quota below the path's own limit would prove nothing.
-  const unthrottled = ["acks=1", "enable.idempotence=false", "batch.size=1048576", "linger.ms=20", "max.in.flight.requests.per.connection=5"];
+  const unthrottled = [
+    "acks=1",
+    "enable.idempotence=false",
+    "batch.size=1048576",
+    "linger.ms=20",
+    "max.in.flight.requests.per.connection=5",
+  ];
   fs.appendFileSync(quotaConfig, `${unthrottled.join("\n")}\n`);
   const adminConfig = path.join(ctx.client.logDir, "admin-unthrottled.properties");
   fs.writeFileSync(adminConfig, `${fs.readFileSync(ctx.client.configFiles[region0.name], "utf8")}\n${unthrottled.join("\n")}\n`);
   const offer = (config: string, id: string) =>
     as(
       config,
-      ["produce", "--topic", QUOTA.topic, "--id", id, "--acked-file", acked(id), "--duration-s", String(QUOTA.seconds), "--rate", String(QUOTA.rate), "--size", String(QUOTA.size), "--drain-s", "60"],
+      [
+        "produce",
+        "--topic",
+        QUOTA.topic,
+        "--id",
+        id,
+        "--acked-file",
+        acked(id),
+        "--duration-s",
+        String(QUOTA.seconds),
+        "--rate",
+        String(QUOTA.rate),
+        "--size",
+        String(QUOTA.size),
+        "--drain-s",
+        "60",
+      ],
       180_000,
     );
   // The admin (no quota) offers the same at the same time: the path carries more than the quota, so a rate at the
   // quota is the quota's doing.
   const [q, free] = await Promise.all([offer(quotaConfig, "quota"), offer(adminConfig, "no-quota")]);
-  const rateOf = (r: typeof q) => Math.round((Number(r.result.acked ?? 0) * QUOTA.size) / Math.max(1, Number(r.result.seconds ?? QUOTA.seconds)));
+  const rateOf = (r: typeof q) =>
+    Math.round((Number(r.result.acked ?? 0) * QUOTA.size) / Math.max(1, Number(r.result.seconds ?? QUOTA.seconds)));
   const freeBytesPerSecond = rateOf(free);
   access.unthrottledBytesPerSecond = freeBytesPerSecond;
   const bytesPerSecond = rateOf(q);
   access.quotaBytesPerSecond = bytesPerSecond;
   check(
     `a ${QUOTA.producerByteRate} B/s produce quota holds within ${QUOTA_TOLERANCE}x`,
-    bytesPerSecond > 0 && bytesPerSecond <= QUOTA.producerByteRate * QUOTA_TOLERANCE && freeBytesPerSecond > QUOTA.producerByteRate * QUOTA_TOLERANCE,
+    bytesPerSecond > 0 &&
+      bytesPerSecond <= QUOTA.producerByteRate * QUOTA_TOLERANCE &&
+      freeBytesPerSecond > QUOTA.producerByteRate * QUOTA_TOLERANCE,
     `${bytesPerSecond} B/s acknowledged over ${q.result.seconds ?? "?"} s (${q.result.acked ?? 0} records of ${QUOTA.size} B); the admin, without a quota, at the same time: ${freeBytesPerSecond} B/s`,
   );
 }

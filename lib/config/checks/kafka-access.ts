@@ -13,7 +13,13 @@ import type { ParsedConfig } from "../schema";
 export const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 export const MAX_TOPIC_NAME_LENGTH = 249;
 /** Names Kafka or this program use for their own topics. */
-const RESERVED_TOPICS = new Set(["__consumer_offsets", "__transaction_state", "__share_group_state", "__cluster_metadata", ACCESS_STATE_TOPIC]);
+const RESERVED_TOPICS = new Set([
+  "__consumer_offsets",
+  "__transaction_state",
+  "__share_group_state",
+  "__cluster_metadata",
+  ACCESS_STATE_TOPIC,
+]);
 /** Group and transactional-id names in ACLs: what the access script passes unquoted (Kafka itself allows more). */
 const ACL_NAME = /^[a-zA-Z0-9._-]+$/;
 /** Topic config values the script passes as one word: no white space or quotes. */
@@ -44,7 +50,12 @@ export function checkKafkaAccess({ kafka }: Partial<ParsedConfig>): Problem[] {
     const metricName = name.replace(/\./g, "_");
     const twin = seenMetricNames.get(metricName);
     if (twin !== undefined && first === undefined && kafka.topics[twin].name !== name)
-      problems.push(error(path("topics", i, "name"), `"${name}" collides with "${kafka.topics[twin].name}" (kafka.topics[${twin}]): Kafka treats '.' and '_' alike in metric names and refuses the second`));
+      problems.push(
+        error(
+          path("topics", i, "name"),
+          `"${name}" collides with "${kafka.topics[twin].name}" (kafka.topics[${twin}]): Kafka treats '.' and '_' alike in metric names and refuses the second`,
+        ),
+      );
     else if (twin === undefined) seenMetricNames.set(metricName, i);
 
     const rf = topic.replicationFactor ?? kafka.replicationFactor;
@@ -56,10 +67,18 @@ export function checkKafkaAccess({ kafka }: Partial<ParsedConfig>): Problem[] {
     const minIsr = topic.config["min.insync.replicas"];
     if (minIsr !== undefined && (!/^\d+$/.test(minIsr) || Number(minIsr) >= rf || Number(minIsr) < 1))
       problems.push(
-        error(path("topics", i, "config", "min.insync.replicas"), `must be between 1 and replicationFactor - 1 = ${rf - 1} so writes continue when a region is lost`),
+        error(
+          path("topics", i, "config", "min.insync.replicas"),
+          `must be between 1 and replicationFactor - 1 = ${rf - 1} so writes continue when a region is lost`,
+        ),
       );
     if (topic.config["unclean.leader.election.enable"] === "true")
-      problems.push(warning(path("topics", i, "config", "unclean.leader.election.enable"), "true lets a lagging replica become leader and drop acknowledged writes"));
+      problems.push(
+        warning(
+          path("topics", i, "config", "unclean.leader.election.enable"),
+          "true lets a lagging replica become leader and drop acknowledged writes",
+        ),
+      );
   });
 
   const seenUsers = new Map<string, number>();
@@ -69,19 +88,28 @@ export function checkKafkaAccess({ kafka }: Partial<ParsedConfig>): Problem[] {
     if (user.name === ADMIN_USERNAME || user.name === NODE_PRINCIPAL_NAME)
       problems.push(error(path("users", i, "name"), `"${user.name}" is reserved (the admin and the Kafka nodes are super users)`));
     const first = seenUsers.get(user.name);
-    if (first !== undefined) problems.push(error(path("users", i, "name"), `"${user.name}" is declared twice (also kafka.users[${first}])`));
+    if (first !== undefined)
+      problems.push(error(path("users", i, "name"), `"${user.name}" is declared twice (also kafka.users[${first}])`));
     else seenUsers.set(user.name, i);
     user.namespaces.forEach((ns, j) => {
       if (!kafka.clientNamespaces.includes(ns))
         problems.push(
-          error(path("users", i, "namespaces", j), `"${ns}" is not one of kafka.clientNamespaces (${kafka.clientNamespaces.join(", ") || "none"}); only those may reach the client listener`),
+          error(
+            path("users", i, "namespaces", j),
+            `"${ns}" is not one of kafka.clientNamespaces (${kafka.clientNamespaces.join(", ") || "none"}); only those may reach the client listener`,
+          ),
         );
     });
     user.acls.forEach((acl, j) => {
       const allowed = OPERATIONS_BY_RESOURCE[acl.resourceType];
       acl.operations.forEach((op, k) => {
         if (!allowed.includes(op))
-          problems.push(error(path("users", i, "acls", j, "operations", k), `"${op}" is not an operation on a ${acl.resourceType}; use ${allowed.join(", ")}`));
+          problems.push(
+            error(
+              path("users", i, "acls", j, "operations", k),
+              `"${op}" is not an operation on a ${acl.resourceType}; use ${allowed.join(", ")}`,
+            ),
+          );
       });
       if (acl.resourceType === "cluster" && acl.name !== CLUSTER_RESOURCE_NAME)
         problems.push(error(path("users", i, "acls", j, "name"), `the cluster resource is named "${CLUSTER_RESOURCE_NAME}"`));
@@ -92,7 +120,9 @@ export function checkKafkaAccess({ kafka }: Partial<ParsedConfig>): Problem[] {
       if (acl.host !== "*" && !Address4.isValid(acl.host) && !Address6.isValid(acl.host))
         problems.push(error(path("users", i, "acls", j, "host"), `"${acl.host}" is neither "*" nor an IP address`));
       if (acl.name === "*" && acl.permission === "allow" && acl.operations.includes("all"))
-        problems.push(warning(path("users", i, "acls", j), `allows every operation on every ${acl.resourceType}: an admin in all but name`));
+        problems.push(
+          warning(path("users", i, "acls", j), `allows every operation on every ${acl.resourceType}: an admin in all but name`),
+        );
     });
     const q = user.quotas;
     for (const key of ["producerByteRate", "consumerByteRate"] as const) {
