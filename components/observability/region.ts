@@ -274,10 +274,8 @@ export class ObservabilityRegion extends pulumi.ComponentResource {
           metadata: inKafka(ENVOY_FILTER_NAME),
           spec: kafkaBrokerEnvoyFilterSpec({
             brokerPodLabels: args.brokerPodLabels!,
-            ports: [
-              { name: "client", port: KAFKA_PORTS.client },
-              { name: "replication", port: KAFKA_PORTS.replication },
-            ],
+            // The client port only: REPLICATION carries Kafka's own TLS between nodes, which the filter cannot decode.
+            ports: [{ name: "client", port: KAFKA_PORTS.client }],
           }),
         },
         inCluster(),
