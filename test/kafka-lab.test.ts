@@ -21,7 +21,7 @@ describe("lab:kafka options", () => {
         keep: false,
         rateMbit: 200,
         cutSeconds: 60,
-        phases: ["access", "defaults", "follower", "cut", "restarts", "throughput"],
+        phases: ["access", "defaults", "follower", "cut", "restarts"],
       },
     });
     const bad = parseKafkaLabArgs(["--stack", "aks", "--rate-mbit", "0", "--cut-seconds", "30"]);
