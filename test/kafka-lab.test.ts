@@ -2,7 +2,15 @@
 // resolve them), the plan's node sysctls, and the arithmetic behind the lab's figures.
 import { describe, expect, it } from "vitest";
 import { parseKafkaLabArgs } from "../lib/kafka-lab/args";
-import { advertisedHosts, allNamespaces, hostsFile, labNetwork, queueBytesFor, quorumHosts } from "../lib/kafka-lab/network";
+import {
+  advertisedHosts,
+  allNamespaces,
+  hostsFile,
+  labNetwork,
+  namespaceAddresses,
+  queueBytesFor,
+  quorumHosts,
+} from "../lib/kafka-lab/network";
 import { mountedFile, plannedKafkaPods } from "../lib/kafka-lab/pods";
 import { cutFigures, partitionsLedElsewhere, placementFigure } from "../lib/kafka-lab/report";
 import { plannedKafkaSysctls, sysctlLines } from "../lib/kafka-lab/sysctls";
@@ -91,6 +99,14 @@ describe("lab network", () => {
     expect(advertisedHosts(text)).toEqual(["b0.example"]);
     expect(quorumHosts(text)).toEqual(["c0.example", "c1.example", "c0.example"]);
     expect(hostsFile([{ address: "10.254.0.10", names: ["b0.example"] }])).toContain("10.254.0.10 b0.example\n");
+  });
+
+  it("names the host name its processes see at each namespace's own address, in every namespace", () => {
+    const own = namespaceAddresses(net);
+    expect(own.map((o) => o.ns).sort()).toEqual(allNamespaces(net).sort());
+    expect(new Set(own.map((o) => o.address)).size).toBe(own.length);
+    const text = hostsFile([{ address: "10.254.0.10", names: ["b0.example"] }], { address: own[1].address, hostname: "node-a" });
+    expect(text.split("\n")).toContain(`${own[1].address} node-a`);
   });
 
   it("queues at least one BDP of the link", () => {

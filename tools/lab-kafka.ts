@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { KafkaLabOptions, parseKafkaLabArgs } from "../lib/kafka-lab/args";
-import { LabNetwork, advertisedHosts, allNamespaces, hostsFile, labNetwork, memberOf } from "../lib/kafka-lab/network";
+import { LabNetwork, advertisedHosts, allNamespaces, labNetwork, memberOf } from "../lib/kafka-lab/network";
 import { PlannedPod, plannedKafkaPods, serverProperties } from "../lib/kafka-lab/pods";
 import { PhaseTimer } from "../lib/kafka-lab/phase-timer";
 import { KafkaLabReport, LabCheck, renderChecks } from "../lib/kafka-lab/report";
@@ -307,9 +307,9 @@ async function runLab(
     if (names.length === 0) throw new Error(`${pod.podName}: no advertised.listeners in its server-${pod.ordinal}.properties`);
     entries.push({ address: memberOf(net, pod.podName).member.address, names });
   }
-  writeHostsFiles(net, state, hostsFile(entries));
+  writeHostsFiles(net, state, entries);
   rewrites.push({
-    what: "name resolution: every advertised name maps to its pod's lab address through /etc/netns/<ns>/hosts",
+    what: "name resolution: every advertised name maps to its pod's lab address through /etc/netns/<ns>/hosts, and the host name the pod's processes see to the pod's own address (kubelet writes that line into every pod's /etc/hosts)",
     why: "no cluster DNS, Lighthouse or Istio here",
   });
 

@@ -122,11 +122,28 @@ export function quorumHosts(serverProperties: string): string[] {
   return hosts;
 }
 
-/** /etc/hosts text for every namespace: each pod's advertised names at its lab address. */
-export function hostsFile(entries: ReadonlyArray<{ address: string; names: readonly string[] }>): string {
+/**
+ * /etc/hosts text for one namespace: each pod's advertised names at its lab address, and, as kubelet writes into every
+ * pod's /etc/hosts, the host name the namespace's processes see at the namespace's own address. Without that line a
+ * JVM's InetAddress.getLocalHost() (log4j2 asks for it at start) goes to a name server the namespace cannot reach and
+ * waits out the resolver's timeouts: 5-10 s for every Kafka node and tool started in the lab.
+ */
+export function hostsFile(
+  entries: ReadonlyArray<{ address: string; names: readonly string[] }>,
+  self?: { address: string; hostname: string },
+): string {
   const lines = ["127.0.0.1 localhost", "::1 localhost ip6-localhost ip6-loopback"];
+  if (self) lines.push(`${self.address} ${self.hostname}`);
   for (const e of entries) if (e.names.length > 0) lines.push(`${e.address} ${e.names.join(" ")}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Each namespace with its own address: a pod's or client's lab address, a router's address on its veths. */
+export function namespaceAddresses(net: LabNetwork): Array<{ ns: string; address: string }> {
+  return net.regions.flatMap((r) => [
+    { ns: r.routerNs, address: r.routerAddress },
+    ...[r.client, ...r.pods].map((m) => ({ ns: m.ns, address: m.address })),
+  ]);
 }
 
 /** Delay-line queue: one BDP of the slowest-to-drain path at the link rate, at least 1 MiB. */

@@ -2,8 +2,18 @@
 // delay lines between routers (tools/wan/delay-line.c), hosts files, and region cuts as blackhole routes (packets
 // vanish silently, as on a real partition, instead of being refused).
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { LabLink, LabMember, LabNetwork, LabRegion, allNamespaces, queueBytesFor } from "../../lib/kafka-lab/network";
+import {
+  LabLink,
+  LabMember,
+  LabNetwork,
+  LabRegion,
+  allNamespaces,
+  hostsFile,
+  namespaceAddresses,
+  queueBytesFor,
+} from "../../lib/kafka-lab/network";
 import { REPO_ROOT } from "../run-stack";
 import { Finished, RunState, must, saveState, sh, sleep, spawnBounded, writeNsSysctl } from "./sys";
 
@@ -179,13 +189,21 @@ export function healRegion(net: LabNetwork, index: number): void {
   }
 }
 
-/** Writes /etc/netns/<ns>/hosts for every namespace (`ip netns exec` binds it over /etc/hosts). */
-export function writeHostsFiles(net: LabNetwork, state: RunState, hosts: string): void {
-  for (const ns of allNamespaces(net)) {
+/**
+ * Writes /etc/netns/<ns>/hosts for every namespace (`ip netns exec` binds it over /etc/hosts): the pods' advertised
+ * names, and the machine's host name (which the lab's processes see as theirs) at the namespace's own address.
+ */
+export function writeHostsFiles(
+  net: LabNetwork,
+  state: RunState,
+  entries: ReadonlyArray<{ address: string; names: readonly string[] }>,
+): void {
+  const hostname = os.hostname();
+  for (const { ns, address } of namespaceAddresses(net)) {
     const dir = path.join("/etc/netns", ns);
     state.netnsEtc.push(dir);
     saveState(state);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "hosts"), hosts);
+    fs.writeFileSync(path.join(dir, "hosts"), hostsFile(entries, { address, hostname }));
   }
 }
