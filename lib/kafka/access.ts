@@ -233,6 +233,33 @@ minus() { awk -v b="$2" 'FILENAME == b { s[$0] = 1; next } !($0 in s)' "$2" "$1"
 joined() { awk '{ printf "%s%s", (NR > 1 ? "," : ""), $0 }' "$1"; }
 state_of() { awk -v k="$1" '$1 == k { print $2 }' "$work/state"; }
 
+# wanted KEY=VALUE...: the declared configs of one entity, sorted, into $work/want.
+wanted() {
+  : >"$work/want"
+  for kv in "$@"; do echo "$kv" >>"$work/want"; done
+  sort -o "$work/want" "$work/want"
+}
+# set_configs WHAT TYPE NAME: one kafka-configs.sh call that makes the entity's configs $work/want, removing the keys
+# of $work/have that are not wanted; a value holding commas is bracketed, as kafka-configs.sh reads lists. Leaves
+# $add and $delete for the caller's message.
+set_configs() {
+  what="$1"; type="$2"; entity="$3"
+  add=""; delete=""
+  while IFS= read -r kv; do
+    value="\${kv#*=}"
+    case "$value" in *,*) kv="\${kv%%=*}=[$value]" ;; esac
+    add="\${add:+$add,}$kv"
+  done <"$work/want"
+  for key in $(sed 's/=.*$//' "$work/have"); do
+    grep -q "^$key=" "$work/want" || delete="\${delete:+$delete,}$key"
+  done
+  set --
+  [ -z "$add" ] || set -- "$@" --add-config "$add"
+  [ -z "$delete" ] || set -- "$@" --delete-config "$delete"
+  kafka "$what" kafka-configs.sh --command-config "$admin" --alter --entity-type "$type" --entity-name "$entity" "$@"
+  changes=$((changes + 1))
+}
+
 # ---- topics ------------------------------------------------------------------------------------------------------
 : >"$work/declared-topics"
 # apply_topic NAME PARTITIONS RF POLICY [key=value]...
@@ -267,25 +294,10 @@ apply_topic() {
     changes=$((changes + 1))
   fi
   awk -v t="$name" '$1 == t { print substr($0, length(t) + 2) }' "$work/topic-configs" | sort >"$work/have"
-  : >"$work/want"
-  for kv in "$@"; do echo "$kv" >>"$work/want"; done
-  sort -o "$work/want" "$work/want"
+  wanted "$@"
   if ! cmp -s "$work/have" "$work/want"; then
-    add=""; delete=""
-    for kv in "$@"; do
-      value="\${kv#*=}"
-      case "$value" in *,*) kv="\${kv%%=*}=[$value]" ;; esac
-      add="\${add:+$add,}$kv"
-    done
-    for key in $(sed 's/=.*$//' "$work/have"); do
-      grep -q "^$key=" "$work/want" || delete="\${delete:+$delete,}$key"
-    done
-    set --
-    [ -z "$add" ] || set -- "$@" --add-config "$add"
-    [ -z "$delete" ] || set -- "$@" --delete-config "$delete"
-    kafka "set configs of topic $name" kafka-configs.sh --command-config "$admin" --alter --entity-type topics --entity-name "$name" "$@"
+    set_configs "set configs of topic $name" topics "$name"
     say "topic $name: configs set (\${add:-none}; removed: \${delete:-none})"
-    changes=$((changes + 1))
   fi
 }
 
@@ -300,20 +312,10 @@ apply_user() {
   kafka "set the SCRAM credential of user $name" kafka-configs.sh --command-config "$admin" --alter --entity-type users \\
     --entity-name "$name" --add-config-file "$secrets/scram-$name"
   awk -v u="$name" '$1 == u { print $2 }' "$work/quotas" | sort >"$work/have"
-  : >"$work/want"
-  for kv in "$@"; do echo "$kv" >>"$work/want"; done
-  sort -o "$work/want" "$work/want"
+  wanted "$@"
   if ! cmp -s "$work/have" "$work/want"; then
-    add="$(joined "$work/want")"; delete=""
-    for key in $(sed 's/=.*$//' "$work/have"); do
-      grep -q "^$key=" "$work/want" || delete="\${delete:+$delete,}$key"
-    done
-    set --
-    [ -z "$add" ] || set -- "$@" --add-config "$add"
-    [ -z "$delete" ] || set -- "$@" --delete-config "$delete"
-    kafka "set quotas of user $name" kafka-configs.sh --command-config "$admin" --alter --entity-type users --entity-name "$name" "$@"
+    set_configs "set quotas of user $name" users "$name"
     say "user $name: quotas \${add:-none} (removed: \${delete:-none})"
-    changes=$((changes + 1))
   fi
 }
 
