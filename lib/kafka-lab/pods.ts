@@ -178,11 +178,11 @@ function resolvePod(src: PodSource): PlannedPod {
   };
 }
 
-/** Every pod of every StatefulSet whose container runs `imagePrefix` (default the apache/kafka image). */
-export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): PlannedPod[] {
-  const pods: PlannedPod[] = [];
-  for (const r of plan.resources.filter((x) => x.type === "kubernetes:apps/v1:StatefulSet")) {
-    const inputs = obj(deepUnwrap(r.inputs));
+/** Each workload of `type` whose pod template runs `imagePrefix`: its resource, metadata, spec, pod spec, container. */
+function workloadsRunning(plan: Plan, type: string, imagePrefix: string) {
+  const found: Array<{ resource: PlanResource; name: string; meta: Obj; spec: Obj; podSpec: Obj; container: Obj }> = [];
+  for (const resource of plan.resources.filter((x) => x.type === type)) {
+    const inputs = obj(deepUnwrap(resource.inputs));
     const meta = obj(inputs.metadata);
     const spec = obj(inputs.spec);
     const podSpec = obj(obj(spec.template).spec);
@@ -190,21 +190,30 @@ export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): Pla
       .map(obj)
       .find((c) => (str(c.image) ?? "").startsWith(imagePrefix));
     if (!container) continue;
-    const setName = str(meta.name);
-    if (!setName) throw new PlanReadError(`${r.name}: StatefulSet without metadata.name`);
-    const replicas = typeof spec.replicas === "number" ? spec.replicas : 1;
-    const claimTemplates = new Set(arr(spec.volumeClaimTemplates).map((t) => str(obj(obj(t).metadata).name) ?? ""));
+    const name = str(meta.name);
+    if (!name) throw new PlanReadError(`${resource.name}: ${type.split(":").pop()} without metadata.name`);
+    found.push({ resource, name, meta, spec, podSpec, container });
+  }
+  return found;
+}
+
+/** Every pod of every StatefulSet whose container runs `imagePrefix` (default the apache/kafka image). */
+export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): PlannedPod[] {
+  const pods: PlannedPod[] = [];
+  for (const w of workloadsRunning(plan, "kubernetes:apps/v1:StatefulSet", imagePrefix)) {
+    const replicas = typeof w.spec.replicas === "number" ? w.spec.replicas : 1;
+    const claimTemplates = new Set(arr(w.spec.volumeClaimTemplates).map((t) => str(obj(obj(t).metadata).name) ?? ""));
     for (let ordinal = 0; ordinal < replicas; ordinal++) {
       pods.push(
         resolvePod({
           plan,
-          resource: r,
-          podName: `${setName}-${ordinal}`,
-          ownerName: setName,
-          namespace: str(meta.namespace) ?? "default",
-          labels: obj(meta.labels),
-          podSpec,
-          container,
+          resource: w.resource,
+          podName: `${w.name}-${ordinal}`,
+          ownerName: w.name,
+          namespace: str(w.meta.namespace) ?? "default",
+          labels: obj(w.meta.labels),
+          podSpec: w.podSpec,
+          container: w.container,
           claimTemplates,
           ordinal,
         }),
@@ -216,33 +225,20 @@ export function plannedKafkaPods(plan: Plan, imagePrefix = "apache/kafka:"): Pla
 
 /** The pod of every Job whose container runs `imagePrefix` (one pod each, as its first attempt would run). */
 export function plannedJobPods(plan: Plan, imagePrefix = "apache/kafka:"): PlannedPod[] {
-  const pods: PlannedPod[] = [];
-  for (const r of plan.resources.filter((x) => x.type === "kubernetes:batch/v1:Job")) {
-    const inputs = obj(deepUnwrap(r.inputs));
-    const meta = obj(inputs.metadata);
-    const podSpec = obj(obj(obj(inputs.spec).template).spec);
-    const container = arr(podSpec.containers)
-      .map(obj)
-      .find((c) => (str(c.image) ?? "").startsWith(imagePrefix));
-    if (!container) continue;
-    const jobName = str(meta.name);
-    if (!jobName) throw new PlanReadError(`${r.name}: Job without metadata.name`);
-    pods.push(
-      resolvePod({
-        plan,
-        resource: r,
-        podName: `${jobName}-0`,
-        ownerName: jobName,
-        namespace: str(meta.namespace) ?? "default",
-        labels: obj(meta.labels),
-        podSpec,
-        container,
-        claimTemplates: new Set(),
-        ordinal: 0,
-      }),
-    );
-  }
-  return pods;
+  return workloadsRunning(plan, "kubernetes:batch/v1:Job", imagePrefix).map((w) =>
+    resolvePod({
+      plan,
+      resource: w.resource,
+      podName: `${w.name}-0`,
+      ownerName: w.name,
+      namespace: str(w.meta.namespace) ?? "default",
+      labels: obj(w.meta.labels),
+      podSpec: w.podSpec,
+      container: w.container,
+      claimTemplates: new Set(),
+      ordinal: 0,
+    }),
+  );
 }
 
 /** The file a pod's mount puts at `path`, if a ConfigMap or Secret mount provides it. */

@@ -75,7 +75,8 @@ async function runJob(ctx: LabContext, plan: Plan, label: string): Promise<JobRu
 }
 
 async function runJobPod(ctx: LabContext, plan: Plan, label: string): Promise<JobRun> {
-  const pod: PlannedPod | undefined = plannedJobPods(plan).find((p) => p.provider === plannedJobPods(plan)[0]?.provider);
+  // The plan has one access Job, in the first region's cluster.
+  const pod: PlannedPod | undefined = plannedJobPods(plan)[0];
   if (!pod) return { ok: false, code: null, seconds: 0, log: ["the plan has no access Job"] };
   // The lab's CA replaces the plan's placeholder, as for the brokers' own Secrets.
   const ca = path.join(ctx.state.runDir, "pki", "ca.crt");
