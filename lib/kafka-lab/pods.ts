@@ -40,6 +40,8 @@ export interface PlannedPod {
   mounts: PodMount[];
   /** The readiness probe's exec command, if it is one. */
   readinessExec?: string[];
+  /** The readiness probe's periodSeconds (Kubernetes' default 10). */
+  readinessPeriodSeconds?: number;
   /** runAsUser / runAsGroup of the container (or the pod). */
   user?: { uid: number; gid: number };
 }
@@ -162,6 +164,7 @@ function resolvePod(src: PodSource): PlannedPod {
   }
 
   const readinessExec = arr(obj(obj(container.readinessProbe).exec).command).filter((c): c is string => typeof c === "string");
+  const readinessPeriod = obj(container.readinessProbe).periodSeconds;
   return {
     podName,
     statefulSet: src.ownerName,
@@ -173,7 +176,9 @@ function resolvePod(src: PodSource): PlannedPod {
     command: [...arr(container.command), ...arr(container.args)].filter((c): c is string => typeof c === "string"),
     env,
     mounts,
-    ...(readinessExec.length > 0 ? { readinessExec } : {}),
+    ...(readinessExec.length > 0
+      ? { readinessExec, readinessPeriodSeconds: typeof readinessPeriod === "number" ? readinessPeriod : 10 }
+      : {}),
     ...(uid !== undefined && gid !== undefined ? { user: { uid, gid } } : {}),
   };
 }

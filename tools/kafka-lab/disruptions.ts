@@ -25,6 +25,31 @@ import {
   wipeClaims,
 } from "./phase-context";
 
+/**
+ * The pod's readiness command as the kubelet runs it after a disruption: now, then once per probe period until it
+ * passes or `periods` more periods have gone by. The last result, with how many probes ran and the seconds they took.
+ */
+async function readyWithin(p: PodRuntime, periods: number) {
+  const periodMs = (p.pod.readinessPeriodSeconds ?? 10) * 1000;
+  const t0 = Date.now();
+  for (let i = 0; ; i++) {
+    const r = await execInPod(p, p.pod.readinessExec ?? [], 60_000);
+    if (r.ok || i >= periods) return { ...r, probes: i + 1, seconds: Math.round((Date.now() - t0) / 1000) };
+    await sleep(periodMs);
+  }
+}
+
+/** The last line a readiness command wrote (it reports on stdout, Kafka's tools on stderr). */
+const lastWords = (r: { stdout: string; stderr: string }) =>
+  `${r.stdout}\n${r.stderr}`
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop() ?? "";
+
+/** Readiness probe periods a surviving broker may take after healing before the check calls it not ready. */
+const READY_AFTER_HEAL_PERIODS = 3;
+
 export async function regionCut(
   ctx: LabContext,
   topic: string,
@@ -101,7 +126,9 @@ export async function regionCut(
     ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"],
     300_000,
   );
-  const afterReady = survivor?.pod.readinessExec ? await execInPod(survivor, survivor.pod.readinessExec, 60_000) : undefined;
+  // The ISRs of the lab's topics are whole; the probe asks about every partition of the cluster, so it may need a
+  // probe period or two more, as the kubelet would give it.
+  const afterReady = survivor?.pod.readinessExec ? await readyWithin(survivor, READY_AFTER_HEAL_PERIODS) : undefined;
   const produced = await Promise.all(producers.map((p) => p.done));
   await Promise.all(consumers.map((c) => c.done));
   const verify = await client<{ acked: number; found: number; lost: number; lostSample: string[] }>(
@@ -138,7 +165,11 @@ export async function regionCut(
     check(
       `readiness follows under-replicated partitions (${target.name} cut)`,
       midCutReady !== undefined && !midCutReady.ok && afterReady !== undefined && afterReady.ok,
-      `${survivor?.pod.podName}: mid-cut ${midCutReady?.ok ? "ready" : "not ready"}, after healing ${afterReady?.ok ? "ready" : `not ready (${afterReady?.stderr.trim().split("\n").pop()})`}`,
+      `${survivor?.pod.podName}: mid-cut ${midCutReady?.ok ? "ready" : "not ready"}, after healing ${
+        afterReady?.ok
+          ? `ready${afterReady.probes > 1 ? ` at probe ${afterReady.probes}, ${afterReady.seconds} s after the first` : ""}`
+          : `not ready for ${READY_AFTER_HEAL_PERIODS} probe periods (${afterReady ? lastWords(afterReady) : "no probe"})`
+      }`,
     );
   }
   return figure;
