@@ -45,7 +45,6 @@ export const WAN_BENCH_USAGE =
 
 export type ParsedWanBenchArgs = { ok: true; options: WanBenchOptions } | { ok: false; message: string };
 
-
 /** Parses the command line; every problem is reported at once. */
 export function parseWanBenchArgs(argv: readonly string[]): ParsedWanBenchArgs {
   let values: Record<string, string | boolean | undefined>;

@@ -1,6 +1,12 @@
 // Stack eks as recorded under mocks: the "Done when" list of issue 4, asserted on exact inputs.
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLUSTER_ROLE_POLICIES, EBS_CSI_ROLE_POLICIES, EKS_KUBERNETES_VERSION, NODE_ROLE_POLICIES, managedPolicyArn } from "../lib/cloud/eks/eks";
+import {
+  CLUSTER_ROLE_POLICIES,
+  EBS_CSI_ROLE_POLICIES,
+  EKS_KUBERNETES_VERSION,
+  NODE_ROLE_POLICIES,
+  managedPolicyArn,
+} from "../lib/cloud/eks/eks";
 import { KAFKA_VM_MAX_MAP_COUNT } from "../lib/node-pools";
 import { cidr, overlaps } from "../lib/cidr";
 import { KAFKA_PORTS, crossRegionPorts } from "../lib/ports";
@@ -200,9 +206,9 @@ describe("security groups", () => {
     for (const region of REGIONS) {
       const rules = recorded.where((r) => r.type === T.ingressRule && r.parent === `eks-${region}-control-plane`);
       const peers = REGIONS.filter((r) => r !== region).map((r) => vpcCidrOf(recorded, r));
-      expect(rules.map((r) => [r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort])).toEqual(
-        peers.map((peer) => [`mock-sg:eks-${region}-control-plane-cluster-cluster`, peer, "tcp", 443, 443]),
-      );
+      expect(
+        rules.map((r) => [r.inputs.securityGroupId, r.inputs.cidrIpv4, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]),
+      ).toEqual(peers.map((peer) => [`mock-sg:eks-${region}-control-plane-cluster-cluster`, peer, "tcp", 443, 443]));
       for (const r of rules) expect(r.provider).toBe(`aws-${region}`);
     }
   });

@@ -229,7 +229,10 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
       const names = recorded.ofType(T.firewall).map((f) => f.name.slice(f.name.indexOf("-firewall-") + "-firewall-".length));
       expect([...new Set(names)].sort()).toEqual(["guard-kafka", "local-kafka", "peer-kafka"]);
       for (const f of recorded.ofType(T.firewall)) {
-        for (const group of [...((f.inputs.allows as PortGroup[] | undefined) ?? []), ...((f.inputs.denies as PortGroup[] | undefined) ?? [])]) {
+        for (const group of [
+          ...((f.inputs.allows as PortGroup[] | undefined) ?? []),
+          ...((f.inputs.denies as PortGroup[] | undefined) ?? []),
+        ]) {
           expect(group, f.name).toEqual({ protocol: "tcp", ports: ["9091", "9092", "9093"] });
         }
       }
@@ -301,7 +304,10 @@ describe("stack gke (submariner, public endpoint limited to the configured CIDRs
         const index = spec.regions.findIndex((r) => c.name === `gke-${r.name}-cluster-control-plane`);
         // The configured CIDRs; on the broker cluster (the first) also every cluster's reserved NAT address, its own
         // included, since every Lighthouse agent dials the broker's public endpoint; on the others nothing more.
-        const nat = (r: RegionSpec) => ({ cidrBlock: `mock-address:gke-${r.name}-nat-address/32`, displayName: `geo-kafka NAT of ${r.name}` });
+        const nat = (r: RegionSpec) => ({
+          cidrBlock: `mock-address:gke-${r.name}-nat-address/32`,
+          displayName: `geo-kafka NAT of ${r.name}`,
+        });
         expect(c.inputs.masterAuthorizedNetworksConfig).toEqual({
           cidrBlocks: [
             { cidrBlock: "203.0.113.0/24", displayName: "geo-kafka:access.controlPlaneCidrs[0]" },

@@ -30,7 +30,10 @@ describe("stack gke: Submariner", () => {
       const [sd] = recorded.gke.where(
         (r) => r.type === "kubernetes:submariner.io/v1alpha1:ServiceDiscovery" && r.provider === `gke-${region.name}-k8s`,
       );
-      expect(renderSecrets(sd.inputs.spec, true)).toMatchObject({ clusterID: region.clusterId, brokerK8sSecret: "submariner-broker-secret" });
+      expect(renderSecrets(sd.inputs.spec, true)).toMatchObject({
+        clusterID: region.clusterId,
+        brokerK8sSecret: "submariner-broker-secret",
+      });
     }
   });
 
@@ -46,9 +49,7 @@ describe("stack gke: Submariner", () => {
 
   it("resolves clusterset.local through Lighthouse in every cluster: a kube-dns stub domain to Lighthouse's CoreDNS", () => {
     for (const region of regions) {
-      const [patch] = recorded.gke.where(
-        (r) => r.type === "kubernetes:core/v1:ConfigMapPatch" && r.provider === `gke-${region.name}-k8s`,
-      );
+      const [patch] = recorded.gke.where((r) => r.type === "kubernetes:core/v1:ConfigMapPatch" && r.provider === `gke-${region.name}-k8s`);
       expect(patch.inputs.metadata).toEqual({ namespace: "kube-system", name: "kube-dns" });
       const stubDomains = JSON.parse((patch.inputs.data as { stubDomains: string }).stubDomains) as Record<string, string[]>;
       expect(Object.keys(stubDomains)).toEqual(["clusterset.local"]);
