@@ -83,7 +83,7 @@ export function labNetwork(
 }
 
 export function allNamespaces(net: LabNetwork): string[] {
-  return net.regions.flatMap((r) => [r.routerNs, r.client.ns, ...r.pods.map((p) => p.ns)]);
+  return namespaceAddresses(net).map((n) => n.ns);
 }
 
 export function memberOf(net: LabNetwork, pod: string): { region: LabRegion; member: LabMember } {
