@@ -6,7 +6,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { planSocketBuffers } from "../lib/socket-buffers";
-import { REPO_ROOT, toPlan } from "../tools/run-stack";
+import { REPO_ROOT, toPlan, withStackFrames } from "../tools/run-stack";
 import { planStackOk, runComponent, runTool } from "./helpers/harness";
 
 const planCli = (args: string[]) => runTool("plan", args);
@@ -89,6 +89,22 @@ describe("mock runtime", () => {
     expect(hidden.inputs.accessToken).toBe("[secret]");
     const shown = toPlan("test", run, true).resources.find((r) => r.name === "h-gcp")!;
     expect(shown.inputs.accessToken).toBe("token-value");
+  });
+});
+
+describe("stack frames while the program runs", () => {
+  it("captures none inside, restores the caller's limit after, also when the work throws", async () => {
+    const saved = Error.stackTraceLimit;
+    const inside = await withStackFrames(0, async () => new Error("x").stack ?? "");
+    expect(inside).toBe("Error: x");
+    expect(Error.stackTraceLimit).toBe(saved);
+    await expect(
+      withStackFrames(0, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(Error.stackTraceLimit).toBe(saved);
+    expect(new Error("y").stack?.split("\n").length).toBeGreaterThan(1);
   });
 });
 

@@ -43,20 +43,39 @@ export async function runStack(options: StackRunOptions): Promise<StackRunResult
     if (!read.ok) return { ok: false, problems: read.problems, stack };
     file = read.file;
   }
-  const program = await loadProgram();
-  const run = await runUnderMocks({
-    project: PROJECT,
-    stack,
-    config: file.config,
-    secretKeys: file.secretKeys,
-    preview: options.preview ?? true,
-    program,
-  });
+  const runOnce = async () =>
+    runUnderMocks({
+      project: PROJECT,
+      stack,
+      config: file.config,
+      secretKeys: file.secretKeys,
+      preview: options.preview ?? true,
+      program: await loadProgram(),
+    });
+  let run = await withStackFrames(0, runOnce);
   if (run.error !== undefined) {
     if (StackConfigError.isInstance(run.error)) return { ok: false, problems: run.error.problems, run, stack };
+    // The same config gives the same run: once more with stack frames, so the error shows where it came from.
+    run = await runOnce();
     return { ok: false, problems: [], run, stack, error: run.error };
   }
   return { ok: true, run, stack };
+}
+
+/**
+ * Runs `work` with `Error.stackTraceLimit` set to `frames`, then restores it. The Pulumi SDK reads `new Error().stack`
+ * for every output it creates (`runtime/debuggable.js`, for a promise-leak report that a mocked run never prints), and
+ * formatting those frames, each mapped through tsx's source maps, took about a third of `npm run plan -- --stack eks`
+ * (docs/architecture.md, "How fast the offline plan is").
+ */
+export async function withStackFrames<T>(frames: number, work: () => Promise<T>): Promise<T> {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = frames;
+  try {
+    return await work();
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
 }
 
 /** The plan.json view of a run: resources in a stable order, secrets hidden unless asked for. */
