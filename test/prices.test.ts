@@ -10,10 +10,17 @@ import { EKS_GENERATED, EKS_PRICES } from "../lib/cloud/eks/prices";
 import { GKE_GENERATED, GKE_PRICES } from "../lib/cloud/gke/prices";
 import { GeneratedPrices, mergeRegions, regionsFromGenerated } from "../lib/prices/generated";
 import type { CloudPriceCatalog, PriceEntry } from "../lib/prices/types";
-import { parseAutoscalerShapes, parseDocsNetworkTable, parseKarpenterBandwidth, parseKarpenterPrices, readAws } from "../tools/prices/aws";
+import {
+  parseAutoscalerShapes,
+  parseDocsNetworkTable,
+  parseEc2InstancesInfo,
+  parseKarpenterBandwidth,
+  parseKarpenterPrices,
+  readAws,
+} from "../tools/prices/aws";
 import { bandwidthFor, likeToRegExp, parseBandwidthRules, pricingYmlDate, readGcp } from "../tools/prices/gcp";
 import { GENERATED_FILES, generateEks, generateGke, serializeGenerated } from "../tools/prices/generate";
-import { allPinnedFiles, cachedPath } from "../tools/prices/sources";
+import { allPinnedFiles, blobUrl, cachedPath, fetchHint, pseudoVersionCommit, pseudoVersionDate } from "../tools/prices/sources";
 import { REPO_ROOT, runStack } from "../tools/run-stack";
 import { planStack, runTool, setPath, stackConfig } from "./helpers/harness";
 
@@ -58,7 +65,8 @@ describe("catalog entries", () => {
   it("generated entries cite a source pinned to a commit, with that source's own date", () => {
     for (const generated of [GKE_GENERATED, EKS_GENERATED]) {
       for (const [id, source] of Object.entries(generated.sources)) {
-        expect(source.url, id).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/(blob|tree)\/[0-9a-f]{40}\//);
+        // A full commit, or the 12 hex digits a Go pseudo-version pins (GitHub resolves both).
+        expect(source.url, id).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/(blob|tree)\/([0-9a-f]{40}|[0-9a-f]{12})\//);
         expect(source.asOf, id).toMatch(ISO_DATE);
       }
     }
@@ -95,16 +103,24 @@ describe("region coverage", () => {
     }
   });
 
-  // No machine-readable source of every AWS region's prices was reachable when the catalog was generated; the
-  // regions it has are these, and docs/prices.md lists every other one with how to price it.
-  const EKS_PRICED = ["us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-2"];
+  // The regions no pinned source prices (docs/prices.md lists them, with how to price them).
+  const EKS_UNPRICED = ["ap-east-2", "ap-southeast-6", "cn-north-1", "cn-northwest-1"];
 
-  it("eks: the priced regions are the documented ones, and docs/prices.md names every other AWS region", () => {
-    expect(Object.keys(EKS_PRICES.regions).sort()).toEqual(EKS_PRICED);
-    const unpriced = KNOWN_REGIONS.eks.names.filter((r) => !EKS_PRICED.includes(r));
-    expect(unpriced.length).toBe(KNOWN_REGIONS.eks.names.length - EKS_PRICED.length);
+  it("eks: every AWS region but the documented few has every kept type, from one source per region", () => {
+    const priced = KNOWN_REGIONS.eks.names.filter((r) => !EKS_UNPRICED.includes(r));
+    expect(priced.length).toBeGreaterThan(30);
+    for (const region of priced) {
+      const machines = EKS_PRICES.regions[region]?.machineTypes ?? {};
+      expect(Object.keys(machines).length, region).toBeGreaterThan(50);
+      expect(new Set(Object.values(machines).map((m) => m.source)).size, region).toBe(1);
+    }
+    for (const region of EKS_UNPRICED) expect(EKS_PRICES.regions[region], region).toBeUndefined();
+    // Karpenter's newer files win where they price a region; the all-region file fills in the rest.
+    expect(EKS_GENERATED.regionSources["us-east-1"]).toBe("karpenterPricesAws");
+    expect(EKS_GENERATED.regionSources["us-gov-west-1"]).toBe("karpenterPricesUsGov");
+    expect(EKS_GENERATED.regionSources["eu-west-1"]).toBe("ec2InstancesInfo");
     const section = PRICES_DOC.slice(PRICES_DOC.indexOf("## AWS regions without catalog prices"));
-    for (const region of unpriced) expect(section, region).toContain(`\`${region}\``);
+    for (const region of EKS_UNPRICED) expect(section, region).toContain(`\`${region}\``);
   });
 
   it("eks: generated regions price every shape of the families; io1 is priced where a source was read", () => {
@@ -125,6 +141,12 @@ describe("spot checks against the sources", () => {
     ["eks", "us-east-1", "m5.2xlarge", 0.384],
     ["eks", "us-east-1", "r7i.2xlarge", 0.5292],
     ["eks", "us-east-1", "i4i.2xlarge", 0.686],
+    // ec2instances.info instances.json in github.com/cristim/ec2-instances-info@v0.0.0-20250528091325-32acf84f42eb
+    ["eks", "eu-west-1", "m5.2xlarge", 0.428],
+    ["eks", "eu-central-1", "r5.4xlarge", 1.216],
+    ["eks", "ap-northeast-1", "i4i.2xlarge", 0.805],
+    ["eks", "sa-east-1", "r6g.2xlarge", 0.6432],
+    ["eks", "us-west-2", "r5.4xlarge", 1.008],
   ] as const)("%s %s %s = %f $/h", (cloud, region, machine, usd) => {
     const catalog = cloud === "gke" ? GKE_PRICES : EKS_PRICES;
     expect(catalog.regions[region].machineTypes[machine].usd).toBe(usd);
@@ -167,7 +189,7 @@ describe("spot checks against the sources", () => {
       const run = await runTool("prices/generate", []);
       expect(run.code).toBe(1);
       for (const file of allPinnedFiles()) {
-        expect(run.stderr).toContain(`https://raw.githubusercontent.com/${file.repo}/${file.commit}/${file.path}`);
+        expect(run.stderr).toContain(fetchHint(file));
         expect(run.stderr).toContain(cachedPath(file, path.join(empty)));
       }
     } finally {
@@ -346,6 +368,59 @@ var InstanceTypes = map[string]*InstanceType{
   });
 });
 
+describe("ec2instances.info reader and the order of AWS price files", () => {
+  const INSTANCES = JSON.stringify([
+    {
+      instance_type: "m5.2xlarge",
+      pricing: {
+        "eu-west-1": { linux: { ondemand: "0.428" } },
+        "us-east-1": { linux: { ondemand: "0.384" } },
+        "us-east-1-atl-1": { linux: { ondemand: "0.461" } },
+        "us-west-2-wl1-sea1": { linux: { ondemand: "0.48" } },
+        "ap-south-2": { linux: { ondemand: "N/A" } },
+        "me-south-1": { mswin: { ondemand: "0.8" } },
+      },
+    },
+    { instance_type: "t3.large", pricing: { "eu-west-1": { linux: { ondemand: "0.0912" } } } },
+    { instance_type: "m5.large", pricing: { "us-gov-west-1": { linux: { ondemand: "0.12" } } } },
+  ]);
+
+  it("keeps on-demand Linux prices of the kept families in regions, not Local or Wavelength Zones", () => {
+    expect(parseEc2InstancesInfo(INSTANCES).regions).toEqual({
+      "eu-west-1": { "m5.2xlarge": 0.428 },
+      "us-east-1": { "m5.2xlarge": 0.384 },
+      "us-gov-west-1": { "m5.large": 0.12 },
+    });
+    expect(() => parseEc2InstancesInfo("{}")).toThrow(/not a list/);
+  });
+
+  it("the first file that prices a region is its only source: a later file neither adds to it nor overrides it", () => {
+    const read = readAws({
+      prices: [
+        { id: "newer", regions: { "us-east-1": { "m5.2xlarge": 0.4 } } },
+        { id: "all", regions: parseEc2InstancesInfo(INSTANCES).regions },
+      ],
+      shapes: { "m5.2xlarge": { vcpus: 8, memoryGiB: 32 }, "m5.large": { vcpus: 2, memoryGiB: 8 } },
+      baselineMegabits: { "m5.2xlarge": 2500, "m5.large": 750 },
+      docsTable: {},
+      ids: { shapes: "s", baseline: "b", docs: "d" },
+    });
+    expect(read.regionSources).toEqual({ "eu-west-1": "all", "us-east-1": "newer", "us-gov-west-1": "all" });
+    expect(read.machineTypes["m5.2xlarge"].usdPerHour).toEqual({ "eu-west-1": 0.428, "us-east-1": 0.4 });
+  });
+
+  it("a Go module pin names its commit and date from the pseudo-version, and refuses a tag", () => {
+    const version = "v0.0.0-20250528091325-32acf84f42eb";
+    expect(pseudoVersionCommit(version)).toBe("32acf84f42eb");
+    expect(pseudoVersionDate(version)).toBe("2025-05-28");
+    expect(pseudoVersionDate("v1.2.4-0.20240102030405-abcdefabcdef")).toBe("2024-01-02");
+    expect(() => pseudoVersionCommit("v1.2.3")).toThrow(/not a pseudo-version/);
+    const file = { from: "go-module" as const, module: "github.com/o/r", version, path: "data/x.json", sha256: "" };
+    expect(blobUrl(file)).toBe("https://github.com/o/r/blob/32acf84f42eb/data/x.json");
+    expect(cachedPath(file, "/c")).toBe(`/c/prices/go/github.com/o/r@${version}/data/x.json`);
+  });
+});
+
 describe("generated data into catalog regions", () => {
   const generated: GeneratedPrices = {
     sources: {
@@ -394,20 +469,52 @@ describe("a type or region without a price", () => {
     ]);
   });
 
-  it("an AWS region outside the catalog: every unpriced item refused at its path", async () => {
+  /** The eks stack with its regions renamed (zones a-c, links following the names). */
+  function eksIn(names: [string, string, string]): Record<string, unknown> {
     const config = stackConfig("eks");
     const regions = config["geo-kafka:regions"] as Array<{ name: string; zones: string[] }>;
-    regions[2] = { name: "eu-west-1", zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] };
+    const renamed = Object.fromEntries(regions.map((r, i) => [r.name, names[i]]));
+    regions.forEach((r, i) => Object.assign(r, { name: names[i], zones: ["a", "b", "c"].map((z) => `${names[i]}${z}`) }));
     const links = config["geo-kafka:links"] as Array<{ between: string[] }>;
-    for (const link of links) link.between = link.between.map((r) => (r === "us-west-2" ? "eu-west-1" : r));
-    const result = await planStack("eks", config);
+    for (const link of links) link.between = link.between.map((r) => renamed[r]);
+    return config;
+  }
+
+  it("an AWS region outside the catalog: every unpriced item refused at its path", async () => {
+    const result = await planStack("eks", eksIn(["us-east-1", "us-east-2", "ap-southeast-6"]));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const messages = result.problems.map((p) => `${p.path}: ${p.message}`);
     expect(messages).toContain(
-      'geo-kafka:nodePools.kafka.machineType: no catalog price for r5.4xlarge in eu-west-1; set geo-kafka:prices.machineTypes["r5.4xlarge"] ($/hour)',
+      'geo-kafka:nodePools.kafka.machineType: no catalog price for r5.4xlarge in ap-southeast-6; set geo-kafka:prices.machineTypes["r5.4xlarge"] ($/hour)',
     );
-    expect(messages).toContain("geo-kafka:kafka.disk.type: no catalog price for io1 in eu-west-1; set geo-kafka:prices.diskUsdPerGiBMonth");
+    expect(messages).toContain(
+      "geo-kafka:kafka.disk.type: no catalog price for io1 in ap-southeast-6; set geo-kafka:prices.diskUsdPerGiBMonth",
+    );
+  });
+
+  it("eks in three European regions: instances priced from the catalog; io1, which no source prices there, refused until set", async () => {
+    const config = eksIn(["eu-west-1", "eu-central-1", "eu-north-1"]);
+    const refused = await planStack("eks", config);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.problems.map((p) => p.path).every((p) => p === "geo-kafka:kafka.disk.type")).toBe(true);
+    setPath(config, "prices", ["diskUsdPerGiBMonth"], 0.138);
+    setPath(config, "prices", ["iopsUsdPerMonth"], 0.072);
+    const result = await planStack("eks", config);
+    expect(result.ok, result.ok ? "" : JSON.stringify(result.problems)).toBe(true);
+    if (!result.ok) return;
+    const estimate = result.run.outputs.costEstimate as { prices: Array<{ item: string; usd: number; source: string }> };
+    const byItem = Object.fromEntries(estimate.prices.map((p) => [p.item, p]));
+    for (const region of ["eu-west-1", "eu-central-1", "eu-north-1"]) {
+      for (const machine of ["r5.4xlarge", "m5.xlarge"]) {
+        const used = byItem[`${machine} (${region})`];
+        expect(used, `${machine} ${region}`).toBeDefined();
+        expect(used.source).toBe(EKS_GENERATED.sources.ec2InstancesInfo.url);
+        expect(used.usd).toBe(EKS_GENERATED.machineTypes[machine].usdPerHour[region]);
+      }
+    }
+    expect(byItem["r5.4xlarge (eu-central-1)"].usd).toBe(1.216);
   });
 
   it("an override prices what the catalog lacks in a region (the shape still comes from the catalog)", async () => {

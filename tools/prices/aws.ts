@@ -1,5 +1,6 @@
 // Readers of the AWS price sources that are machine-readable and pinned: Karpenter's generated on-demand price maps
-// (read from the AWS Pricing API by hack/code/prices_gen), the Cluster Autoscaler's generated instance shapes, and
+// (read from the AWS Pricing API by hack/code/prices_gen), ec2instances.info's all-region `instances.json` (built from
+// the AWS Price List API), the Cluster Autoscaler's generated instance shapes, and
 // the network bandwidth of instance types, from Karpenter's generated baseline table and its stored snapshot of the
 // EC2 documentation's general-purpose network table (baseline / burst).
 import type { GeneratedMachineType } from "../../lib/prices/generated";
@@ -27,6 +28,30 @@ export function parseKarpenterPrices(goSource: string): { asOf: string; regions:
     for (const entry of line.matchAll(/"([a-z0-9-]+\.[a-z0-9-]+)":\s*(\d+(?:\.\d+)?)/g)) current[entry[1]] = Number(entry[2]);
   }
   return { asOf: generatedAt[1], regions };
+}
+
+/** A region's code, as opposed to a Local Zone (`us-east-1-atl-1`) or Wavelength zone (`us-west-2-wl1-sea1`). */
+const AWS_REGION = /^[a-z]{2}(?:-gov)?-[a-z]+-\d+$/;
+
+/**
+ * ec2instances.info's `instances.json`: on-demand Linux $/hour per region of the kept families' types. Local Zones and
+ * Wavelength zones are left out (a cluster's nodes run in the region's own zones), as are prices that are not a
+ * positive number (the file writes a type a region does not offer as absent or "N/A").
+ */
+export function parseEc2InstancesInfo(json: string): { regions: Record<string, Record<string, number>> } {
+  const rows = JSON.parse(json) as Array<{ instance_type?: unknown; pricing?: Record<string, { linux?: { ondemand?: unknown } }> }>;
+  if (!Array.isArray(rows)) throw new Error("instances.json: not a list of instance types");
+  const regions: Record<string, Record<string, number>> = {};
+  for (const row of rows) {
+    const name = row.instance_type;
+    if (typeof name !== "string" || !awsFamilyOf(name)) continue;
+    for (const [region, prices] of Object.entries(row.pricing ?? {})) {
+      if (!AWS_REGION.test(region)) continue;
+      const usd = Number(prices.linux?.ondemand);
+      if (Number.isFinite(usd) && usd > 0) (regions[region] ??= {})[name] = usd;
+    }
+  }
+  return { regions };
 }
 
 /** The Cluster Autoscaler's `ec2_instance_types.go`: its StaticListLastUpdateTime and vCPUs / memory per type. */
@@ -64,7 +89,10 @@ export function parseDocsNetworkTable(html: string): Record<string, { baselineGb
 }
 
 export interface AwsInputs {
-  /** Per price file: its source id and what it prices. */
+  /**
+   * Per price file: its source id and what it prices. The first file that prices a region is that region's one
+   * source: a later file never adds to it or overrides it, so every price of a region has the same source and date.
+   */
   prices: Array<{ id: string; regions: Record<string, Record<string, number>> }>;
   shapes: Record<string, { vcpus: number; memoryGiB: number }>;
   baselineMegabits: Record<string, number>;
@@ -89,6 +117,7 @@ export function readAws(inputs: AwsInputs): AwsRead {
   const problems: string[] = [];
   for (const file of inputs.prices) {
     for (const region of Object.keys(file.regions).sort()) {
+      if (regionSources[region] !== undefined) continue;
       regionSources[region] = file.id;
       for (const [name, usd] of Object.entries(file.regions[region])) {
         if (!awsFamilyOf(name) || !(usd > 0)) continue;
@@ -135,5 +164,6 @@ export function readAws(inputs: AwsInputs): AwsRead {
     const m = machineTypes[name];
     sorted[name] = { ...m, usdPerHour: Object.fromEntries(Object.entries(m.usdPerHour).sort(([a], [b]) => a.localeCompare(b))) };
   }
-  return { machineTypes: sorted, regionSources };
+  const sortedSources = Object.fromEntries(Object.entries(regionSources).sort(([a], [b]) => a.localeCompare(b)));
+  return { machineTypes: sorted, regionSources: sortedSources };
 }

@@ -1,13 +1,33 @@
 // `npm run prices:generate`: reads the pinned public price files (tools/prices/sources.ts) from the cache and writes
 // lib/cloud/{gke,eks}/prices.generated.json. `--fetch` downloads missing files first; `--check` only compares.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { GeneratedPrices } from "../../lib/prices/generated";
-import { AWS_FAMILIES, parseAutoscalerShapes, parseDocsNetworkTable, parseKarpenterBandwidth, parseKarpenterPrices, readAws } from "./aws";
+import {
+  AWS_FAMILIES,
+  parseAutoscalerShapes,
+  parseDocsNetworkTable,
+  parseEc2InstancesInfo,
+  parseKarpenterBandwidth,
+  parseKarpenterPrices,
+  readAws,
+} from "./aws";
 import { GCP_FAMILIES, parseBandwidthRules, readGcp } from "./gcp";
-import { AWS_SOURCES, GCP_SOURCES, PinnedFile, allPinnedFiles, blobUrl, cachedPath, rawUrl } from "./sources";
+import {
+  AWS_SOURCES,
+  GCP_SOURCES,
+  GoModuleFile,
+  PinnedFile,
+  allPinnedFiles,
+  blobUrl,
+  cachedPath,
+  fetchHint,
+  pseudoVersionDate,
+} from "./sources";
+import { cacheRoot } from "../cache-dir";
 
 // Not tools/run-stack.ts: that loads the catalogs this tool writes, which must not be needed to (re)generate them.
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -26,21 +46,55 @@ function readPinned(file: PinnedFile): string {
   const bytes = fs.readFileSync(cachedPath(file));
   const got = sha256(bytes);
   if (got !== file.sha256) {
-    throw new Error(`${cachedPath(file)}: SHA-256 ${got}, expected ${file.sha256} (${rawUrl(file)})`);
+    throw new Error(`${cachedPath(file)}: SHA-256 ${got}, expected ${file.sha256} (${fetchHint(file)})`);
   }
   return bytes.toString("utf8");
+}
+
+/** The file's bytes from its module, downloaded with the machine's Go into a module cache of the price cache's own. */
+function goModuleBytes(file: GoModuleFile): Buffer {
+  const modCache = path.join(cacheRoot(), "prices", "gomod");
+  const r = spawnSync("go", ["mod", "download", "-json", `${file.module}@${file.version}`], {
+    cwd: path.dirname(modCache),
+    env: { ...process.env, GOMODCACHE: modCache, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" },
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const out = (() => {
+    try {
+      return JSON.parse(r.stdout ?? "") as { Dir?: string; Error?: string };
+    } catch {
+      return {};
+    }
+  })();
+  if (r.status !== 0 || !out.Dir) throw new Error(`${fetchHint(file)}: ${out.Error ?? r.stderr ?? r.error}`);
+  return fs.readFileSync(path.join(out.Dir, ...file.path.split("/")));
+}
+
+async function pinnedBytes(file: PinnedFile): Promise<Buffer> {
+  switch (file.from) {
+    case "github": {
+      const response = await fetch(fetchHint(file));
+      if (!response.ok) throw new Error(`${fetchHint(file)}: HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer());
+    }
+    case "go-module":
+      return goModuleBytes(file);
+    default: {
+      const never: never = file;
+      throw new Error(`unknown pinned file ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 async function fetchMissing(files: readonly PinnedFile[]): Promise<void> {
   for (const file of files) {
     const target = cachedPath(file);
     if (fs.existsSync(target)) continue;
-    process.stderr.write(`fetching ${rawUrl(file)}\n`);
-    const response = await fetch(rawUrl(file));
-    if (!response.ok) throw new Error(`${rawUrl(file)}: HTTP ${response.status}`);
-    const bytes = Buffer.from(await response.arrayBuffer());
+    process.stderr.write(`fetching ${fetchHint(file)}\n`);
+    const bytes = await pinnedBytes(file);
     // Nothing that is not the pinned file enters the cache.
-    if (sha256(bytes) !== file.sha256) throw new Error(`${rawUrl(file)}: SHA-256 ${sha256(bytes)}, expected ${file.sha256}`);
+    if (sha256(bytes) !== file.sha256) throw new Error(`${fetchHint(file)}: SHA-256 ${sha256(bytes)}, expected ${file.sha256}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, bytes);
   }
@@ -81,11 +135,14 @@ export function generateGke(): GeneratedPrices {
 export function generateEks(): GeneratedPrices {
   const aws = parseKarpenterPrices(readPinned(AWS_SOURCES.pricesAws));
   const usGov = parseKarpenterPrices(readPinned(AWS_SOURCES.pricesUsGov));
+  const allRegions = parseEc2InstancesInfo(readPinned(AWS_SOURCES.pricesAllRegions));
   const shapes = parseAutoscalerShapes(readPinned(AWS_SOURCES.shapes));
   const read = readAws({
     prices: [
       { id: "karpenterPricesAws", regions: aws.regions },
       { id: "karpenterPricesUsGov", regions: usGov.regions },
+      // Older than Karpenter's files, so it prices only the regions they do not.
+      { id: "ec2InstancesInfo", regions: allRegions.regions },
     ],
     shapes: shapes.shapes,
     baselineMegabits: parseKarpenterBandwidth(readPinned(AWS_SOURCES.baseline)),
@@ -98,6 +155,11 @@ export function generateEks(): GeneratedPrices {
     sources: {
       karpenterPricesAws: { url: blobUrl(AWS_SOURCES.pricesAws), asOf: aws.asOf, note: pricesNote },
       karpenterPricesUsGov: { url: blobUrl(AWS_SOURCES.pricesUsGov), asOf: usGov.asOf, note: pricesNote },
+      ec2InstancesInfo: {
+        url: blobUrl(AWS_SOURCES.pricesAllRegions),
+        asOf: pseudoVersionDate(AWS_SOURCES.pricesAllRegions.version),
+        note: `ec2instances.info's instances.json (vantage-sh/ec2instances.info, built from the AWS Price List API) as committed to the Go module ${AWS_SOURCES.pricesAllRegions.module}@${AWS_SOURCES.pricesAllRegions.version}; on-demand Linux, regions only (no Local or Wavelength Zones); used for the regions Karpenter's files do not price; the date is the module version's commit, the file states none`,
+      },
       autoscalerShapes: {
         url: blobUrl(AWS_SOURCES.shapes),
         asOf: shapes.asOf,
@@ -138,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
   if (missing.length > 0) {
     process.stderr.write(
       `missing source files (run with --fetch, or download them to these paths):\n${missing
-        .map((f) => `  ${rawUrl(f)}\n    -> ${cachedPath(f)}`)
+        .map((f) => `  ${fetchHint(f)}\n    -> ${cachedPath(f)}`)
         .join("\n")}\n`,
     );
     return 1;

@@ -1,41 +1,14 @@
-// Price catalog of stack eks (on-demand, Linux). Instance prices of the regions in prices.generated.json (written by
+// Price catalog of stack eks (on-demand, Linux). Instance prices of every region in prices.generated.json (written by
 // `npm run prices:generate` from pinned public sources, docs/prices.md) are generated; the rest below is kept by hand
-// where no machine-readable source was found: instances in us-east-2 and us-west-2, io1, transfer, NAT, control plane.
-import type { CloudPriceCatalog, DiskPriceEntry, MachineTypeEntry, RegionPrices } from "../../prices/types";
+// where no machine-readable source was found: io1, transfer, NAT, control plane.
+import type { CloudPriceCatalog, DiskPriceEntry, RegionPrices } from "../../prices/types";
 import { GeneratedPrices, mergeRegions, regionsFromGenerated } from "../../prices/generated";
 import generated from "./prices.generated.json";
 
-/** The generated instance prices (us-east-1 and GovCloud: the regions the machine-readable sources price). */
+/** The generated instance prices, per region (the regions the machine-readable sources price; docs/prices.md). */
 export const EKS_GENERATED: GeneratedPrices = generated as GeneratedPrices;
 
 const CHECKED = "2026-11-22";
-
-const SKYPILOT_AWS_VMS =
-  "https://github.com/skypilot-org/skypilot-catalog/blob/00148f2af3672e2229b4f7bf8157d5a3f36e3c35/catalogs/v8/aws/vms.csv";
-
-/** Regions whose instance prices are read by hand: no generator input prices them. */
-type HandRegion = "us-east-2" | "us-west-2";
-
-/**
- * A price read by hand; the shape and egress figures are the generated ones of the same type (they do not depend on
- * the region), so they are stated once.
- */
-function awsMachine(region: HandRegion, machineType: string, usd: number): MachineTypeEntry {
-  const shape = EKS_GENERATED.machineTypes[machineType];
-  if (!shape) throw new Error(`eks prices: ${machineType} is not in prices.generated.json`);
-  const { vcpus, memoryGiB, egressGbps, baselineEgressGbps } = shape;
-  return {
-    usd,
-    unit: "hour",
-    vcpus,
-    memoryGiB,
-    egressGbps,
-    ...(baselineEgressGbps !== undefined ? { baselineEgressGbps } : {}),
-    source: SKYPILOT_AWS_VMS,
-    asOf: CHECKED,
-    note: `read by hand from ${region}'s rows (this csv is not a generator input, docs/prices.md); date of check, the stored csv version carries no date; vcpus, memoryGiB and egress as in prices.generated.json: ${shape.bandwidthRule}`,
-  };
-}
 
 function awsIo1(region: "us-east-1" | "us-east-2" | "us-west-2"): DiskPriceEntry {
   const source =
@@ -76,24 +49,11 @@ function awsIo1(region: "us-east-1" | "us-east-2" | "us-west-2"): DiskPriceEntry
   };
 }
 
-function handRegion(region: HandRegion): RegionPrices {
-  return {
-    machineTypes: {
-      "m5.xlarge": awsMachine(region, "m5.xlarge", 0.192),
-      "m5.2xlarge": awsMachine(region, "m5.2xlarge", 0.384),
-      "r5.2xlarge": awsMachine(region, "r5.2xlarge", 0.504),
-      "r5.4xlarge": awsMachine(region, "r5.4xlarge", 1.008),
-      "m6i.2xlarge": awsMachine(region, "m6i.2xlarge", 0.384),
-    },
-    disks: { io1: awsIo1(region) },
-  };
-}
-
 /** Entries kept by hand, per region: taken only where the generated file has no entry of the same name. */
 const BY_HAND: Record<string, RegionPrices> = {
   "us-east-1": { machineTypes: {}, disks: { io1: awsIo1("us-east-1") } },
-  "us-east-2": handRegion("us-east-2"),
-  "us-west-2": handRegion("us-west-2"),
+  "us-east-2": { machineTypes: {}, disks: { io1: awsIo1("us-east-2") } },
+  "us-west-2": { machineTypes: {}, disks: { io1: awsIo1("us-west-2") } },
 };
 
 export const EKS_PRICES: CloudPriceCatalog = {
