@@ -354,10 +354,15 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     if (!p) return ctx.skip();
     const regions = () => p.spec.regions.map((r) => r.name);
     const nodes = renderedNodes(p);
-    // A dynamic quorum: no static voter list anywhere; every node bootstraps from the same three addresses.
-    expect(nodes.filter((n) => n.props["controller.quorum.voters"] !== undefined)).toEqual([]);
+    // A dynamic quorum: no controller has a static voter list; every node bootstraps from the same three addresses.
+    expect(nodes.filter((n) => n.role === "controller" && n.props["controller.quorum.voters"] !== undefined)).toEqual([]);
     const bootstrapLists = new Set(nodes.map((n) => n.props["controller.quorum.bootstrap.servers"]));
     expect(bootstrapLists.size).toBe(1);
+    // Brokers (which never vote) carry the same three controllers as their fallback address book, by node id.
+    const addressBooks = new Set(nodes.filter((n) => n.role === "broker").map((n) => n.props["controller.quorum.voters"]));
+    expect(addressBooks.size).toBe(1);
+    const book = [...addressBooks][0]!.split(",").map((v) => /^(\d+)@(.+:\d+)$/.exec(v)!);
+    expect(book.map(([, , address]) => address).join(",")).toBe([...bootstrapLists][0]);
     // The voters are the initial voter set every controller is formatted with.
     const initial = new Set(
       statefulSets(p)
@@ -371,6 +376,7 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     const voters = [...initial][0]!.split(",").map((v) => /^(\d+)@(.+):(\d+):([A-Za-z0-9_-]{22})$/.exec(v)!);
     expect(voters).toHaveLength(3);
     expect(voters.map(([, , host, port]) => `${host}:${port}`).join(",")).toBe([...bootstrapLists][0]);
+    expect(book.map(([, id]) => id)).toEqual(voters.map(([, id]) => id));
     expect(voters.every(([, , , , dir]) => isValidKafkaUuid(dir))).toBe(true);
     expect(new Set(voters.map(([, , , , dir]) => dir)).size).toBe(3);
     const controllers = nodes.filter((n) => n.role === "controller");

@@ -82,10 +82,16 @@ describe("nodeProperties", () => {
     );
   });
 
-  it("finds the quorum through the three controllers' cross-cluster addresses, with no static voter list", () => {
+  it("finds the quorum through the three controllers' cross-cluster addresses; only brokers, which never vote, list them by id", () => {
     for (const n of nodes) {
       const p = nodeProperties(n, settings("submariner"));
-      expect(p["controller.quorum.voters"]).toBeUndefined();
+      if (n.role === "controller") expect(p["controller.quorum.voters"]).toBeUndefined();
+      else
+        expect(p["controller.quorum.voters"]).toBe(
+          "1000@kafka-controller-gke-us-east4-0.gke-us-east4.kafka-controller-gke-us-east4.kafka.svc.clusterset.local:9093," +
+            "1100@kafka-controller-gke-us-central1-0.gke-us-central1.kafka-controller-gke-us-central1.kafka.svc.clusterset.local:9093," +
+            "1200@kafka-controller-gke-us-west1-0.gke-us-west1.kafka-controller-gke-us-west1.kafka.svc.clusterset.local:9093",
+        );
       expect(p["controller.quorum.bootstrap.servers"].split(",")).toEqual([
         "kafka-controller-gke-us-east4-0.gke-us-east4.kafka-controller-gke-us-east4.kafka.svc.clusterset.local:9093",
         "kafka-controller-gke-us-central1-0.gke-us-central1.kafka-controller-gke-us-central1.kafka.svc.clusterset.local:9093",

@@ -5,7 +5,7 @@ import { KAFKA_PORTS } from "../ports";
 import type { Mesh } from "../types";
 import { nodeAddress } from "./addresses";
 import { KAFKA_IMAGE_VOLUMES } from "./image";
-import { quorumBootstrapServers } from "./quorum";
+import { brokerControllerAddressBook, quorumBootstrapServers } from "./quorum";
 import { KafkaNode } from "./topology";
 
 export type Properties = Record<string, string>;
@@ -143,9 +143,13 @@ const authorization: Section = (_node, s) => ({
 
 /**
  * A dynamic quorum (KIP-853): nodes find the controllers by their cross-cluster addresses; the voters themselves are
- * set when the controllers are formatted (lib/kafka/quorum). No `controller.quorum.voters`: that is a static quorum.
+ * set when the controllers are formatted (lib/kafka/quorum). Controllers take no `controller.quorum.voters`: that
+ * would make the quorum static. Brokers take it as a fallback address book only (`brokerControllerAddressBook`).
  */
-const quorum: Section = (_node, s) => ({ "controller.quorum.bootstrap.servers": quorumBootstrapServers(s.mesh, s.nodes) });
+const quorum: Section = (node, s) => ({
+  "controller.quorum.bootstrap.servers": quorumBootstrapServers(s.mesh, s.nodes),
+  ...(node.role === "broker" ? { "controller.quorum.voters": brokerControllerAddressBook(s.mesh, s.nodes) } : {}),
+});
 
 /** rack = region, and the selector without which client.rack does nothing. */
 const rackAwareness: Section = (node): Properties =>

@@ -29,6 +29,25 @@ export function quorumBootstrapServers(mesh: Mesh, nodes: readonly KafkaNode[]):
 }
 
 /**
+ * `id@host:port` of every controller: a broker's `controller.quorum.voters`. A broker never votes, so this does not make
+ * the quorum static; it is where a broker finds a controller's address when its copy of the voter set is empty.
+ *
+ * Kafka 4.1.2 (and 4.2.0, 4.3.0: the same code) leaves a broker's voter set empty after the broker truncates its metadata
+ * log below the voter-set record, which it does when the first leader election churns and the new leader's log
+ * diverges from offset 0: `KRaftControlRecordStateMachine.truncateNewEntries` drops the voter-set entries but keeps
+ * `nextOffset`, so the re-fetched records below it are never read again. A broker's channels to the controller then
+ * find no controller (`RaftControllerNodeProvider` looks the leader's id up in that voter set) until the process
+ * restarts: registration times out and the broker exits, or an ISR change waits forever. With this setting the lookup
+ * falls back to these addresses (`VoterSetHistory.lastValue`). While the log holds a voter set it wins, and Kafka
+ * reports the fallback as `ignored-static-voters` = 1. docs/kafka.md, "Brokers' controller address book".
+ */
+export function brokerControllerAddressBook(mesh: Mesh, nodes: readonly KafkaNode[]): string {
+  return controllersOf(nodes)
+    .map((c) => `${c.nodeId}@${nodeAddress(mesh, c)}:${KAFKA_PORTS.controller}`)
+    .join(",");
+}
+
+/**
  * The initial voter set, `id@host:port:directoryId,...`, the same for every controller: the argument of
  * `kafka-storage.sh format --initial-controllers`. `directoryIds` maps each controller's pod name to its initial
  * directory id (a Kafka Uuid, lib/kafka/cluster-id).
