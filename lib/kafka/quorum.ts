@@ -21,10 +21,15 @@ export const QUORUM_BOOTSTRAP_WINDOW_SECONDS = 6 * 60 * 60;
 /** ConfigMap, created once in the first region's Kafka namespace, whose creation time opens the bootstrap window. */
 export const QUORUM_BOOTSTRAP_CONFIG_MAP = "kafka-quorum-bootstrap";
 
+/** A controller's CONTROLLER listener, `host:port`, by its cross-cluster name. */
+function controllerEndpoint(mesh: Mesh, controller: KafkaNode): string {
+  return `${nodeAddress(mesh, controller)}:${KAFKA_PORTS.controller}`;
+}
+
 /** `host:port` of every controller, by its cross-cluster name: `controller.quorum.bootstrap.servers` of every node. */
 export function quorumBootstrapServers(mesh: Mesh, nodes: readonly KafkaNode[]): string {
   return controllersOf(nodes)
-    .map((c) => `${nodeAddress(mesh, c)}:${KAFKA_PORTS.controller}`)
+    .map((c) => controllerEndpoint(mesh, c))
     .join(",");
 }
 
@@ -43,7 +48,7 @@ export function quorumBootstrapServers(mesh: Mesh, nodes: readonly KafkaNode[]):
  */
 export function brokerControllerAddressBook(mesh: Mesh, nodes: readonly KafkaNode[]): string {
   return controllersOf(nodes)
-    .map((c) => `${c.nodeId}@${nodeAddress(mesh, c)}:${KAFKA_PORTS.controller}`)
+    .map((c) => `${c.nodeId}@${controllerEndpoint(mesh, c)}`)
     .join(",");
 }
 
@@ -57,7 +62,7 @@ export function initialControllers(mesh: Mesh, nodes: readonly KafkaNode[], dire
     .map((c) => {
       const dir = directoryIds[c.podName];
       if (!dir) throw new Error(`no initial directory id for controller ${c.podName}`);
-      return `${c.nodeId}@${nodeAddress(mesh, c)}:${KAFKA_PORTS.controller}:${dir}`;
+      return `${c.nodeId}@${controllerEndpoint(mesh, c)}:${dir}`;
     })
     .join(",");
 }
