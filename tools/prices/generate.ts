@@ -26,6 +26,7 @@ import {
   cachedPath,
   fetchHint,
   pseudoVersionDate,
+  unreachable,
 } from "./sources";
 import { cacheRoot } from "../cache-dir";
 
@@ -80,10 +81,8 @@ async function pinnedBytes(file: PinnedFile): Promise<Buffer> {
     }
     case "go-module":
       return goModuleBytes(file);
-    default: {
-      const never: never = file;
-      throw new Error(`unknown pinned file ${JSON.stringify(never)}`);
-    }
+    default:
+      return unreachable(file);
   }
 }
 
