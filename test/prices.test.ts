@@ -29,6 +29,31 @@ const EUROPE = path.join(REPO_ROOT, "test", "fixtures", "prices", "gke-europe.ya
 const UNPRICED_IN_REGION = path.join(REPO_ROOT, "test", "fixtures", "bad-config", "unpriced-machine-type-in-region.yaml");
 const PRICES_DOC = fs.readFileSync(path.join(REPO_ROOT, "docs", "prices.md"), "utf8");
 
+type CostEstimatePrices = { prices: Array<{ item: string; usd: number; source: string }> };
+
+/**
+ * Every machine of every region is in the estimate's price list, from the generated file's `sourceId` at the generated
+ * price; returns the list by item for further checks.
+ */
+function expectGeneratedMachinePrices(
+  costEstimate: unknown,
+  generated: GeneratedPrices,
+  sourceId: string,
+  regions: readonly string[],
+  machines: readonly string[],
+): Record<string, CostEstimatePrices["prices"][number]> {
+  const byItem = Object.fromEntries((costEstimate as CostEstimatePrices).prices.map((p) => [p.item, p]));
+  for (const region of regions) {
+    for (const machine of machines) {
+      const used = byItem[`${machine} (${region})`];
+      expect(used, `${machine} ${region}`).toBeDefined();
+      expect(used.source).toBe(generated.sources[sourceId].url);
+      expect(used.usd).toBe(generated.machineTypes[machine].usdPerHour[region]);
+    }
+  }
+  return byItem;
+}
+
 function allEntries(catalog: CloudPriceCatalog): Array<[string, PriceEntry]> {
   const entries: Array<[string, PriceEntry]> = [];
   for (const [region, prices] of Object.entries(catalog.regions)) {
@@ -504,16 +529,13 @@ describe("a type or region without a price", () => {
     const result = await planStack("eks", config);
     expect(result.ok, result.ok ? "" : JSON.stringify(result.problems)).toBe(true);
     if (!result.ok) return;
-    const estimate = result.run.outputs.costEstimate as { prices: Array<{ item: string; usd: number; source: string }> };
-    const byItem = Object.fromEntries(estimate.prices.map((p) => [p.item, p]));
-    for (const region of ["eu-west-1", "eu-central-1", "eu-north-1"]) {
-      for (const machine of ["r5.4xlarge", "m5.xlarge"]) {
-        const used = byItem[`${machine} (${region})`];
-        expect(used, `${machine} ${region}`).toBeDefined();
-        expect(used.source).toBe(EKS_GENERATED.sources.ec2InstancesInfo.url);
-        expect(used.usd).toBe(EKS_GENERATED.machineTypes[machine].usdPerHour[region]);
-      }
-    }
+    const byItem = expectGeneratedMachinePrices(
+      result.run.outputs.costEstimate,
+      EKS_GENERATED,
+      "ec2InstancesInfo",
+      ["eu-west-1", "eu-central-1", "eu-north-1"],
+      ["r5.4xlarge", "m5.xlarge"],
+    );
     expect(byItem["r5.4xlarge (eu-central-1)"].usd).toBe(1.216);
   });
 
@@ -529,20 +551,15 @@ describe("the gke example in three European regions", () => {
     const result = await runStack({ stack: "gke", configFile: EUROPE });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const estimate = result.run.outputs.costEstimate as {
-      totalUsdPerMonth: number;
-      prices: Array<{ item: string; usd: number; source: string }>;
-    };
+    const estimate = result.run.outputs.costEstimate as CostEstimatePrices & { totalUsdPerMonth: number };
     expect(estimate.totalUsdPerMonth).toBeGreaterThan(0);
-    const byItem = Object.fromEntries(estimate.prices.map((p) => [p.item, p]));
-    for (const region of ["europe-west1", "europe-west4", "europe-north1"]) {
-      for (const machine of ["n2-standard-16", "e2-standard-4"]) {
-        const used = byItem[`${machine} (${region})`];
-        expect(used, `${machine} ${region}`).toBeDefined();
-        expect(used.source).toBe(GKE_GENERATED.sources.gcpPricing.url);
-        expect(used.usd).toBe(GKE_GENERATED.machineTypes[machine].usdPerHour[region]);
-      }
-    }
+    const byItem = expectGeneratedMachinePrices(
+      estimate,
+      GKE_GENERATED,
+      "gcpPricing",
+      ["europe-west1", "europe-west4", "europe-north1"],
+      ["n2-standard-16", "e2-standard-4"],
+    );
     expect(estimate.prices.every((p) => !p.source.startsWith("stack config"))).toBe(true);
     expect(byItem["n2-standard-16 (europe-west1)"].usd).toBe(0.854672);
   });
