@@ -12,6 +12,10 @@ export interface PlanResource {
   replaceOnChanges?: string[];
   /** Set when Pulumi deletes the old resource before creating its replacement; only present when set. */
   deleteBeforeReplace?: boolean;
+  /** Set when Pulumi refuses to delete or replace the resource (`protect`); only present when set. */
+  protect?: boolean;
+  /** Set when deleting the resource from the program leaves it in place (`retainOnDelete`); only present when set. */
+  retainOnDelete?: boolean;
 }
 
 export interface PlanDiagnostic {

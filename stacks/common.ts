@@ -1,6 +1,7 @@
 // What every stack shares around its composition: the cost summary in the preview log, and the outputs every stack
 // exports. The derivation itself (buffers, cost, capacity) is pure: lib/derived-plan.ts.
 import * as pulumi from "@pulumi/pulumi";
+import { DataGuard } from "../components/durability/data-guard";
 import { StackSpec } from "../lib/config/spec";
 import { costEstimateOutput, renderSummary } from "../lib/cost-report";
 import { DerivedPlan } from "../lib/derived-plan";
@@ -41,4 +42,13 @@ export function commonOutputs(spec: StackSpec, derived: DerivedPlan) {
     },
     costEstimate: costEstimateOutput(derived.cost, derived.capacity, derived.prices),
   };
+}
+
+/**
+ * The stack's destroy guard (lib/durability/protection.ts): protected while `protectData` is true, and waiting for
+ * every other resource of the stack, so that `pulumi destroy` refuses before anything is deleted. Pass every
+ * top-level resource and component; a test checks that it waits for every custom resource of the plan.
+ */
+export function guardData(spec: StackSpec, everything: pulumi.Resource[]): DataGuard {
+  return new DataGuard("data-guard", { protectData: spec.protectData, guards: everything });
 }

@@ -14,8 +14,8 @@ import { apiServerClients } from "../lib/mesh/access";
 import { AwsNetwork } from "../components/aws/network";
 import type { EksStackSpec } from "../lib/config/spec";
 import { regionPairs } from "../lib/topology";
-import { DerivedPlan, commonOutputs } from "./common";
-import { deployWorkload } from "./workload";
+import { DerivedPlan, commonOutputs, guardData } from "./common";
+import { deployWorkload, workloadResources } from "./workload";
 
 export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
   const providers = spec.regions.map(
@@ -49,6 +49,7 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
         kafkaNodeSysctls: profileOf("eks").kafkaNodeSysctls(derived.socketBuffers.sysctls),
         iopsPerGiB: spec.kafka.disk.iopsPerGiB,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
+        protectData: spec.protectData,
         provider: providers[i],
       }),
   );
@@ -88,6 +89,7 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
       securityGroupIds: [r.cluster.clusterSecurityGroupId],
     })),
   });
+  const dataGuard = guardData(spec, [...providers, ...networks, ...regions, ...peerings, ...workloadResources(workload)]);
 
   return {
     outputs: {
@@ -114,5 +116,6 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
     regions,
     peerings,
     workload,
+    dataGuard,
   };
 }

@@ -6,8 +6,8 @@ import { ExistingCluster } from "../components/existing/cluster";
 import { RegionalCluster } from "../components/platform";
 import { profileOf } from "../lib/cloud";
 import type { ExistingStackSpec } from "../lib/config/spec";
-import { DerivedPlan, commonOutputs } from "./common";
-import { deployWorkload } from "./workload";
+import { DerivedPlan, commonOutputs, guardData } from "./common";
+import { deployWorkload, workloadResources } from "./workload";
 
 export function existingStack(spec: ExistingStackSpec, derived: DerivedPlan) {
   const { existing } = spec;
@@ -17,6 +17,8 @@ export function existingStack(spec: ExistingStackSpec, derived: DerivedPlan) {
         region,
         kubeconfig: existing.clusters[i].kubeconfig,
         ...(existing.clusters[i].context !== undefined ? { context: existing.clusters[i].context } : {}),
+        ...(existing.clusters[i].clusterIdentifier !== undefined ? { clusterIdentifier: existing.clusters[i].clusterIdentifier } : {}),
+        protectData: spec.protectData,
         storageClass: existing.storageClass,
         ...(existing.kafkaNodeSelector !== undefined ? { kafkaNodeSelector: existing.kafkaNodeSelector } : {}),
         tolerateKafkaTaint: existing.tolerateKafkaTaint,
@@ -39,6 +41,7 @@ export function existingStack(spec: ExistingStackSpec, derived: DerivedPlan) {
     apiServerEndpoints: existing.clusters.map((c) => c.apiServer),
     kafkaMachineShape: existing.kafkaNodeShape,
   });
+  const dataGuard = guardData(spec, [...regions, ...workloadResources(workload)]);
 
   return {
     outputs: {
@@ -58,5 +61,6 @@ export function existingStack(spec: ExistingStackSpec, derived: DerivedPlan) {
     clusters,
     regions,
     workload,
+    dataGuard,
   };
 }

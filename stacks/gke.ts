@@ -8,8 +8,8 @@ import type { GkeStackSpec, RegionSpec } from "../lib/config/spec";
 import { GkeRegion } from "../components/gcp/region";
 import { NetworkPeeringMesh } from "../components/gcp/peering";
 import { RegionalCluster } from "../components/platform";
-import { DerivedPlan, commonOutputs } from "./common";
-import { deployWorkload } from "./workload";
+import { DerivedPlan, commonOutputs, guardData } from "./common";
+import { deployWorkload, workloadResources } from "./workload";
 
 /** True when some cluster range is a privately used public range, which peering exchanges only when told to. */
 export function usesPrivatelyUsedPublicRanges(regions: readonly RegionSpec[]): boolean {
@@ -56,6 +56,7 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
         managedPrometheus: spec.observability.scrape === "gke-managed",
         nodePools: spec.nodePools,
         kafkaNodeSysctls: profileOf("gke").kafkaNodeSysctls(derived.socketBuffers.sysctls),
+        protectData: spec.protectData,
         provider: providers[index],
       }),
   );
@@ -78,6 +79,7 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
     apiServerEndpoints: regions.map((r) => r.gke.endpoint),
     configureClustersetDns: (index, lighthouseDnsIp) => [regions[index].addClusterSetStubDomain(lighthouseDnsIp)],
   });
+  const dataGuard = guardData(spec, [...providers, ...natAddresses, ...regions, peering, ...workloadResources(workload)]);
 
   return {
     outputs: {
@@ -105,5 +107,6 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
     regions,
     peering,
     workload,
+    dataGuard,
   };
 }

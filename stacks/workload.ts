@@ -30,7 +30,7 @@ export interface WorkloadArgs {
 }
 
 export interface Workload {
-  mesh: MeshLayer;
+  mesh: MeshLayer & pulumi.ComponentResource;
   kafka: StretchedKafka;
   observability: KafkaObservability;
 }
@@ -70,6 +70,7 @@ export function stretchedKafkaSettings(spec: StackSpec, machineShape?: MachineSh
     topics: kafka.topics,
     users: kafka.users,
     controllerVolumeSizeGiB: kafka.controllerDiskSizeGiB,
+    protectData: spec.protectData,
   } satisfies Partial<StretchedKafkaArgs>;
 }
 
@@ -103,4 +104,9 @@ export function deployWorkload(args: WorkloadArgs): Workload {
       : {}),
   });
   return { mesh, kafka, observability };
+}
+
+/** The workload's top-level components, for the stack's destroy guard. */
+export function workloadResources(w: Workload): pulumi.Resource[] {
+  return [w.mesh, w.kafka, w.observability];
 }

@@ -282,7 +282,7 @@ describe("GkeCluster", () => {
   it("takes the release channel and deletion protection from its arguments, with every child on the given provider", async () => {
     const { recorded } = await runComponent(() => {
       const provider = new gcp.Provider("gcp-us-central1", { project: "p-123456", region: "us-central1" });
-      new GkeCluster("c", clusterArgs(provider, { releaseChannel: "STABLE", deletionProtection: false }));
+      new GkeCluster("c", clusterArgs(provider, { releaseChannel: "STABLE", protectData: false }));
     });
     expect(recorded.one("gcp:container/cluster:Cluster", "c-control-plane").inputs).toMatchObject({
       releaseChannel: { channel: "STABLE" },

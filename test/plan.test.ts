@@ -118,11 +118,12 @@ describe("npm run plan", () => {
       const plan = JSON.parse(first.stdout);
       expect(plan.stack).toBe(stack);
       expect(Object.keys(plan)).toEqual(["stack", "resources", "outputs", "diagnostics"]);
-      // replaceOnChanges and deleteBeforeReplace appear only on resources that set them.
+      // replaceOnChanges, deleteBeforeReplace, protect and retainOnDelete appear only on resources that set them.
       const base = ["type", "name", "parent", "provider", "inputs", "dependsOn"];
-      for (const r of plan.resources)
-        expect(Object.keys(r)).toEqual([...base, ...["replaceOnChanges", "deleteBeforeReplace"].filter((k) => k in r)]);
-      expect(plan.resources.some((r: { deleteBeforeReplace?: boolean }) => r.deleteBeforeReplace === true)).toBe(true);
+      const options = ["replaceOnChanges", "deleteBeforeReplace", "protect", "retainOnDelete"];
+      for (const r of plan.resources) expect(Object.keys(r)).toEqual([...base, ...options.filter((k) => k in r)]);
+      for (const option of ["deleteBeforeReplace", "protect", "retainOnDelete"])
+        expect(plan.resources.some((r: Record<string, unknown>) => r[option] === true)).toBe(true);
     }
   });
 

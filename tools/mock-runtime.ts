@@ -25,6 +25,9 @@ export interface RecordedResource {
   /** Resource options that decide how a change is carried out (`replaceOnChanges`, `deleteBeforeReplace`), when set. */
   replaceOnChanges?: string[];
   deleteBeforeReplace?: boolean;
+  /** Resource options that decide whether a delete happens (`protect`, `retainOnDelete`), when set to true. */
+  protect?: boolean;
+  retainOnDelete?: boolean;
 }
 
 export interface Diagnostic {
@@ -79,6 +82,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const parents = new Map<string, string>();
   const dependencies = new Map<string, string[]>();
   const replacement = new Map<string, { replaceOnChanges?: string[]; deleteBeforeReplace?: boolean }>();
+  const deletion = new Map<string, { protect?: boolean; retainOnDelete?: boolean }>();
   const diagnostics: Diagnostic[] = [];
 
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
@@ -97,6 +101,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
             custom: args.custom ?? false,
             dependsOn: dependencies.get(`${args.type}::${args.name}`) ?? [],
             ...replacement.get(`${args.type}::${args.name}`),
+            ...deletion.get(`${args.type}::${args.name}`),
           });
         }
         return { id: args.custom ? `mock-id:${args.name}` : undefined, state: mockState(args.type, args.name, args.inputs ?? {}) };
@@ -130,6 +135,13 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
       replacement.set(`${req.getType()}::${req.getName()}`, {
         ...(replaceOnChanges.length > 0 ? { replaceOnChanges: [...replaceOnChanges] } : {}),
         ...(deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      });
+    const protect = req.getProtect() === true;
+    const retainOnDelete = req.getRetainondelete() === true;
+    if (protect || retainOnDelete)
+      deletion.set(`${req.getType()}::${req.getName()}`, {
+        ...(protect ? { protect: true } : {}),
+        ...(retainOnDelete ? { retainOnDelete: true } : {}),
       });
     return register(req, callback);
   };
@@ -170,6 +182,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getReplaceonchangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
 }
 
 /** Routes the SDK's log lines (printed to the console when no engine is attached) into diagnostics. */

@@ -15,6 +15,7 @@ import {
   vpcCniConfiguration,
 } from "../../lib/cloud/eks/eks";
 import { PeerRange, apiServerIngressRules } from "../../lib/cloud/eks/network";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import { serviceRole } from "./iam";
 import { ingressRuleResources } from "./security";
 
@@ -45,6 +46,11 @@ export interface EksClusterArgs {
   apiClientRanges?: readonly PeerRange[];
   /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/cloud/eks/eks.ts). */
   kubernetesVersion?: string;
+  /**
+   * Protect the cluster (lib/durability/protection.ts): Pulumi refuses to delete or replace it, and EKS refuses to
+   * delete it (`deletionProtection`). Default true; false for a deliberate tear-down.
+   */
+  protectData?: boolean;
   /** The region's AWS provider; every AWS child uses it. Required. */
   provider: aws.Provider;
 }
@@ -78,6 +84,7 @@ export class EksCluster extends pulumi.ComponentResource {
     super("geo-kafka:aws:EksCluster", name, {}, opts);
     const { clusterName, region, provider } = args;
     const child = { parent: this, provider };
+    const protectData = args.protectData ?? true;
 
     this.secretsKey = new aws.kms.Key(
       `${name}-secrets-key`,
@@ -134,9 +141,10 @@ export class EksCluster extends pulumi.ComponentResource {
         enabledClusterLogTypes: [...EKS_LOG_TYPES],
         bootstrapSelfManagedAddons: false,
         upgradePolicy: { supportType: EKS_SUPPORT_TYPE },
+        deletionProtection: protectData,
       },
       // The role's policies must outlive the cluster, or EKS cannot clean up its network interfaces on delete.
-      { ...child, dependsOn: [...role.attachments, logGroup] },
+      { ...child, ...dataHolderOptions("cluster", protectData), dependsOn: [...role.attachments, logGroup] },
     );
     this.clusterName = this.cluster.name;
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
@@ -159,7 +167,16 @@ export class EksCluster extends pulumi.ComponentResource {
     const kubeconfig = pulumi
       .all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
       .apply(([n, endpoint, ca]) => renderKubeconfig({ clusterName: n, region, endpoint, certificateAuthorityData: ca.data }));
-    this.k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(kubeconfig) }, { parent: this });
+    this.k8sProvider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: pulumi.secret(kubeconfig),
+        // The cluster's ARN names it for its whole life: a new endpoint, CA or token updates the provider in place
+        // instead of replacing it and, with it, every object deployed through it (pulumi-kubernetes DiffConfig).
+        clusterIdentifier: this.cluster.arn,
+      },
+      { parent: this, ...dataHolderOptions("kubernetes-provider", protectData) },
+    );
 
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.cluster.endpoint });
   }

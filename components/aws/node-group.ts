@@ -1,6 +1,7 @@
 // EKS managed node groups on Amazon Linux 2023, each with its own launch template, and the role nodes run as.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import { NODE_ROLE_POLICIES, amiTypeFor, eksTaintEffect, fixedScaling, serviceTrustPolicy } from "../../lib/cloud/eks/eks";
 import { encodeUserData } from "../../lib/cloud/eks/user-data";
 import { ServiceRole, serviceRole } from "./iam";
@@ -57,6 +58,11 @@ export interface EksNodeGroupArgs {
   count: number;
   /** Kubernetes node labels. Default: none. */
   labels?: Record<string, string>;
+  /**
+   * Protect the node group from deletion and replacement: the Kafka group, whose replacement would stop a whole
+   * region's Kafka at once (lib/durability/protection.ts). Default false.
+   */
+  protectData?: boolean;
   /** Kubernetes taints, in Kubernetes spelling (`NoSchedule`). Default: none. */
   taints?: readonly NodeTaint[];
   /**
@@ -134,7 +140,7 @@ export class EksNodeGroup extends pulumi.ComponentResource {
         launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(String) },
         tags,
       },
-      { ...child, dependsOn: args.dependsOn ?? [] },
+      { ...child, ...dataHolderOptions("kafka-node-pool", args.protectData ?? false), dependsOn: args.dependsOn ?? [] },
     );
 
     this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName });

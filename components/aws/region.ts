@@ -52,6 +52,8 @@ export interface EksRegionArgs {
   apiClientRanges?: readonly PeerRange[];
   /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/cloud/eks/eks.ts). */
   kubernetesVersion?: string;
+  /** Protect the cluster, the Kafka node group and the StorageClass (lib/durability/protection.ts). Default true. */
+  protectData?: boolean;
   /** The region's AWS provider; every AWS resource below uses it. Required. */
   provider: aws.Provider;
 }
@@ -74,6 +76,7 @@ export class EksRegion extends pulumi.ComponentResource {
   constructor(name: string, args: EksRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:aws:EksRegion", name, {}, opts);
     const { region, provider } = args;
+    const protectData = args.protectData ?? true;
     this.region = region;
 
     // The stack creates every region's network first, so each cluster can admit the other regions' NAT addresses.
@@ -97,6 +100,7 @@ export class EksRegion extends pulumi.ComponentResource {
         apiClientEgressIps: args.apiClientEgressIps ?? [],
         apiClientRanges: args.apiClientRanges ?? [],
         kubernetesVersion: args.kubernetesVersion,
+        protectData,
         provider,
       },
       { parent: this },
@@ -120,6 +124,7 @@ export class EksRegion extends pulumi.ComponentResource {
         count: args.kafkaPool.countPerRegion,
         labels: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
         taints: [KAFKA_NODE_TAINT],
+        protectData,
         userData: renderNodeUserData({
           sysctls: sysctlList(args.kafkaNodeSysctls),
           nofileLimit: KAFKA_NOFILE_LIMIT,
@@ -156,6 +161,7 @@ export class EksRegion extends pulumi.ComponentResource {
         podIdentityAgent: this.cluster.podIdentityAgent,
         nodeGroups,
         k8sProvider: this.cluster.k8sProvider,
+        protectData,
         provider,
       },
       { parent: this },

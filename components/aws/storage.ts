@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import {
   EBS_CSI_ROLE_POLICIES,
   EBS_CSI_SERVICE_ACCOUNT,
@@ -27,6 +28,8 @@ export interface EbsCsiStorageArgs {
   k8sProvider: k8s.Provider;
   /** The region's AWS provider. Required. */
   provider: aws.Provider;
+  /** Protect the StorageClass from deletion and replacement (lib/durability/protection.ts). Default true. */
+  protectData?: boolean;
 }
 
 /**
@@ -93,8 +96,14 @@ export class EbsCsiStorage extends pulumi.ComponentResource {
         allowVolumeExpansion: true,
         reclaimPolicy: "Retain",
       },
-      // The name is fixed and StorageClass parameters are immutable: a change must delete the old class first.
-      { parent: this, provider: args.k8sProvider, deleteBeforeReplace: true },
+      // The name is fixed and StorageClass parameters are immutable: a change must delete the old class first, which
+      // protection refuses until `protectData` is false for that update (docs/durability.md).
+      {
+        parent: this,
+        provider: args.k8sProvider,
+        deleteBeforeReplace: true,
+        ...dataHolderOptions("storage-class", args.protectData ?? true),
+      },
     );
     this.storageClassName = this.storageClass.metadata.name;
 

@@ -2,6 +2,7 @@
 // StorageClass for Kafka's volumes (used as it is, or created here), and where Kafka pods go. Nothing else is created.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import type { RegionSpec } from "../../lib/config/spec";
 import { KAFKA_NODE_LABEL, KAFKA_NODE_TAINT } from "../../lib/node-pools";
 import type { RegionalCluster } from "../platform";
@@ -13,6 +14,13 @@ export interface ExistingClusterArgs {
   kubeconfig: pulumi.Input<string>;
   /** Context of the kubeconfig. Default: its current-context. */
   context?: string;
+  /**
+   * The provider's `clusterIdentifier`: a changed kubeconfig updates the provider in place, a changed identifier
+   * replaces it with every object deployed through it (pulumi-kubernetes DiffConfig). Default: the region's clusterId.
+   */
+  clusterIdentifier?: string;
+  /** Protect the provider and the StorageClass created here (lib/durability/protection.ts). Default true. */
+  protectData?: boolean;
   /**
    * The StorageClass of Kafka's volumes: its `name`, and with `create` the provisioner and parameters of one this
    * component creates (Retain, WaitForFirstConsumer, expandable). Required.
@@ -33,6 +41,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:existing:ExistingCluster", name, {}, opts);
+    const protectData = args.protectData ?? true;
     const problems: Array<{ propertyPath: string; reason: string }> = [];
     if (args.storageClass.name.trim() === "") problems.push({ propertyPath: "storageClass.name", reason: "must name a StorageClass" });
     if (args.storageClass.create && args.storageClass.create.provisioner.trim() === "")
@@ -50,10 +59,11 @@ export class ExistingCluster extends pulumi.ComponentResource {
       {
         kubeconfig: pulumi.secret(args.kubeconfig),
         ...(args.context !== undefined ? { context: args.context } : {}),
+        clusterIdentifier: args.clusterIdentifier ?? args.region.clusterId,
         // As on the other targets: server-side apply, so field ownership is shared with what else manages the cluster.
         enableServerSideApply: true,
       },
-      { parent: this },
+      { parent: this, ...dataHolderOptions("kubernetes-provider", protectData) },
     );
 
     const create = args.storageClass.create;
@@ -69,7 +79,7 @@ export class ExistingCluster extends pulumi.ComponentResource {
           allowVolumeExpansion: true,
           reclaimPolicy: "Retain",
         },
-        { parent: this, provider: this.provider },
+        { parent: this, provider: this.provider, ...dataHolderOptions("storage-class", protectData) },
       );
       this.storageClassName = this.storageClass.metadata.name;
     } else {

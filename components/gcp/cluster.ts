@@ -5,6 +5,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionSpec } from "../../lib/config/spec";
 import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../lib/node-pools";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import {
   DEFAULT_RELEASE_CHANNEL,
   KAFKA_NODE_TAG,
@@ -73,8 +74,11 @@ export interface GkeClusterArgs {
    * version-dependent default, so the plan and its policy rules can rely on it. Default false.
    */
   managedPrometheus?: boolean;
-  /** Refuse to delete the cluster (Kafka's data lives on it). Default true; set false before `pulumi destroy`. */
-  deletionProtection?: boolean;
+  /**
+   * Protect the cluster and the Kafka pool (lib/durability/protection.ts): Pulumi refuses to delete or replace them,
+   * and GKE refuses to delete the cluster (`deletionProtection`). Default true; false for a deliberate tear-down.
+   */
+  protectData?: boolean;
   /** GCP provider of this region; every child uses it. */
   provider: gcp.Provider;
 }
@@ -100,6 +104,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     validateArgs(args);
     const { region, provider } = args;
     const childOpts = { parent: this, provider };
+    const protectData = args.protectData ?? true;
     this.privateEndpointOnly = args.controlPlaneCidrs.length === 0;
     this.clusterName = gkeClusterName(region.clusterId);
     this.kafkaSpread = spreadOverZones(args.kafkaPool.countPerRegion, region.zones);
@@ -197,12 +202,12 @@ export class GkeCluster extends pulumi.ComponentResource {
         removeDefaultNodePool: true,
         initialNodeCount: 1,
         nodeConfig: nodeSecurity,
-        deletionProtection: args.deletionProtection ?? true,
+        deletionProtection: protectData,
         resourceLabels: { "geo-kafka-cluster-id": region.clusterId },
       },
       // GKE reports the first remaining pool's settings as the cluster's nodeConfig once the default pool is gone;
       // without this every preview would propose replacing the cluster.
-      { ...childOpts, ignoreChanges: ["nodeConfig"], dependsOn: [nodeRole] },
+      { ...childOpts, ...dataHolderOptions("cluster", protectData), ignoreChanges: ["nodeConfig"], dependsOn: [nodeRole] },
     );
 
     this.kafkaPool = new gcp.container.NodePool(
@@ -230,7 +235,8 @@ export class GkeCluster extends pulumi.ComponentResource {
           kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE" },
         },
       },
-      childOpts,
+      // Protected: a replacement (new machine type, say) would take the whole region's Kafka down at once.
+      { ...childOpts, ...dataHolderOptions("kafka-node-pool", protectData) },
     );
 
     this.systemPool = new gcp.container.NodePool(

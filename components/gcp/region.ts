@@ -3,6 +3,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import { NodePoolsConfig } from "../../lib/config/schema";
 import { RegionSpec } from "../../lib/config/spec";
 import { Mesh } from "../../lib/types";
@@ -39,6 +40,8 @@ export interface GkeRegionArgs {
   releaseChannel?: ReleaseChannel;
   /** GKE managed Prometheus collection and its CRDs in this cluster (see GkeClusterArgs). Default false. */
   managedPrometheus?: boolean;
+  /** Protect the cluster, its Kafka pool and its StorageClass (lib/durability/protection.ts). Default true. */
+  protectData?: boolean;
   /** GCP provider of this region, passed to every GCP child. */
   provider: gcp.Provider;
 }
@@ -93,6 +96,7 @@ export class GkeRegion extends pulumi.ComponentResource {
         kafkaNodeSysctls: args.kafkaNodeSysctls,
         ...(args.releaseChannel ? { releaseChannel: args.releaseChannel } : {}),
         ...(args.managedPrometheus ? { managedPrometheus: true } : {}),
+        protectData: args.protectData ?? true,
         provider,
       },
       // Nodes come up with the firewall in place, so the mesh never starts against a closed network.
@@ -106,9 +110,13 @@ export class GkeRegion extends pulumi.ComponentResource {
         clusterCaCertificate: this.gke.clusterCaCertificate,
         clusterIdentifier: this.gke.cluster.id,
       },
+      { parent: this, ...dataHolderOptions("kubernetes-provider", args.protectData ?? true) },
+    );
+    this.storage = new PdSsdStorageClass(
+      `${name}-storage`,
+      { provider: this.k8sProvider, protectData: args.protectData ?? true },
       { parent: this },
     );
-    this.storage = new PdSsdStorageClass(`${name}-storage`, { provider: this.k8sProvider }, { parent: this });
 
     this.regionalCluster = {
       region,

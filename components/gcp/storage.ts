@@ -2,6 +2,7 @@
 // the broker is scheduled, expandable in place, and kept when the claim goes (a broker's log is not disposable).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dataHolderOptions } from "../../lib/durability/protection";
 
 export const PD_CSI_PROVISIONER = "pd.csi.storage.gke.io";
 export const DEFAULT_STORAGE_CLASS_NAME = "geo-kafka-pd-ssd";
@@ -13,6 +14,8 @@ export interface PdSsdStorageClassArgs {
   storageClassName?: string;
   /** Filesystem of the volumes. Default `xfs` (long-standing Kafka advice for log volumes). */
   fsType?: "xfs" | "ext4";
+  /** Protect the class from deletion and replacement (lib/durability/protection.ts). Default true. */
+  protectData?: boolean;
 }
 
 export class PdSsdStorageClass extends pulumi.ComponentResource {
@@ -37,7 +40,7 @@ export class PdSsdStorageClass extends pulumi.ComponentResource {
         allowVolumeExpansion: true,
         reclaimPolicy: "Retain",
       },
-      { parent: this, provider: args.provider },
+      { parent: this, provider: args.provider, ...dataHolderOptions("storage-class", args.protectData ?? true) },
     );
     this.storageClassName = this.storageClass.metadata.name;
     this.registerOutputs({ storageClassName: this.storageClassName });

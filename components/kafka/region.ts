@@ -4,6 +4,7 @@
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dataHolderOptions } from "../../lib/durability/protection";
 import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
 import { ACCESS_JOB_LABELS } from "../../lib/kafka/service-accounts";
 import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
@@ -90,6 +91,11 @@ export interface KafkaRegionArgs {
    * after this one. Default: this region's StatefulSets only (enough on a fresh cluster).
    */
   authorizationAfter?: pulumi.Resource[] | Promise<pulumi.Resource[]>;
+  /**
+   * Protect (and retain) the Kafka namespace, whose deletion deletes every claim in it, and the quorum ConfigMap
+   * (lib/durability/protection.ts). Default true.
+   */
+  protectData?: boolean;
 }
 
 export interface KafkaMetricsArgs {
@@ -122,6 +128,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
     const regionIndex = cluster.region.index;
     const provider = cluster.provider;
     const submariner = mesh.mode === "submariner";
+    const protectData = args.protectData ?? true;
     const problems: Array<{ propertyPath: string; reason: string }> = [];
     const missingKeystores = args.statefulSets.flatMap((s) => s.nodes).filter((n) => args.keystores[n.podName] === undefined);
     if (missingKeystores.length > 0)
@@ -148,7 +155,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, provider, dependsOn: cluster.dependsOn },
+      { parent: this, provider, dependsOn: cluster.dependsOn, ...dataHolderOptions("kafka-namespace", protectData) },
     );
     const deps = [this.namespace, ...cluster.dependsOn, ...mesh.readyIn(regionIndex)];
     const inCluster = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
@@ -230,7 +237,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
           metadata: meta(QUORUM_BOOTSTRAP_CONFIG_MAP, { "app.kubernetes.io/component": "controller" }),
           data: { windowSeconds: String(window) },
         },
-        inCluster(),
+        { ...inCluster(), ...dataHolderOptions("quorum-bootstrap", protectData) },
       );
       this.quorumBootstrapUntil = bootstrap.metadata.creationTimestamp.apply((created) => String(quorumBootstrapUntil(created, window)));
     }

@@ -98,6 +98,8 @@ export interface StretchedKafkaArgs {
   users?: readonly KafkaUserSpec[];
   /** Istio mode only: broker sidecar settings (a proxy image with Envoy's Kafka filter, statistics to keep). Default none. */
   brokerProxy?: SidecarProxyArgs;
+  /** Protect each region's Kafka namespace and the quorum ConfigMap (lib/durability/protection.ts). Default true. */
+  protectData?: boolean;
 }
 
 export class StretchedKafka extends pulumi.ComponentResource {
@@ -237,6 +239,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             // (and after their own controller). Never two regions' brokers down at once, never two controllers.
             ...(previous ? { controllerAfter: [previous.statefulSets.controller], brokerAfter: [previous.statefulSets.broker] } : {}),
             authorizationAfter: statefulSetsReady,
+            protectData: args.protectData ?? true,
           },
           { parent: this },
         ),

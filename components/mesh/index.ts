@@ -39,7 +39,11 @@ export interface CreateMeshArgs {
 }
 
 /** Creates the stack's mesh, `geo-kafka:mesh:SubmarinerMesh` or `geo-kafka:mesh:IstioMesh`, named `name`. */
-export function createMesh(name: string, args: CreateMeshArgs, opts?: pulumi.ComponentResourceOptions): MeshLayer {
+export function createMesh(
+  name: string,
+  args: CreateMeshArgs,
+  opts?: pulumi.ComponentResourceOptions,
+): MeshLayer & pulumi.ComponentResource {
   const problems = meshArgsProblems({
     mode: args.mode,
     network: args.network,

@@ -230,6 +230,12 @@ export const existingSchema = z.strictObject({
          * Submariner members dial the first one (the broker), each istiod the others'.
          */
         apiServer: nonEmpty,
+        /**
+         * What names this cluster for its whole life, whatever its kubeconfig says. A kubeconfig change (a rotated CA,
+         * a new token, a new address) then updates the Kubernetes provider in place; a new identifier replaces the
+         * provider and every object deployed through it. Default: the region's `clusterId`.
+         */
+        clusterIdentifier: nonEmpty.optional(),
       }),
     )
     .min(1),
@@ -334,6 +340,12 @@ export const configSchemas = {
   gcp: gcpSchema.optional(),
   existing: existingSchema.optional(),
   observability: observabilitySchema,
+  /**
+   * Protect what holds or locates Kafka's data (clusters, Kafka node pools, StorageClasses, the Kafka namespaces, the
+   * quorum ConfigMap) and guard the whole stack against `pulumi destroy`. Default true; set false, run `pulumi up`,
+   * then destroy, for a deliberate tear-down (docs/durability.md).
+   */
+  protectData: z.boolean().default(true),
 } as const;
 
 export type ConfigKey = keyof typeof configSchemas;
@@ -377,4 +389,5 @@ export interface ParsedConfig {
   gcp?: GcpConfig;
   existing?: ExistingConfig;
   observability: ObservabilityConfig;
+  protectData: boolean;
 }

@@ -61,7 +61,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
 
   if (errorsOf(problems).length > 0 || ranges === undefined) return { ok: false, problems };
   const config = parsed as ParsedConfig;
-  const { network, nodePools, mesh, kafka, traffic, prices, access } = config;
+  const { network, nodePools, mesh, kafka, traffic, prices, access, protectData } = config;
   const common: CommonStackSpec = {
     network,
     nodePools,
@@ -70,6 +70,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
     traffic,
     prices,
     access,
+    protectData,
     observability: resolveObservability(config.cloud, config.observability),
     regions: config.regions.map((r, index) => ({
       index,
