@@ -15,6 +15,7 @@ export function fromSdk(resources: readonly SdkResource[]): PolicyResource[] {
     provider: r.provider?.name ?? null,
     inputs: r.props,
     dependsOn: (r.dependencies ?? []).map((d) => d.name),
+    protect: r.opts?.protect,
   }));
 }
 

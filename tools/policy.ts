@@ -21,6 +21,9 @@ export function policyResources(run: MockRun): PolicyResource[] {
     provider: r.provider,
     inputs: toPolicyValue(r.inputs) as Record<string, unknown>,
     dependsOn: r.dependsOn,
+    protect: r.protect ?? false,
+    retainOnDelete: r.retainOnDelete ?? false,
+    custom: r.custom,
   }));
 }
 

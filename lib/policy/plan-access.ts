@@ -9,6 +9,12 @@ export interface PolicyResource {
   inputs: Record<string, unknown>;
   /** Names of the resources this one waits for (the plan's `dependsOn`, a preview's dependencies). */
   dependsOn?: readonly string[];
+  /** Whether Pulumi refuses to delete it (`protect`); absent when not known. */
+  protect?: boolean;
+  /** Whether deleting it from the program leaves it in place (`retainOnDelete`); absent when not known. */
+  retainOnDelete?: boolean;
+  /** Whether a provider creates it (false for components); absent when not known. */
+  custom?: boolean;
 }
 
 /** How a secret reaches the rules: the plan's SDK marker is translated into this by the caller. */

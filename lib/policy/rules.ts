@@ -4,6 +4,7 @@ import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../kafka/image";
 import { parseProperties } from "../kafka/properties";
 import { KAFKA_PORTS } from "../ports";
 import { customResourcesHaveCrds } from "./crd-rules";
+import { dataProtected } from "./durability-rules";
 import { networkRules } from "./network-rules";
 import { PolicyResource, PolicyRule, SecretValue, Violation, get, isSecret, list, reveal, str, violation } from "./plan-access";
 
@@ -496,6 +497,7 @@ export const RULES: readonly PolicyRule[] = [
   replicationDefaults,
   imageVolumesMounted,
   customResourcesHaveCrds,
+  dataProtected,
   ...networkRules,
 ];
 
