@@ -78,6 +78,9 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
       .sort();
     if (before.parent !== r.parent) keys.push("(parent)");
     if (before.provider !== r.provider) keys.push("(provider)");
+    // A pull request that lifts protection must say so in its diff (docs/durability.md).
+    if ((before.protect ?? false) !== (r.protect ?? false)) keys.push("(protect)");
+    if ((before.retainOnDelete ?? false) !== (r.retainOnDelete ?? false)) keys.push("(retainOnDelete)");
     if (keys.length > 0) bucket(region).changed.push({ type: r.type, name: r.name, keys });
   }
   for (const r of base.resources) {

@@ -40,6 +40,22 @@ describe("diffPlans", () => {
     expect(renderPlanDiff(diff)).toContain("(+$250.50/month)");
   });
 
+  it("shows protection lifted or retention dropped as a change, with the inputs unchanged", () => {
+    const base = planOf([{ ...resource("ns-us-east4"), protect: true, retainOnDelete: true }, resource("plain")], 1);
+    const head = planOf(
+      [
+        { ...resource("ns-us-east4"), retainOnDelete: true },
+        { ...resource("plain"), protect: false },
+      ],
+      1,
+    );
+    const diff = diffPlans(base, head);
+    expect(diff.regions.get("us-east4")?.changed).toEqual([{ type: "test:index:Thing", name: "ns-us-east4", keys: ["(protect)"] }]);
+    expect(diff.counts.changed).toBe(1);
+    const dropped = diffPlans(base, planOf([{ ...resource("ns-us-east4"), protect: true }, resource("plain")], 1));
+    expect(dropped.regions.get("us-east4")?.changed[0].keys).toEqual(["(retainOnDelete)"]);
+  });
+
   it("does not read key order as a change", () => {
     const base = planOf([resource("x", { a: 1, b: { c: 1, d: 2 } })], 1);
     const head = planOf([resource("x", { b: { d: 2, c: 1 }, a: 1 })], 1);
