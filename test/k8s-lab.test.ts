@@ -1,7 +1,9 @@
 // The Kubernetes lab's pure parts: options, which cluster gets which object and in what order, chart values against a
 // values.schema.json, the upgrade edits and replace-on-change matching, and the checks CI counts.
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { parseK8sLabArgs } from "../lib/k8s-lab/args";
+import { answerPasses, providerDiffCases, providerDiffCheck, rotateKubeconfig } from "../lib/k8s-lab/provider-diff";
 import { applyItems, applyOrder, apiOf, autoName, helmInstallOrder, managedPrometheusProviders, objectOf } from "../lib/k8s-lab/objects";
 import { ClusterReport, UpgradeOutcome, UpgradeReport, labChecks, upgradeRecord } from "../lib/k8s-lab/report";
 import { CHART_SOURCES, modulesToDownload } from "../lib/k8s-lab/sources";
@@ -327,5 +329,56 @@ describe("upgrade records", () => {
     expect(half.handledBy).toBe("nothing for 1 refused change(s): a half-applied stack");
     expect(labChecks([], [half])[0].ok).toBe(false);
     expect(labChecks([], [replaced])[0].ok).toBe(true);
+  });
+});
+
+describe("provider credential change (cases for the provider's DiffConfig)", () => {
+  const kubeconfig = [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters: [{ name: c, cluster: { server: 'https://10.0.0.1', certificate-authority-data: Q0E= } }]",
+    "contexts: [{ name: c, context: { cluster: c, user: u } }]",
+    "current-context: c",
+    "users: [{ name: u, user: { token: t0 } }, { name: e, user: { exec: { command: plugin, args: [get-token] } } }]",
+  ].join("\n");
+
+  it("rotateKubeconfig changes the CA, server and credentials of the same context", () => {
+    const before = parse(kubeconfig) as Record<string, Array<Record<string, Record<string, unknown>>>>;
+    const after = parse(rotateKubeconfig(kubeconfig)) as typeof before;
+    expect(after["current-context"]).toBe(before["current-context"]);
+    expect(after.clusters[0].cluster.server).toBe("https://10.0.0.1.rotated.invalid");
+    expect(after.clusters[0].cluster["certificate-authority-data"]).not.toBe("Q0E=");
+    expect(after.users[0].user.token).toBe("rotated-token");
+    expect((after.users[1].user.exec as { args: string[] }).args).toEqual(["get-token", "--rotated"]);
+  });
+
+  it.each(["gke", "eks", "existing"])("stack %s: three cases per Kubernetes provider, from the plan with secrets shown", async (stack) => {
+    const { run } = await planStackOk(stack);
+    const cases = providerDiffCases(toPlan(stack, run, true));
+    expect(cases).toHaveLength(9);
+    for (const c of cases.filter((x) => x.name.endsWith("/rotated"))) {
+      expect(c.news.clusterIdentifier).toBe(c.olds.clusterIdentifier);
+      expect(c.news.kubeconfig).not.toBe(c.olds.kubeconfig);
+    }
+    for (const c of cases.filter((x) => x.name.endsWith("/control"))) expect("clusterIdentifier" in c.news).toBe(false);
+    expect(() => providerDiffCases(toPlan(stack, run, false))).toThrow(/no kubeconfig text/);
+  });
+
+  it("passes only when rotation updates in place and the control and the move replace", () => {
+    const cases = ["p/rotated", "p/control", "p/moved"].map((name) => ({ name, olds: {}, news: {} }));
+    const answers = (rotatedReplaces: string[] | null, controlReplaces: string[] | null) => [
+      { name: "p/rotated", changes: "DIFF_SOME", diffs: ["kubeconfig"], replaces: rotatedReplaces },
+      { name: "p/control", changes: "DIFF_SOME", diffs: ["kubeconfig"], replaces: controlReplaces },
+      { name: "p/moved", changes: "DIFF_SOME", diffs: ["clusterIdentifier"], replaces: ["clusterIdentifier"] },
+    ];
+    expect(providerDiffCheck(cases, answers(null, ["kubeconfig"])).ok).toBe(true);
+    expect(providerDiffCheck(cases, answers(["kubeconfig"], ["kubeconfig"]))).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining("p/rotated (credentials rotated, same clusterIdentifier): replaces [kubeconfig]"),
+    });
+    // A control that does not replace means the rotation changed nothing the provider looks at: the check proves nothing.
+    expect(providerDiffCheck(cases, answers(null, null)).ok).toBe(false);
+    expect(providerDiffCheck(cases, answers(null, ["kubeconfig"]).slice(1)).detail).toContain("p/rotated: no answer");
+    expect(answerPasses("rotated", { name: "p/rotated", error: "boom" })).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import type { Plan, PlanResource } from "../lib/plan";
 import { errorsOf, formatProblems } from "../lib/problems";
 import { ClusterApplier } from "./k8s-lab/apply";
 import { binariesCurrent, readModules } from "./k8s-lab/build";
+import { checkProviderDiffs } from "./k8s-lab/provider-diff";
 import { ControlPlane, K8sRunState, STATE_FILE, loadState, pidAlive, saveState, startControlPlane, undoState } from "./k8s-lab/cluster";
 import { KubeObject } from "../lib/k8s-lab/objects";
 import { status } from "./k8s-lab/kube";
@@ -153,6 +154,9 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   log(`planning ${stack} under mocks`);
   const plan = await planOf(stack, shippedFile);
   const shipped = clusterPlan(plan, regions);
+  log("asking the pulumi-kubernetes provider (DiffConfig) whether a credential change replaces a Kubernetes provider");
+  const providerDiffs = checkProviderDiffs(plan, runDir);
+  log(`  ${providerDiffs.check.ok ? "ok" : "FAILED"}: ${providerDiffs.check.detail}`);
 
   log(`starting ${regions.length} control planes (etcd + kube-apiserver ${LAB_KUBERNETES_VERSION}) on loopback`);
   state = acquireState(runDir);
@@ -210,8 +214,16 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   }
 
   const wallSeconds = Math.round((Date.now() - started) / 1000);
-  const checks = [strictness, ...labChecks(clusters, upgrades)];
-  return { stack, kubernetesVersion: LAB_KUBERNETES_VERSION, clusters, upgrades, checks, wallSeconds };
+  const checks = [strictness, providerDiffs.check, ...labChecks(clusters, upgrades)];
+  return {
+    stack,
+    kubernetesVersion: LAB_KUBERNETES_VERSION,
+    clusters,
+    upgrades,
+    checks,
+    wallSeconds,
+    providerDiffs: providerDiffs.answers,
+  };
 }
 
 async function main(argv: string[]): Promise<number> {

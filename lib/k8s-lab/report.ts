@@ -1,5 +1,6 @@
 // The Kubernetes lab's results as data: per-cluster outcomes, chart and CRD records, upgrade results, and the checks
 // CI counts. Pure, so the shaping and the pass/fail rules are tested.
+import type { ProviderDiffAnswer } from "./provider-diff";
 import Table from "cli-table3";
 import type { LabCheck } from "../kafka-lab/report";
 
@@ -115,6 +116,8 @@ export interface K8sLabReport {
   upgrades: UpgradeReport[];
   checks: LabCheck[];
   wallSeconds: number;
+  /** The pulumi-kubernetes provider's DiffConfig answers for the plan's providers (lib/k8s-lab/provider-diff.ts). */
+  providerDiffs?: ProviderDiffAnswer[];
 }
 
 /** One check per cluster (everything accepted), per chart (rendered and applied, or why not), and per upgrade. */
@@ -157,6 +160,8 @@ export function labChecks(clusters: readonly ClusterReport[], upgrades: readonly
 /** The human summary: per cluster the counts and every rejection, then charts, upgrades and the checks. */
 export function renderReport(report: K8sLabReport): string {
   const lines: string[] = [`Kubernetes ${report.kubernetesVersion}, stack ${report.stack}`];
+  for (const a of report.providerDiffs ?? [])
+    lines.push(`provider ${a.name}: ${a.error ?? `${a.changes}, replaces [${(a.replaces ?? []).join(", ")}]`}`);
   for (const c of report.clusters) {
     lines.push(
       `${c.region}: ${c.applied} accepted, ${c.rejected.length} rejected, ${c.notChecked.length} not checked, ${c.crds.length} CRDs`,

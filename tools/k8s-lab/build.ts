@@ -11,6 +11,8 @@ import { cacheRoot } from "../cache-dir";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const MODULE_DIR = path.join(REPO, "tools", "k8s-lab");
+/** The pulumi-kubernetes provider's own module graph, kept apart from kube-apiserver's (tools/k8s-lab/provider-diff). */
+export const PROVIDER_DIFF_DIR = path.join(MODULE_DIR, "provider-diff");
 export const CACHE = path.join(cacheRoot(), "k8s-lab");
 
 let key: string | undefined;
@@ -25,9 +27,14 @@ export function binDir(): string {
   return path.join(CACHE, `bin-${currentKey().slice(0, 16)}`);
 }
 
-export function binaries(): { apiserver: string; etcd: string; helm: string } {
+export function binaries(): { apiserver: string; etcd: string; helm: string; providerDiff: string } {
   const bin = binDir();
-  return { apiserver: path.join(bin, "kube-apiserver"), etcd: path.join(bin, "etcd"), helm: path.join(bin, "helm") };
+  return {
+    apiserver: path.join(bin, "kube-apiserver"),
+    etcd: path.join(bin, "etcd"),
+    helm: path.join(bin, "helm"),
+    providerDiff: path.join(bin, "provider-diff"),
+  };
 }
 
 const stampFile = () => path.join(binDir(), "stamp.json");
@@ -53,10 +60,11 @@ function run(args: string[], cwd: string, timeoutMs: number): { ok: boolean; std
   return { ok: r.status === 0, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : "") };
 }
 
-/** What the binaries depend on: the module files, the etcd main and the Go toolchain. */
+/** What the binaries depend on: the module files, the etcd and provider-diff mains and the Go toolchain. */
 function buildKey(): string {
   const h = createHash("sha256");
-  for (const f of ["go.mod", "go.sum", "etcd/main.go"]) h.update(fs.readFileSync(path.join(MODULE_DIR, f)));
+  for (const f of ["go.mod", "go.sum", "etcd/main.go", "provider-diff/go.mod", "provider-diff/go.sum", "provider-diff/main.go"])
+    h.update(fs.readFileSync(path.join(MODULE_DIR, f)));
   h.update(run(["version"], MODULE_DIR, 30_000).stdout);
   h.update(LDFLAGS);
   return h.digest("hex");
@@ -89,7 +97,7 @@ export function buildLab(log: (line: string) => void): BuildResult {
   const present = Object.values(binaries()).every((b) => fs.existsSync(b));
   let built = false;
   if (stamp.key !== key || !present) {
-    log(`building kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd and helm (go build -trimpath; caches in ${CACHE})`);
+    log(`building kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd, helm and provider-diff (go build -trimpath; caches in ${CACHE})`);
     fs.rmSync(stampPath, { force: true });
     const r = run(
       [
@@ -107,6 +115,10 @@ export function buildLab(log: (line: string) => void): BuildResult {
       60 * 60_000,
     );
     if (!r.ok) throw new Error(`go build failed:\n${r.stderr.trim().split("\n").slice(-30).join("\n")}`);
+    // The real pulumi-kubernetes provider (its DiffConfig judges the providers' clusterIdentifier), unstripped symbols
+    // dropped: the binary is only run by the lab.
+    const p = run(["build", "-trimpath", "-ldflags", "-s -w", "-o", binaries().providerDiff, "."], PROVIDER_DIFF_DIR, 60 * 60_000);
+    if (!p.ok) throw new Error(`go build of provider-diff failed:\n${p.stderr.trim().split("\n").slice(-30).join("\n")}`);
     fs.writeFileSync(stampPath, JSON.stringify({ key, builtAt: new Date().toISOString() }, null, 2));
     built = true;
   } else log("binaries up to date");
