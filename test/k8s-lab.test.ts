@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseK8sLabArgs } from "../lib/k8s-lab/args";
+import { destroyGuardCheck, parseDestroyGuardOutput, withoutOneGuardDependency } from "../lib/k8s-lab/destroy-guard";
 import { answerPasses, providerDiffCases, providerDiffCheck, rotateKubeconfig } from "../lib/k8s-lab/provider-diff";
 import { applyItems, applyOrder, apiOf, autoName, helmInstallOrder, managedPrometheusProviders, objectOf } from "../lib/k8s-lab/objects";
 import { ClusterReport, UpgradeOutcome, UpgradeReport, labChecks, upgradeRecord } from "../lib/k8s-lab/report";
@@ -380,5 +381,33 @@ describe("provider credential change (cases for the provider's DiffConfig)", () 
     expect(providerDiffCheck(cases, answers(null, null)).ok).toBe(false);
     expect(providerDiffCheck(cases, answers(null, ["kubeconfig"]).slice(1)).detail).toContain("p/rotated: no answer");
     expect(answerPasses("rotated", { name: "p/rotated", error: "boom" })).toBe(false);
+  });
+});
+
+describe("destroy guard (cases for the Pulumi engine)", () => {
+  it.each(["gke", "eks", "existing"])("stack %s: the control drops one Secret nothing else waits for from the guard", async (stack) => {
+    const plan = toPlan(stack, (await planStackOk(stack)).run, false);
+    const { plan: control, dropped } = withoutOneGuardDependency(plan);
+    const guard = (p: typeof plan) => p.resources.find((r) => r.type === "geo-kafka:durability:DataGuard")!;
+    expect(guard(plan).dependsOn).toContain(dropped);
+    expect(guard(control).dependsOn).not.toContain(dropped);
+    expect(guard(control).dependsOn).toHaveLength(guard(plan).dependsOn!.length - 1);
+    expect(plan.resources.filter((r) => r.dependsOn?.includes(dropped) && r.type !== "geo-kafka:durability:DataGuard")).toEqual([]);
+    // The shipped plan is left as it was.
+    expect(guard(plan).dependsOn).toContain(dropped);
+  });
+
+  it("reads the engine run's line and passes only a refused destroy with nothing deleted and a control that deleted its one", () => {
+    const run = parseDestroyGuardOutput(
+      'noise\ndestroy-guard {"resources":3,"custom":2,"deleted":[],"destroyError":"resource \\"g\\" cannot be deleted because it is protected"}\nPASS\n',
+    );
+    expect(run).toEqual({ resources: 3, custom: 2, deleted: [], destroyError: 'resource "g" cannot be deleted because it is protected' });
+    const control = { resources: 3, custom: 2, deleted: ["s"], destroyError: run.destroyError };
+    expect(destroyGuardCheck(run, control, "s").ok).toBe(true);
+    expect(destroyGuardCheck({ ...run, deleted: ["x"] }, control, "s").detail).toContain("deleted despite the guard: x");
+    expect(destroyGuardCheck({ ...run, destroyError: undefined }, control, "s").detail).toContain("destroy was not refused");
+    // A control that deleted nothing would mean the harness cannot see a deletion: the check proves nothing then.
+    expect(destroyGuardCheck(run, { ...control, deleted: [] }, "s").ok).toBe(false);
+    expect(() => parseDestroyGuardOutput("PASS\n")).toThrow(/no destroy-guard line/);
   });
 });

@@ -17,6 +17,7 @@ import type { Plan, PlanResource } from "../lib/plan";
 import { errorsOf, formatProblems } from "../lib/problems";
 import { ClusterApplier } from "./k8s-lab/apply";
 import { binariesCurrent, readModules } from "./k8s-lab/build";
+import { checkDestroyGuard } from "./k8s-lab/destroy-guard";
 import { checkProviderDiffs } from "./k8s-lab/provider-diff";
 import { ControlPlane, K8sRunState, STATE_FILE, loadState, pidAlive, saveState, startControlPlane, undoState } from "./k8s-lab/cluster";
 import { KubeObject } from "../lib/k8s-lab/objects";
@@ -157,6 +158,9 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   log("asking the pulumi-kubernetes provider (DiffConfig) whether a credential change replaces a Kubernetes provider");
   const providerDiffs = checkProviderDiffs(plan, runDir);
   log(`  ${providerDiffs.check.ok ? "ok" : "FAILED"}: ${providerDiffs.check.detail}`);
+  log("running the plan's graph through the Pulumi engine: pulumi up, then pulumi destroy against the guard");
+  const destroyGuard = checkDestroyGuard(plan, runDir);
+  log(`  ${destroyGuard.check.ok ? "ok" : "FAILED"}: ${destroyGuard.check.detail}`);
 
   log(`starting ${regions.length} control planes (etcd + kube-apiserver ${LAB_KUBERNETES_VERSION}) on loopback`);
   state = acquireState(runDir);
@@ -214,7 +218,7 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   }
 
   const wallSeconds = Math.round((Date.now() - started) / 1000);
-  const checks = [strictness, providerDiffs.check, ...labChecks(clusters, upgrades)];
+  const checks = [strictness, providerDiffs.check, destroyGuard.check, ...labChecks(clusters, upgrades)];
   return {
     stack,
     kubernetesVersion: LAB_KUBERNETES_VERSION,
@@ -223,6 +227,7 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
     checks,
     wallSeconds,
     providerDiffs: providerDiffs.answers,
+    destroyGuard: destroyGuard.runs,
   };
 }
 

@@ -1,5 +1,6 @@
 // The Kubernetes lab's results as data: per-cluster outcomes, chart and CRD records, upgrade results, and the checks
 // CI counts. Pure, so the shaping and the pass/fail rules are tested.
+import type { DestroyGuardRun } from "./destroy-guard";
 import type { ProviderDiffAnswer } from "./provider-diff";
 import Table from "cli-table3";
 import type { LabCheck } from "../kafka-lab/report";
@@ -118,6 +119,8 @@ export interface K8sLabReport {
   wallSeconds: number;
   /** The pulumi-kubernetes provider's DiffConfig answers for the plan's providers (lib/k8s-lab/provider-diff.ts). */
   providerDiffs?: ProviderDiffAnswer[];
+  /** The Pulumi engine's destroy of the plan's graph and of its control (lib/k8s-lab/destroy-guard.ts). */
+  destroyGuard?: { shipped: DestroyGuardRun; control: DestroyGuardRun };
 }
 
 /** One check per cluster (everything accepted), per chart (rendered and applied, or why not), and per upgrade. */

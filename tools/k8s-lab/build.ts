@@ -27,13 +27,14 @@ export function binDir(): string {
   return path.join(CACHE, `bin-${currentKey().slice(0, 16)}`);
 }
 
-export function binaries(): { apiserver: string; etcd: string; helm: string; providerDiff: string } {
+export function binaries(): { apiserver: string; etcd: string; helm: string; providerDiff: string; destroyGuard: string } {
   const bin = binDir();
   return {
     apiserver: path.join(bin, "kube-apiserver"),
     etcd: path.join(bin, "etcd"),
     helm: path.join(bin, "helm"),
     providerDiff: path.join(bin, "provider-diff"),
+    destroyGuard: path.join(bin, "destroy-guard.test"),
   };
 }
 
@@ -63,7 +64,15 @@ function run(args: string[], cwd: string, timeoutMs: number): { ok: boolean; std
 /** What the binaries depend on: the module files, the etcd and provider-diff mains and the Go toolchain. */
 function buildKey(): string {
   const h = createHash("sha256");
-  for (const f of ["go.mod", "go.sum", "etcd/main.go", "provider-diff/go.mod", "provider-diff/go.sum", "provider-diff/main.go"])
+  for (const f of [
+    "go.mod",
+    "go.sum",
+    "etcd/main.go",
+    "provider-diff/go.mod",
+    "provider-diff/go.sum",
+    "provider-diff/main.go",
+    "provider-diff/destroyguard/destroy_guard_test.go",
+  ])
     h.update(fs.readFileSync(path.join(MODULE_DIR, f)));
   h.update(run(["version"], MODULE_DIR, 30_000).stdout);
   h.update(LDFLAGS);
@@ -97,7 +106,9 @@ export function buildLab(log: (line: string) => void): BuildResult {
   const present = Object.values(binaries()).every((b) => fs.existsSync(b));
   let built = false;
   if (stamp.key !== key || !present) {
-    log(`building kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd, helm and provider-diff (go build -trimpath; caches in ${CACHE})`);
+    log(
+      `building kube-apiserver ${LAB_KUBERNETES_VERSION}, etcd, helm, provider-diff and destroy-guard (go build -trimpath; caches in ${CACHE})`,
+    );
     fs.rmSync(stampPath, { force: true });
     const r = run(
       [
@@ -119,6 +130,13 @@ export function buildLab(log: (line: string) => void): BuildResult {
     // dropped: the binary is only run by the lab.
     const p = run(["build", "-trimpath", "-ldflags", "-s -w", "-o", binaries().providerDiff, "."], PROVIDER_DIFF_DIR, 60 * 60_000);
     if (!p.ok) throw new Error(`go build of provider-diff failed:\n${p.stderr.trim().split("\n").slice(-30).join("\n")}`);
+    // The Pulumi engine's deployment code with its test plugin host, as a test binary (docs/k8s-lab.md).
+    const g = run(
+      ["test", "-c", "-trimpath", "-ldflags", "-s -w", "-o", binaries().destroyGuard, "./destroyguard"],
+      PROVIDER_DIFF_DIR,
+      60 * 60_000,
+    );
+    if (!g.ok) throw new Error(`go test -c of destroyguard failed:\n${g.stderr.trim().split("\n").slice(-30).join("\n")}`);
     fs.writeFileSync(stampPath, JSON.stringify({ key, builtAt: new Date().toISOString() }, null, 2));
     built = true;
   } else log("binaries up to date");

@@ -4,14 +4,17 @@
 //
 //	go test ./destroyguard -run TestDestroyGuard -args -plan /path/to/plan.json [-expect none|all]
 //
-// -expect none: the stack's DataGuard must keep every resource (docs/durability.md); -expect all: the plan was made
-// with protectData false and everything must go.
+// It prints one line, `destroy-guard {"resources":N,"custom":N,"destroyError":"...","deleted":[...]}`, which the
+// Kubernetes lab reads (lib/k8s-lab/destroy-guard.ts). -expect none: the stack's DataGuard must keep every resource
+// (docs/durability.md); -expect all: the plan was made with protectData false and everything must go; without
+// -expect, the line is the whole result.
 package destroyguard
 
 import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -29,7 +32,7 @@ import (
 
 var (
 	planFile = flag.String("plan", "", "plan.json of npm run plan -- --json")
-	expect   = flag.String("expect", "none", "none: nothing may be deleted; all: everything must be deleted")
+	expect   = flag.String("expect", "", "none: nothing may be deleted; all: everything must be deleted; empty: report only")
 )
 
 type planResource struct {
@@ -194,8 +197,14 @@ func TestDestroyGuard(t *testing.T) {
 	}
 	_, destroyErr := lt.TestOp(engine.Destroy).RunStep(p.GetProject(), p.GetTarget(t, snap), p.Options, false, p.BackendClient, nil, "destroy")
 	sort.Strings(deleted)
-	t.Logf("resources: %d (%d custom); destroy error: %v; provider Delete called for %d", len(plan.Resources), customs, destroyErr, len(deleted))
+	result := map[string]interface{}{"resources": len(plan.Resources), "custom": customs, "deleted": append([]string{}, deleted...)}
+	if destroyErr != nil {
+		result["destroyError"] = destroyErr.Error()
+	}
+	line, _ := json.Marshal(result)
+	fmt.Printf("destroy-guard %s\n", line)
 	switch *expect {
+	case "":
 	case "none":
 		if destroyErr == nil || !strings.Contains(destroyErr.Error(), "protected") {
 			t.Errorf("destroy did not refuse: %v", destroyErr)
