@@ -146,6 +146,7 @@ describe("JMX exporter rules", () => {
       {},
     ],
     ["kafka.server<type=raft-metrics><>current-leader: 1100.0", "kafka_server_raft_metrics_current_leader", {}],
+    ["kafka.server<type=raft-metrics><>number-of-voters: 3.0", "kafka_server_raft_metrics_number_of_voters", {}],
     ["kafka.server<type=raft-metrics><>current-state: follower", "kafka_server_raft_metrics_current_state", { state: "follower" }],
     // Bean and attribute names as Kafka 4.1.2 registers them (Selector.SelectorMetrics; StandardAuthorizer plugin metrics).
     [
@@ -341,6 +342,7 @@ describe("replication-lag threshold", () => {
 const produced = new Set([...exporterMetricNames(), ...SCRAPE_SERIES]);
 const alertInputs = {
   brokersPerRegion: 3,
+  controllersPerRegion: 1,
   regionCount: 3,
   replicationLagThresholdMs: 585,
   namespace: "kafka",

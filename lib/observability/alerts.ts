@@ -69,6 +69,8 @@ export const ACCESS_ALERT_FOR = "10m";
 export interface AlertInputs {
   /** Brokers in each region; a region's worth missing from the active controller's view is a lost region. */
   brokersPerRegion: number;
+  /** Controllers in each region: the voter set should hold this many per region. */
+  controllersPerRegion: number;
   regionCount: number;
   /** ms, from replicationLagThresholdMs. */
   replicationLagThresholdMs: number;
@@ -166,6 +168,22 @@ export function localAlertGroups(input: AlertInputs): RuleGroup[] {
             description:
               "Metadata changes (leader elections, ISR updates) stop while no controller is active; {{ $labels.region }} may be cut off.",
             runbook: runbook("kafkanoquorumleader"),
+          },
+        },
+        {
+          alert: "KafkaQuorumVotersBelowConfigured",
+          // The voter set every node reads from the metadata log. Fewer voters than controllers means a controller was
+          // removed and not added again (the replacement of a lost volume left half done, docs/kafka.md), or the
+          // quorum was formatted with fewer: it then survives fewer failures than planned. A voter whose volume was
+          // wiped keeps its entry until removed, so the count does not see that case.
+          // max: the view of the node that has read the most recent voter set in this region.
+          expr: `max by (region) (kafka_server_raft_metrics_number_of_voters{${ns}}) < ${input.controllersPerRegion * input.regionCount}`,
+          for: "15m",
+          labels: { severity: "critical" },
+          annotations: {
+            summary: "The KRaft voter set holds fewer voters than the cluster has controllers.",
+            description: `{{ $value }} voters of ${input.controllersPerRegion * input.regionCount} configured controllers, as {{ $labels.region }} sees it: losing a region may now lose the quorum.`,
+            runbook: runbook("kafkaquorumvotersbelowconfigured"),
           },
         },
         {

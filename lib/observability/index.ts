@@ -34,6 +34,7 @@ export function observabilityPlan(spec: Pick<StackSpec, "observability" | "links
   const threshold = replicationLagThresholdMs(worstRttMs, spec.observability.replicationLagAlertMs);
   const alertInputs: AlertInputs = {
     brokersPerRegion: spec.kafka.brokersPerRegion,
+    controllersPerRegion: spec.kafka.controllersPerRegion,
     regionCount: spec.regions.length,
     replicationLagThresholdMs: threshold,
     namespace: KAFKA_NAMESPACE,

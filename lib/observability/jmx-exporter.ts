@@ -293,6 +293,13 @@ export const EXPORTER_RULES: readonly ExporterRule[] = [
     labels: { state: "$1" },
   },
   {
+    // KIP-853: the voters in the voter set this node has read from the metadata log (raft/.../KafkaRaftMetrics.java).
+    pattern: "kafka.server<type=raft-metrics><>number-of-voters: ",
+    name: "kafka_server_raft_metrics_number_of_voters",
+    type: "GAUGE",
+    help: "Voters in the KRaft voter set, as this node knows it.",
+  },
+  {
     pattern: "kafka.server<type=raft-metrics><>commit-latency-avg: ",
     name: "kafka_server_raft_metrics_commit_latency_avg_ms",
     type: "GAUGE",
