@@ -775,6 +775,8 @@ describe("policy pack", () => {
       (m, u) => reported.push([m, u]),
     );
     expect(reported).toEqual([["reclaimPolicy is Delete", "urn:pulumi:s::p::kubernetes:storage.k8s.io/v1:StorageClass::sc"]]);
+    // The pack reads protect from the resource's options (the offline plan records it itself).
+    expect(fromSdk([{ ...resources[0], opts: { protect: true } }] as never)[0].protect).toBe(true);
     expect(fromSdk(resources as never)[0]).toEqual({
       type: "kubernetes:storage.k8s.io/v1:StorageClass",
       name: "sc",
