@@ -1,5 +1,8 @@
 // The offline plan's shape (plan.json) and the pure views over it: region grouping and the readable tree.
 
+/** Type token of a Kubernetes provider resource: every object of one cluster names it as its provider. */
+export const K8S_PROVIDER_TYPE = "pulumi:providers:kubernetes";
+
 export interface PlanResource {
   type: string;
   name: string;

@@ -1,9 +1,8 @@
 // The Kubernetes layer of a plan as a lab applies it: which cluster each resource belongs to, the object it sends to
 // the API server, and the order the plan's dependencies give. Pure, so the order is tested without a server.
-import type { PlanResource } from "../plan";
+import { K8S_PROVIDER_TYPE, type PlanResource } from "../plan";
 
 export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
-const K8S_PROVIDER_TYPE = "pulumi:providers:kubernetes";
 
 /** A Kubernetes object as the API server receives it. */
 export interface KubeObject {

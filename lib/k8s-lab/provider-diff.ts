@@ -3,9 +3,7 @@
 // A replaced provider replaces every object deployed through it (docs/durability.md), so a rotated CA, a new token or
 // a new address must update the provider in place; only a new clusterIdentifier may replace it.
 import { parse, stringify } from "yaml";
-import type { Plan } from "../plan";
-
-export const K8S_PROVIDER_TYPE = "pulumi:providers:kubernetes";
+import { K8S_PROVIDER_TYPE, type Plan } from "../plan";
 
 /** One question for DiffConfig: the provider's old state and its new inputs, as the engine passes them. */
 export interface ProviderDiffCase {

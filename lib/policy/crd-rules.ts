@@ -3,6 +3,7 @@
 // with their sources.
 import { ISTIO_VERSION, SUBMARINER_VERSION } from "../mesh/charts";
 import { KUBE_PROMETHEUS_STACK } from "../observability/versions";
+import { K8S_PROVIDER_TYPE } from "../plan";
 import { PolicyRule, Violation, get, str, violation, waitsFor } from "./plan-access";
 
 /** A Kubernetes resource's API group from its Pulumi type (`kubernetes:<group>/<version>:<Kind>`); "core" for the core group. */
@@ -117,7 +118,7 @@ export const customResourcesHaveCrds: PolicyRule = {
       } else if (r.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") {
         const group = str(get(r.inputs, "spec", "group"));
         if (group) add(r.provider, r.name, "CustomResourceDefinition", [group]);
-      } else if (r.type === "pulumi:providers:kubernetes") {
+      } else if (r.type === K8S_PROVIDER_TYPE) {
         // The provider reaches its cluster through its kubeconfig: the cluster and its add-ons are what it depends on.
         for (const name of waitsFor(r.dependsOn ?? [], depsOf)) {
           const cluster = byName.get(name);

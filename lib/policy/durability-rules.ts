@@ -5,9 +5,8 @@ import { QUORUM_BOOTSTRAP_CONFIG_MAP } from "../kafka/quorum";
 import { ORPHAN_DELETION_ANNOTATION } from "../kafka/replacement";
 import { DATA_GUARD_TYPE, DataHolderKind, dataHolderOptions } from "../durability/protection";
 import { KAFKA_NODE_LABEL } from "../node-pools";
+import { K8S_PROVIDER_TYPE } from "../plan";
 import { PolicyResource, PolicyRule, Violation, get, str, violation } from "./plan-access";
-
-const K8S_PROVIDER_TYPE = "pulumi:providers:kubernetes";
 
 /** Which data holder a resource of the plan is, if any. */
 export function dataHolderKind(r: PolicyResource): DataHolderKind | undefined {

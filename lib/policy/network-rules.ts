@@ -4,6 +4,7 @@
 import { Cidr, contains, parseCidr } from "../cidr";
 import { PEERED_PATH_MTU_BYTES } from "../cloud/eks/eks";
 import { GMP_NAMESPACE, ENVOY_STATS_PORT, ENVOY_STATS_PORT_NAME } from "../observability/scrape";
+import { K8S_PROVIDER_TYPE } from "../plan";
 import { KAFKA_PORTS } from "../ports";
 import { PolicyResource, PolicyRule, Violation, get, list, reveal, str, violation, waitsFor } from "./plan-access";
 
@@ -22,7 +23,7 @@ function cloudClusterOf(resources: readonly PolicyResource[]): Map<string, Polic
   const depsOf = new Map(resources.map((r) => [r.name, r.dependsOn ?? []]));
   const byName = new Map(resources.map((r) => [r.name, r]));
   const out = new Map<string, PolicyResource>();
-  for (const p of resources.filter((r) => r.type === "pulumi:providers:kubernetes")) {
+  for (const p of resources.filter((r) => r.type === K8S_PROVIDER_TYPE)) {
     for (const name of waitsFor(p.dependsOn ?? [], depsOf)) {
       const c = byName.get(name);
       if (c && (c.type === GKE_CLUSTER || c.type === EKS_CLUSTER)) out.set(p.name, c);

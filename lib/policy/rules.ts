@@ -2,6 +2,7 @@
 // and packaged for `pulumi preview --policy-pack policy/` (policy/index.ts) over a real preview.
 import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../kafka/image";
 import { parseProperties } from "../kafka/properties";
+import { K8S_PROVIDER_TYPE } from "../plan";
 import { KAFKA_PORTS } from "../ports";
 import { customResourcesHaveCrds } from "./crd-rules";
 import { dataProtected } from "./durability-rules";
@@ -125,7 +126,7 @@ const secretsAreSecret: PolicyRule = {
           if (data !== undefined && !isSecret(data) && Object.values(data as object).some((v) => !isSecret(v)))
             out.push(violation(this.id, r, `${field} of a Kubernetes Secret is not a Pulumi secret`));
         }
-      } else if (!r.type.startsWith("pulumi:providers:") || r.type === "pulumi:providers:kubernetes") {
+      } else if (!r.type.startsWith("pulumi:providers:") || r.type === K8S_PROVIDER_TYPE) {
         walk(r, r.inputs, "");
       }
     }
