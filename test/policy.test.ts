@@ -97,6 +97,14 @@ function kafkaObjects(provider: string, overrides: Record<string, string | undef
 }
 
 type Breaker = (rs: PolicyResource[]) => PolicyResource[];
+/** A breaker that changes a copy of the plan in place. */
+const edited =
+  (change: (out: PolicyResource[]) => void): Breaker =>
+  (rs) => {
+    const out = clone(rs);
+    change(out);
+    return out;
+  };
 
 interface FixtureStatefulSet {
   spec: {
@@ -155,20 +163,16 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
     {
       stack: "eks",
       why: "an unencrypted io1 StorageClass",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         (first(out, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.parameters as Record<string, string>).encrypted = "false";
-        return out;
-      },
+      }),
     },
     {
       stack: "eks",
       why: "a cluster without KMS secrets encryption",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         delete first(out, "aws:eks/cluster:Cluster").inputs.encryptionConfig;
-        return out;
-      },
+      }),
     },
   ],
   "secrets-are-secret": [
@@ -188,23 +192,19 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
     {
       stack: "eks",
       why: "a kubeconfig in the clear",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         const p = first(out, "pulumi:providers:kubernetes");
         p.inputs.kubeconfig = "apiVersion: v1\nusers: [{user: {token: abc}}]";
-        return out;
-      },
+      }),
     },
     {
       stack: "gke",
       why: "a token, not a Secret's name, under a key that names a Kubernetes Secret",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         const sd = out.find((r) => r.inputs.kind === "ServiceDiscovery");
         if (!sd) throw new Error("no ServiceDiscovery in the gke plan");
         (sd.inputs.spec as Record<string, unknown>).brokerK8sSecret = "eyJhbGciOiJSUzI1NiJ9.payload.signature";
-        return out;
-      },
+      }),
     },
   ],
   "kafka-listeners-encrypted": [
@@ -283,22 +283,18 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
     {
       stack: "gke",
       why: "a cluster with public nodes",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         (first(out, "gcp:container/cluster:Cluster").inputs.privateClusterConfig as Record<string, unknown>).enablePrivateNodes = false;
-        return out;
-      },
+      }),
     },
     {
       stack: "eks",
       why: "a node group in a subnet that hands out public addresses",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         const group = first(out, "aws:eks/nodeGroup:NodeGroup");
         const subnetName = String((group.inputs.subnetIds as string[])[0]).replace("mock-id:", "");
         out.find((r) => r.name === subnetName)!.inputs.mapPublicIpOnLaunch = true;
-        return out;
-      },
+      }),
     },
   ],
   "no-wildcard-iam-actions": [
@@ -318,11 +314,9 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
     {
       stack: "gke",
       why: "nodes granted roles/editor",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         first(out, "gcp:projects/iAMMember:IAMMember").inputs.role = "roles/editor";
-        return out;
-      },
+      }),
     },
   ],
   "disruption-budgets-and-anti-affinity": [
@@ -381,36 +375,30 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
     {
       stack: "gke",
       why: "a StorageClass that deletes volumes",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         first(out, "kubernetes:storage.k8s.io/v1:StorageClass").inputs.reclaimPolicy = "Delete";
-        return out;
-      },
+      }),
     },
   ],
   "image-volumes-mounted": [
     {
       stack: "gke",
       why: "the data claim mounted at /var/lib/kafka, the parent of the image's data VOLUME",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         kafkaMounts(firstKafkaStatefulSet(out)).find((m) => m.name === "data")!.mountPath = "/var/lib/kafka";
-        return out;
-      },
+      }),
     },
     {
       stack: "eks",
       why: "nothing mounted at /mnt/shared/config",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         const sts = firstKafkaStatefulSet(out);
         const mounts = kafkaMounts(sts);
         mounts.splice(
           mounts.findIndex((m) => m.mountPath === "/mnt/shared/config"),
           1,
         );
-        return out;
-      },
+      }),
     },
     {
       stack: "gke",
@@ -501,26 +489,22 @@ const BREAKERS: Record<string, Array<{ stack: string; why: string; apply: Breake
     {
       stack: "eks",
       why: "the other clusters' pod ranges dropped from the Kafka ingress policy",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         for (const np of out.filter(
           (r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.name.endsWith("kafka-us-east-1-ingress"),
         )) {
           const spec = np.inputs.spec as { ingress: Array<{ from?: Array<Record<string, unknown>> }> };
           spec.ingress = spec.ingress.filter((rule) => !(rule.from ?? []).some((peer) => "ipBlock" in peer));
         }
-        return out;
-      },
+      }),
     },
     {
       stack: "eks",
       why: "a PodMonitor scraping the sidecar's Envoy port, which the metrics policy does not open",
-      apply: (rs) => {
-        const out = clone(rs);
+      apply: edited((out) => {
         const pm = out.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor")!;
         (pm.inputs.spec as { podMetricsEndpoints: Array<{ port: string }> }).podMetricsEndpoints.push({ port: "http-envoy-prom" });
-        return out;
-      },
+      }),
     },
   ],
   "peered-path-mtu": [
@@ -594,38 +578,30 @@ BREAKERS["data-protected"] = [
   {
     stack: "gke",
     why: "the Kafka namespace of a region not protected",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       named(out, "kafka-us-east4-ns").protect = false;
-      return out;
-    },
+    }),
   },
   {
     stack: "eks",
     why: "the Kafka namespace protected but not retained",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       named(out, "kafka-us-west-2-ns").retainOnDelete = false;
-      return out;
-    },
+    }),
   },
   {
     stack: "eks",
     why: "a Kafka node group not protected",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       named(out, "eks-us-east-2-kafka-nodes").protect = false;
-      return out;
-    },
+    }),
   },
   {
     stack: "gke",
     why: "a GKE cluster protected in Pulumi but with GKE's deletionProtection off",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       first(out, "gcp:container/cluster:Cluster").inputs.deletionProtection = false;
-      return out;
-    },
+    }),
   },
   {
     stack: "gke",
@@ -635,32 +611,26 @@ BREAKERS["data-protected"] = [
   {
     stack: "eks",
     why: "a guard that does not wait for one Secret, which a destroy could delete before the guard refuses",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       const secret = first(out, "kubernetes:core/v1:Secret").name;
       const guard = guardOf(out);
       guard.dependsOn = (guard.dependsOn ?? []).filter((n) => n !== secret);
-      return out;
-    },
+    }),
   },
   {
     stack: "existing",
     why: "a Kubernetes provider without clusterIdentifier (a rotated CA would replace everything in that cluster)",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       delete first(out, "pulumi:providers:kubernetes").inputs.clusterIdentifier;
-      return out;
-    },
+    }),
   },
   {
     stack: "existing",
     why: "a Kafka StatefulSet whose deletion would delete its pods",
-    apply: (rs) => {
-      const out = clone(rs);
+    apply: edited((out) => {
       const sts = out.find((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name.startsWith("kafka-"))!;
       delete (sts.inputs.metadata as { annotations: Record<string, string> }).annotations["pulumi.com/deletionPropagationPolicy"];
-      return out;
-    },
+    }),
   },
 ];
 
