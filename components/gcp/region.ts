@@ -69,6 +69,7 @@ export class GkeRegion extends pulumi.ComponentResource {
     }
     this.region = region;
     const { provider } = args;
+    const protectData = args.protectData ?? true;
 
     this.network = new RegionalNetwork(
       `${name}-network`,
@@ -96,7 +97,7 @@ export class GkeRegion extends pulumi.ComponentResource {
         kafkaNodeSysctls: args.kafkaNodeSysctls,
         ...(args.releaseChannel ? { releaseChannel: args.releaseChannel } : {}),
         ...(args.managedPrometheus ? { managedPrometheus: true } : {}),
-        protectData: args.protectData ?? true,
+        protectData,
         provider,
       },
       // Nodes come up with the firewall in place, so the mesh never starts against a closed network.
@@ -110,13 +111,9 @@ export class GkeRegion extends pulumi.ComponentResource {
         clusterCaCertificate: this.gke.clusterCaCertificate,
         clusterIdentifier: this.gke.cluster.id,
       },
-      { parent: this, ...dataHolderOptions("kubernetes-provider", args.protectData ?? true) },
+      { parent: this, ...dataHolderOptions("kubernetes-provider", protectData) },
     );
-    this.storage = new PdSsdStorageClass(
-      `${name}-storage`,
-      { provider: this.k8sProvider, protectData: args.protectData ?? true },
-      { parent: this },
-    );
+    this.storage = new PdSsdStorageClass(`${name}-storage`, { provider: this.k8sProvider, protectData }, { parent: this });
 
     this.regionalCluster = {
       region,
