@@ -180,13 +180,16 @@ describe("replication along the data path", () => {
     );
   });
 
-  it("is named for the term that dominates, and keeps at least half of the smaller of window / RTT and fetch / RTT", () => {
+  it("is named for the term that dominates, and keeps at least half of the smaller of the connection's rate and fetch / RTT", () => {
     fc.assert(
       fc.property(arbInputs, (a) => {
         const c = inputsOf(a);
         const spread = partitionSpread(c, c.replicationFactor - 1);
         const n = spread.mostPerConnection;
-        const rate = Math.min((c.replicationPath.windowBytes * 1000) / c.worstRttMs, c.perFlowBytesPerSecond);
+        // A connection moves an answer at the least of its window over the RTT, the per-flow cap and its share of the
+        // narrowest link (each directed link carries brokersPerRegion^2 x num.replica.fetchers connections).
+        const linkShare = c.narrowestLinkBytesPerSecond / (c.brokersPerRegion * c.brokersPerRegion * c.replicaFetchers);
+        const rate = Math.min((c.replicationPath.windowBytes * 1000) / c.worstRttMs, c.perFlowBytesPerSecond, linkShare);
         const perFetch = Math.min(c.replicaFetchResponseMaxBytes, n * c.replicaFetchMaxBytes);
         const transferMs = (perFetch / rate) * 1000;
         const r = replication(c);
