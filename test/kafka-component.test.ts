@@ -437,29 +437,41 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     }
   });
 
-  it("gives controllers, and only them, the initial voter set and one bootstrap window opened by a ConfigMap in the first region", (ctx) => {
+  it("gives controllers, and only them, the initial voter set and the quorum marker of their own region, present in every region", (ctx) => {
     const p = plan();
     if (!p) return ctx.skip();
-    const first = p.spec.regions[0].name;
-    const windows = p.recorded
+    const markers = p.recorded
       .ofType(T.configMap)
       .filter((c) => plain<{ metadata: { name: string } }>(c).metadata.name === "kafka-quorum-bootstrap");
-    expect(windows.map((w) => w.provider)).toEqual([p.providers[first]]);
-    expect(plain<{ metadata: { namespace: string } }>(windows[0]).metadata.namespace).toBe("kafka");
-    const ends = new Set<string | undefined>();
+    expect(markers.map((m) => m.provider).sort()).toEqual(p.spec.regions.map((r) => p.providers[r.name]).sort());
+    const clusterIds = new Set<string | undefined>();
+    for (const m of markers) {
+      const cm = plain<{ metadata: { namespace: string }; data: Record<string, string> }>(m);
+      expect(cm.metadata.namespace).toBe("kafka");
+      // The cluster id and nothing else: no clock, no window.
+      expect(Object.keys(cm.data)).toEqual(["formedClusterId"]);
+      clusterIds.add(cm.data.formedClusterId);
+      // Data holder: protected and retained like the namespace (lib/durability/protection.ts).
+      expect(m.protect, m.name).toBe(true);
+    }
     for (const sts of statefulSets(p)) {
       const env = plain<StatefulSetInputs>(sts).spec.template.spec.containers[0].env;
       const names = env.map((e) => e.name);
+      expect(names).not.toContain("KAFKA_QUORUM_BOOTSTRAP_UNTIL");
       if (roleOf(sts) === "controller") {
-        expect(names).toEqual(expect.arrayContaining(["KAFKA_INITIAL_CONTROLLERS", "KAFKA_QUORUM_BOOTSTRAP_UNTIL"]));
-        ends.add(env.find((e) => e.name === "KAFKA_QUORUM_BOOTSTRAP_UNTIL")?.value);
+        expect(names).toContain("KAFKA_INITIAL_CONTROLLERS");
+        clusterIds.add(env.find((e) => e.name === "KAFKA_CLUSTER_ID")?.value);
+        // Read at each container start and optional: the marker follows the controllers, so at first it is absent.
+        expect(env.find((e) => e.name === "KAFKA_QUORUM_FORMED")).toEqual({
+          name: "KAFKA_QUORUM_FORMED",
+          valueFrom: { configMapKeyRef: { name: "kafka-quorum-bootstrap", key: "formedClusterId", optional: true } },
+        });
       } else {
         expect(names).not.toContain("KAFKA_INITIAL_CONTROLLERS");
-        expect(names).not.toContain("KAFKA_QUORUM_BOOTSTRAP_UNTIL");
+        expect(names).not.toContain("KAFKA_QUORUM_FORMED");
       }
     }
-    // The mocks' creation time is the Unix epoch: the window ends six hours after it, the same for every controller.
-    expect([...ends]).toEqual([String(6 * 3600)]);
+    expect(clusterIds.size).toBe(1);
   });
 
   it("makes a broker ready only when no partition is under-replicated (an exec check), with TCP startup and liveness", (ctx) => {
@@ -852,6 +864,9 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
       expect(broker.filter((d) => /-(controller|broker)$/.test(d)).sort()).toEqual(
         [...(i === 0 ? [] : [`kafka-${names[i - 1]}-broker`]), `kafka-${region}-controller`].sort(),
       );
+      // The quorum marker only once every region's controller is up, so once every controller has formatted.
+      const marker = p.dependencies.get(`kafka-${region}-quorum-bootstrap`)!;
+      expect(marker.filter((d) => /-(controller|broker)$/.test(d)).sort()).toEqual(names.map((n) => `kafka-${n}-controller`).sort());
     });
   });
 

@@ -21,7 +21,7 @@ import {
   kafkaClusterIdFromUuid,
   kafkaDirectoryIdFromUuid,
 } from "../lib/kafka/cluster-id";
-import { QUORUM_BOOTSTRAP_WINDOW_SECONDS, initialControllers, quorumBootstrapServers, quorumBootstrapUntil } from "../lib/kafka/quorum";
+import { initialControllers, quorumBootstrapServers } from "../lib/kafka/quorum";
 import { bootstrapServers, clientSnippets, crossClusterSourceRanges, nodeDnsNames, renderClusterConfigs } from "../lib/kafka/cluster";
 import { KAFKA_IMAGE_VOLUMES, isKafkaImage } from "../lib/kafka/image";
 import { checkStackPlacement, defaultTopics } from "../lib/kafka/placement-from-spec";
@@ -110,14 +110,6 @@ describe("dynamic quorum", () => {
     ]);
     for (const id of Object.values(dirs)) expect(isValidKafkaUuid(id)).toBe(true);
     expect(() => initialControllers("istio", nodes, {})).toThrow(/no initial directory id for controller kafka-controller-gke-us-east4-0/);
-  });
-
-  it("ends the bootstrap window six hours after the ConfigMap's creation", () => {
-    expect(QUORUM_BOOTSTRAP_WINDOW_SECONDS).toBe(21_600);
-    expect(quorumBootstrapUntil("2026-11-30T09:00:00Z")).toBe(Date.UTC(2026, 10, 30, 15) / 1000);
-    expect(quorumBootstrapUntil("1970-01-01T00:00:00Z", 60)).toBe(60);
-    expect(() => quorumBootstrapUntil("")).toThrow(/RFC 3339/);
-    expect(() => quorumBootstrapUntil("yesterday")).toThrow(/RFC 3339/);
   });
 
   it("never turns a version-4 UUID into one of Kafka's reserved directory ids (first 8 bytes zero, last below 100)", () => {
@@ -247,7 +239,12 @@ describe("renderStartScript", () => {
       `mkdir -p "${logDir}" && printf 'node.id=%s\\ndirectory.id=%s\\n' "$id" "$dir" > "${logDir}/meta.properties"\n`;
     fs.writeFileSync(path.join(home, "bin", "kafka-storage.sh"), storage);
     fs.writeFileSync(path.join(home, "bin", "kafka-server-start.sh"), `#!/bin/sh\n${record("kafka-server-start.sh")}`);
-    for (const tool of ["kafka-storage.sh", "kafka-server-start.sh"]) fs.chmodSync(path.join(home, "bin", tool), 0o755);
+    // The quorum's registered controllers as list-endpoints prints them (FAKE_ENDPOINTS), or no answer (status 1).
+    fs.writeFileSync(
+      path.join(home, "bin", "kafka-cluster.sh"),
+      `#!/bin/sh\n${record("kafka-cluster.sh")}printf '%s' "\${FAKE_ENDPOINTS:-}"\nexit "\${FAKE_ENDPOINTS_STATUS:-1}"\n`,
+    );
+    for (const tool of ["kafka-storage.sh", "kafka-server-start.sh", "kafka-cluster.sh"]) fs.chmodSync(path.join(home, "bin", tool), 0o755);
     for (const o of ordinals) {
       const id = (role === "controller" ? 1000 : 0) + 100 * o;
       const props: Record<string, string> = {
@@ -260,6 +257,7 @@ describe("renderStartScript", () => {
       fs.writeFileSync(path.join(configDir, `server-${o}.properties`), renderProperties(props));
     }
     fs.writeFileSync(path.join(configDir, CONFIG_FILES.clientProperties), "security.protocol=PLAINTEXT\n");
+    fs.writeFileSync(path.join(configDir, CONFIG_FILES.promoteScript), `echo "promote-controller.sh pod=$POD_NAME" >> "${log}"\n`);
     const secretsDir = path.join(root, "secrets");
     fs.mkdirSync(secretsDir);
     fs.writeFileSync(path.join(secretsDir, CONFIG_FILES.adminScram), CREDENTIAL);
@@ -278,7 +276,6 @@ describe("renderStartScript", () => {
     KAFKA_GC_LOG_OPTS: "-Xlog:gc*:file=/opt/kafka/logs/gc.log",
     ...extra,
   });
-  const now = () => Math.floor(Date.now() / 1000);
   const run = (shell: string, script: string, environment: Record<string, string>) => {
     const [bin, ...args] = shell.split(" ");
     return spawnSync(bin, [...args, script], { env: environment, encoding: "utf8" });
@@ -316,68 +313,132 @@ describe("renderStartScript", () => {
       }
     });
 
-    it("controller, empty directory inside the bootstrap window: formats as an initial voter with the shared voter set", () => {
+    const ENDPOINTS = (...ids: number[]) =>
+      [
+        "ID         HOST      PORT       RACK       ENDPOINT_TYPE",
+        ...ids.map((id) => `${id}       c.example 9093       null       controller`),
+      ].join("\n");
+    /** The calls recorded so far, once the background promotion (if `promotion`) has recorded its own. */
+    const settled = (k: ReturnType<typeof fakeKafka>, promotion: boolean) => {
+      const until = Date.now() + 5000;
+      while (promotion && !k.calls().some((c) => c.startsWith("promote-controller.sh")) && Date.now() < until) spawnSync("sleep", ["0.05"]);
+      return k.calls();
+    };
+
+    it("controller, empty directory, no marker and no quorum answers: the cluster is new, an initial voter with the shared voter set", () => {
       const k = fakeKafka("controller", [0]);
-      const result = run(
-        shell,
-        k.script,
-        env("kafka-controller-gke-us-east4-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_BOOTSTRAP_UNTIL: String(now() + 3600) }),
-      );
+      const result = run(shell, k.script, env("kafka-controller-gke-us-east4-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL }));
       expect(result.status, result.stderr).toBe(0);
-      const [format, start] = k.calls();
+      const [probe, format, start, ...rest] = settled(k, false);
+      // The probe asks every controller, with the node's own client settings, through a small tool JVM.
+      expect(probe).toBe(
+        `kafka-cluster.sh heap=-Xms64m -Xmx128m opts=[] gc=[] [list-endpoints] [--bootstrap-controller] ` +
+          `[c0.example:9093,c1.example:9093,c2.example:9093] [--config] [${path.join(k.configDir, CONFIG_FILES.clientProperties)}]`,
+      );
       expect(format).toMatch(
         /\[--add-scram\] \[SCRAM-SHA-512=\[name=admin,iterations=8192,.*\]\] \[--initial-controllers\] \[1000@c0\.example:9093:AAECAwQFBgcICQoLDA0ODw,1100@/,
       );
       expect(start).toMatch(/^kafka-server-start\.sh /);
+      expect(rest).toEqual([]);
       expect(fs.readFileSync(path.join(k.logDir, "meta.properties"), "utf8")).toContain("directory.id=AAECAwQFBgcICQoLDA0ODw");
-      expect(result.stderr).toBe("");
+      expect(result.stdout).toMatch(/no controller answers with a quorum: the cluster is new, formatting as an initial voter/);
+      expect(fs.existsSync(path.join(path.dirname(k.logDir), CONFIG_FILES.promotionPending))).toBe(false);
     });
 
-    it("controller, empty directory after the window: formats as an observer with a new directory and prints the two recovery commands", () => {
+    it("controller, empty directory, no marker, a quorum that never saw this node id: an initial voter (the last controller of a new cluster)", () => {
+      const k = fakeKafka("controller", [0, 1, 2]);
+      const result = run(
+        shell,
+        k.script,
+        env("kafka-controller-x-2", {
+          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+          FAKE_ENDPOINTS: ENDPOINTS(1000, 1100, 12000),
+          FAKE_ENDPOINTS_STATUS: "0",
+        }),
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const [, format] = settled(k, false);
+      expect(format).toMatch(/\[--initial-controllers\] \[1000@/);
+      expect(result.stdout).toMatch(/the quorum has never seen controller 1200: the cluster is new/);
+    });
+
+    it("controller, empty directory, no marker, a quorum that knows this node id: an observer with a new directory, promoted beside the server", () => {
       const k = fakeKafka("controller", [0, 1]);
       const result = run(
         shell,
         k.script,
-        env("kafka-controller-gke-us-central1-1", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_BOOTSTRAP_UNTIL: String(now() - 1) }),
+        env("kafka-controller-gke-us-central1-1", {
+          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+          FAKE_ENDPOINTS: ENDPOINTS(1000, 1100, 1200),
+          FAKE_ENDPOINTS_STATUS: "0",
+        }),
       );
       expect(result.status, result.stderr).toBe(0);
-      const [format, start] = k.calls();
+      const calls = settled(k, true);
+      const format = calls.find((c) => c.startsWith("kafka-storage.sh"));
       expect(format).toMatch(/\[--add-scram\] \[[^\]]+\]\] \[--no-initial-controllers\]$/);
       expect(format).not.toMatch(/--initial-controllers/);
-      expect(start).toMatch(/^kafka-server-start\.sh /);
-      const addConfig = path.join(path.dirname(k.logDir), CONFIG_FILES.addController);
-      const client = path.join(k.configDir, CONFIG_FILES.clientProperties);
-      const tool = path.join(k.home, "bin", "kafka-metadata-quorum.sh");
-      const controllers = "c0.example:9093,c1.example:9093,c2.example:9093";
-      const lines = result.stderr.trim().split("\n");
-      expect(lines[0]).toMatch(/quorum bootstrap window closed at \d+: formatting as an observer/);
-      expect(lines).toContain(
-        `  ${tool} --bootstrap-controller ${controllers} --command-config ${client} remove-controller --controller-id 1100 --controller-directory-id EBESExQVFhcYGRobHB0eHw`,
-      );
-      expect(lines).toContain(`  ${tool} --bootstrap-controller ${controllers} --command-config ${addConfig} add-controller`);
-      expect(result.stderr).toContain(`now has directory ${NEW_DIRECTORY}`);
+      expect(calls).toContain("promote-controller.sh pod=kafka-controller-gke-us-central1-1");
+      expect(calls.some((c) => c.startsWith("kafka-server-start.sh"))).toBe(true);
+      expect(result.stderr).toMatch(/the quorum knows controller 1100 from before: formatting as an observer/);
+      expect(result.stderr).toContain(`controller 1100 has directory ${NEW_DIRECTORY}, which is no voter yet`);
+      const state = path.dirname(k.logDir);
+      expect(fs.existsSync(path.join(state, CONFIG_FILES.promotionPending))).toBe(true);
       // add-controller reads the node's own settings (id, listeners, directory) and the client's from one file.
-      expect(fs.readFileSync(addConfig, "utf8")).toBe(
-        fs.readFileSync(path.join(k.configDir, "server-1.properties"), "utf8") + fs.readFileSync(client, "utf8"),
+      expect(fs.readFileSync(path.join(state, CONFIG_FILES.addController), "utf8")).toBe(
+        fs.readFileSync(path.join(k.configDir, "server-1.properties"), "utf8") +
+          fs.readFileSync(path.join(k.configDir, CONFIG_FILES.clientProperties), "utf8"),
       );
     });
 
-    it("controller with a missing or malformed window end: treats the window as closed", () => {
-      for (const until of ["", "soon", "12e9"]) {
+    it("controller, empty directory, the marker names this cluster: an observer without asking the quorum", () => {
+      const k = fakeKafka("controller", [0]);
+      const result = run(
+        shell,
+        k.script,
+        // Even a quorum answer that would say "new" is not asked for: the marker is enough.
+        env("kafka-controller-x-0", {
+          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+          KAFKA_QUORUM_FORMED: "AAECAwQFBgcICQoLDA0ODw",
+          FAKE_ENDPOINTS_STATUS: "0",
+        }),
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const calls = settled(k, true);
+      expect(calls.filter((c) => c.startsWith("kafka-cluster.sh"))).toEqual([]);
+      expect(calls.find((c) => c.startsWith("kafka-storage.sh"))).toMatch(/\[--no-initial-controllers\]$/);
+      expect(calls).toContain("promote-controller.sh pod=kafka-controller-x-0");
+      expect(result.stderr).toMatch(/the quorum was formed \(ConfigMap kafka-quorum-bootstrap\): formatting as an observer/);
+    });
+
+    it("controller, empty directory, the marker names another cluster: fails before formatting", () => {
+      const k = fakeKafka("controller", [0]);
+      const result = run(
+        shell,
+        k.script,
+        env("kafka-controller-x-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_FORMED: "other-cluster" }),
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/names cluster other-cluster, but this node belongs to AAECAwQFBgcICQoLDA0ODw: not formatting/);
+      expect(k.calls()).toEqual([]);
+    });
+
+    it("a formatted controller whose promotion is pending resumes it at every start; without the file it starts alone", () => {
+      for (const pending of [true, false]) {
         const k = fakeKafka("controller", [0]);
-        const result = run(
-          shell,
-          k.script,
-          env("kafka-controller-x-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_BOOTSTRAP_UNTIL: until }),
-        );
+        fs.mkdirSync(k.logDir, { recursive: true });
+        fs.writeFileSync(path.join(k.logDir, "meta.properties"), "node.id=1000\n");
+        if (pending) fs.writeFileSync(path.join(path.dirname(k.logDir), CONFIG_FILES.promotionPending), "");
+        const result = run(shell, k.script, env("kafka-controller-x-0"));
         expect(result.status, result.stderr).toBe(0);
-        expect(k.calls()[0]).toMatch(/\[--no-initial-controllers\]$/);
+        const calls = settled(k, pending).map((c) => c.split(" ")[0]);
+        expect(calls.sort()).toEqual(pending ? ["kafka-server-start.sh", "promote-controller.sh"] : ["kafka-server-start.sh"]);
       }
     });
 
     it("controller without the initial voter set: fails before formatting", () => {
       const k = fakeKafka("controller", [0]);
-      const result = run(shell, k.script, env("kafka-controller-x-0", { KAFKA_QUORUM_BOOTSTRAP_UNTIL: String(now() + 60) }));
+      const result = run(shell, k.script, env("kafka-controller-x-0"));
       expect(result.status).not.toBe(0);
       expect(result.stderr).toMatch(/initial voter set is not set/);
       expect(k.calls()).toEqual([]);
@@ -421,7 +482,7 @@ describe("renderStartScript", () => {
       clusterId: "KAFKA_CLUSTER_ID",
       podName: "POD_NAME",
       initialControllers: "KAFKA_INITIAL_CONTROLLERS",
-      quorumBootstrapUntil: "KAFKA_QUORUM_BOOTSTRAP_UNTIL",
+      quorumFormed: "KAFKA_QUORUM_FORMED",
     });
   });
 });

@@ -10,7 +10,8 @@ import { ACCESS_JOB_LABELS } from "../../lib/kafka/service-accounts";
 import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { podClientProperties, renderProperties } from "../../lib/kafka/properties";
 import { TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../../lib/kafka/readiness";
-import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_BOOTSTRAP_WINDOW_SECONDS, quorumBootstrapUntil } from "../../lib/kafka/quorum";
+import { renderPromotionScript } from "../../lib/kafka/promote-controller";
+import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_FORMED_KEY } from "../../lib/kafka/quorum";
 import { ORPHAN_DELETION_ANNOTATION, STATEFULSET_REPLACE_ON_CHANGES } from "../../lib/kafka/replacement";
 import { KAFKA_SERVICE_ACCOUNTS } from "../../lib/kafka/service-accounts";
 import { KafkaSizing } from "../../lib/kafka/sizing";
@@ -51,12 +52,12 @@ export interface KafkaRegionArgs {
   /** The controllers' initial voter set, `id@host:port:directoryId,...` (lib/kafka/quorum initialControllers). Required. */
   initialControllers: pulumi.Input<string>;
   /**
-   * End of the quorum bootstrap window in epoch seconds, as the first region derived it. Absent: this region creates
-   * the `kafka-quorum-bootstrap` ConfigMap and derives the end from its creation time (the first region does).
+   * What the `kafka-quorum-bootstrap` marker waits for besides this region's controller StatefulSet: every other
+   * region's, as a promise when later regions are created after this one. The marker tells an empty controller that
+   * the quorum was formed, so it must exist only once every controller has formatted (lib/kafka/quorum). Default: this
+   * region's controller only (a cluster of one region).
    */
-  quorumBootstrapUntil?: pulumi.Input<string>;
-  /** Length of the bootstrap window when this region opens it. Default QUORUM_BOOTSTRAP_WINDOW_SECONDS (6 hours). */
-  quorumBootstrapWindowSeconds?: number;
+  quorumFormedAfter?: pulumi.Resource[] | Promise<pulumi.Resource[]>;
   /** Per pod name, the PEM keystore (secret): nodes authenticate each other with it in both mesh modes. Required. */
   keystores: Record<string, pulumi.Input<string>>;
   /** The cluster CA certificate. Required. */
@@ -119,8 +120,8 @@ export class KafkaRegion extends pulumi.ComponentResource {
   readonly authorizationPolicies: k8s.apiextensions.CustomResource[];
   /** What the mesh created to export Services (Submariner ServiceExports). */
   readonly exports: pulumi.Resource[];
-  /** End of the quorum bootstrap window (epoch seconds) this region's controllers were given. */
-  readonly quorumBootstrapUntil: pulumi.Output<string>;
+  /** The `kafka-quorum-bootstrap` marker: present once every controller has formatted (lib/kafka/quorum). */
+  readonly quorumMarker: k8s.core.v1.ConfigMap;
 
   constructor(name: string, args: KafkaRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:kafka:KafkaRegion", name, {}, opts);
@@ -224,24 +225,6 @@ export class KafkaRegion extends pulumi.ComponentResource {
       );
     }
 
-    if (args.quorumBootstrapUntil !== undefined) {
-      this.quorumBootstrapUntil = pulumi.output(args.quorumBootstrapUntil);
-    } else {
-      // Created once with the cluster: the API server sets creationTimestamp once, and Pulumi keeps it in state for
-      // the object's life, so the window's end never moves. The data never needs to change (a change would update the
-      // object in place, not re-create it); replacing the object would re-open the window (docs/kafka.md).
-      const window = args.quorumBootstrapWindowSeconds ?? QUORUM_BOOTSTRAP_WINDOW_SECONDS;
-      const bootstrap = new k8s.core.v1.ConfigMap(
-        `${name}-quorum-bootstrap`,
-        {
-          metadata: meta(QUORUM_BOOTSTRAP_CONFIG_MAP, { "app.kubernetes.io/component": "controller" }),
-          data: { windowSeconds: String(window) },
-        },
-        { ...inCluster(), ...dataHolderOptions("quorum-bootstrap", protectData) },
-      );
-      this.quorumBootstrapUntil = bootstrap.metadata.creationTimestamp.apply((created) => String(quorumBootstrapUntil(created, window)));
-    }
-
     // The exporter's rules, shared by both StatefulSets. Outside the config checksum: the agent reloads the file.
     const exporterConfig = args.metrics
       ? new k8s.core.v1.ConfigMap(
@@ -268,6 +251,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
         [CONFIG_FILES.clientProperties]: renderProperties(podClientProperties()),
         [CONFIG_FILES.toolsLog4j]: TOOLS_LOG4J2_CONFIG,
         ...(set.role === "broker" ? { [CONFIG_FILES.readinessScript]: renderReadinessScript() } : {}),
+        ...(set.role === "controller" ? { [CONFIG_FILES.promoteScript]: renderPromotionScript() } : {}),
       };
       const configMap = new k8s.core.v1.ConfigMap(
         `${name}-${set.role}-config`,
@@ -344,7 +328,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             tlsSecretName: tlsSecret.metadata.name,
             scramSecretName: scramSecret.metadata.name,
             ...(set.role === "controller"
-              ? { quorum: { initialControllers: args.initialControllers, bootstrapUntil: this.quorumBootstrapUntil } }
+              ? { quorum: { initialControllers: args.initialControllers, formedConfigMapName: QUORUM_BOOTSTRAP_CONFIG_MAP } }
               : {}),
             clusterId: args.clusterId,
             storageClassName: cluster.storageClassName,
@@ -383,6 +367,20 @@ export class KafkaRegion extends pulumi.ComponentResource {
     }
     // Checked with the other arguments above: both roles are present.
     this.statefulSets = { controller: sets.controller!, broker: sets.broker! };
+
+    // Created after every controller of the cluster is up, so after each has formatted; from then on an empty
+    // controller in this region formats as an observer. Pods read it through an optional env reference, so their
+    // template names it without depending on it. Protected and retained: deleting it only sends an empty controller
+    // back to asking the quorum, but it has no reason to go before the namespace does.
+    const controllersUp = Promise.resolve(args.quorumFormedAfter ?? []).then((extra) => [...deps, this.statefulSets.controller, ...extra]);
+    this.quorumMarker = new k8s.core.v1.ConfigMap(
+      `${name}-quorum-bootstrap`,
+      {
+        metadata: meta(QUORUM_BOOTSTRAP_CONFIG_MAP, { "app.kubernetes.io/component": "controller" }),
+        data: { [QUORUM_FORMED_KEY]: args.clusterId },
+      },
+      { parent: this, provider, dependsOn: controllersUp, ...dataHolderOptions("quorum-bootstrap", protectData) },
+    );
 
     this.authorizationPolicies = [];
     if (!submariner) {

@@ -206,6 +206,9 @@ export class StretchedKafka extends pulumi.ComponentResource {
     // Each region's AuthorizationPolicies (Istio) wait for every region's pods to run under their ServiceAccounts.
     let allStatefulSets: (sets: pulumi.Resource[]) => void = () => undefined;
     const statefulSetsReady = new Promise<pulumi.Resource[]>((resolve) => (allStatefulSets = resolve));
+    const controllersReady = statefulSetsReady.then((sets) =>
+      sets.filter((s) => this.regions.some((r) => r.statefulSets.controller === s)),
+    );
     args.clusters.forEach((cluster, i) => {
       const previous = this.regions[i - 1];
       this.regions.push(
@@ -220,8 +223,8 @@ export class StretchedKafka extends pulumi.ComponentResource {
             sizing: this.sizing,
             clusterId: this.clusterId,
             initialControllers: this.initialControllers,
-            // The first region opens the bootstrap window; the others take its end.
-            ...(this.regions[0] ? { quorumBootstrapUntil: this.regions[0].quorumBootstrapUntil } : {}),
+            // Each region's quorum marker waits for every region's controllers.
+            quorumFormedAfter: controllersReady,
             adminUsername: this.adminUsername,
             adminPassword: this.adminPassword,
             adminScramCredential: scram,

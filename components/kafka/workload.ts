@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { KAFKA_IMAGE_REPOSITORY, KAFKA_IMAGE_VOLUMES, KafkaImageVolume } from "../../lib/kafka/image";
 import { PATHS } from "../../lib/kafka/properties";
+import { QUORUM_FORMED_KEY } from "../../lib/kafka/quorum";
 import { BROKER_READINESS_PROBE } from "../../lib/kafka/readiness";
 import { ContainerSizing, heapOpts, resourceQuantities } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "../../lib/kafka/start-script";
@@ -110,8 +111,11 @@ export interface WorkloadArgs {
   tlsSecretName?: pulumi.Input<string>;
   /** Secret with the admin's salted SCRAM credential (CONFIG_FILES.adminScram), read by the start script. */
   scramSecretName: pulumi.Input<string>;
-  /** Controllers only: what an empty controller formats with (START_ENV.initialControllers, .quorumBootstrapUntil). */
-  quorum?: { initialControllers: pulumi.Input<string>; bootstrapUntil: pulumi.Input<string> };
+  /**
+   * Controllers only: what an empty controller formats with: the initial voter set (START_ENV.initialControllers) and
+   * the ConfigMap whose QUORUM_FORMED_KEY says the quorum was formed (START_ENV.quorumFormed, optional: absent at first).
+   */
+  quorum?: { initialControllers: pulumi.Input<string>; formedConfigMapName: string };
   clusterId: pulumi.Input<string>;
   storageClassName: pulumi.Input<string>;
   volumeSizeGiB: number;
@@ -256,7 +260,11 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
       ...(args.quorum
         ? [
             { name: START_ENV.initialControllers, value: args.quorum.initialControllers },
-            { name: START_ENV.quorumBootstrapUntil, value: args.quorum.bootstrapUntil },
+            // Resolved by the kubelet at each container start; optional, because the ConfigMap follows the controllers.
+            {
+              name: START_ENV.quorumFormed,
+              valueFrom: { configMapKeyRef: { name: args.quorum.formedConfigMapName, key: QUORUM_FORMED_KEY, optional: true } },
+            },
           ]
         : []),
       { name: "KAFKA_HEAP_OPTS", value: heapOpts(args.sizing.heapMiB) },

@@ -2,24 +2,24 @@
 // `controller.quorum.bootstrap.servers`, and the voters are fixed once, when the controllers' log directories are first
 // formatted with `--initial-controllers`. A static quorum (`controller.quorum.voters`) would let a controller whose
 // volume was lost and auto-formatted vote again with an empty log and lose committed metadata (KAFKA-14077, KIP-856).
-// So an empty controller may format as an initial voter only inside a bootstrap window that opens when the cluster is
-// first created; after it, it formats with `--no-initial-controllers`, gets a new directory id, and can never vote
-// until an operator replaces its old voter entry (docs/kafka.md).
+// So an empty controller formats as an initial voter only while the cluster is new; otherwise it formats with
+// `--no-initial-controllers`, gets a new directory id, follows as an observer, and its promotion script replaces its old
+// voter entry once it has caught up (lib/kafka/promote-controller.ts, docs/kafka.md). "New" is decided without a clock.
 import { KAFKA_PORTS } from "../ports";
 import type { Mesh } from "../types";
 import { nodeAddress } from "./addresses";
 import { KafkaNode, controllersOf } from "./topology";
 
 /**
- * How long after the bootstrap ConfigMap's creation an empty controller still formats as an initial voter. Long
- * enough for the first `pulumi up` to reach the last region's controller, or for a same-day retry of a failed one
- * (cluster creation, mesh installation and the chained rollouts take well under an hour); short enough that a
- * controller losing its volume in production almost never finds the window open.
+ * ConfigMap, one in every region's Kafka namespace, created once every controller of the cluster has formatted and
+ * started (it depends on every controller StatefulSet). Its presence tells an empty controller that the quorum exists,
+ * so it must not format as an initial voter. Absent (the first `pulumi up`, or a namespace re-created since), the start
+ * script asks the other controllers instead (docs/kafka.md, "Controller quorum").
  */
-export const QUORUM_BOOTSTRAP_WINDOW_SECONDS = 6 * 60 * 60;
-
-/** ConfigMap, created once in the first region's Kafka namespace, whose creation time opens the bootstrap window. */
 export const QUORUM_BOOTSTRAP_CONFIG_MAP = "kafka-quorum-bootstrap";
+
+/** The marker's key holding the cluster id: a marker naming another cluster stops the controller. */
+export const QUORUM_FORMED_KEY = "formedClusterId";
 
 /** A controller's CONTROLLER listener, `host:port`, by its cross-cluster name. */
 function controllerEndpoint(mesh: Mesh, controller: KafkaNode): string {
@@ -65,15 +65,4 @@ export function initialControllers(mesh: Mesh, nodes: readonly KafkaNode[], dire
       return `${c.nodeId}@${controllerEndpoint(mesh, c)}:${dir}`;
     })
     .join(",");
-}
-
-/**
- * End of the bootstrap window in epoch seconds: an object's `metadata.creationTimestamp` (RFC 3339, which the API
- * server sets once and never changes) plus the window.
- */
-export function quorumBootstrapUntil(creationTimestamp: string, windowSeconds: number = QUORUM_BOOTSTRAP_WINDOW_SECONDS): number {
-  const ms = Date.parse(creationTimestamp);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(creationTimestamp) || Number.isNaN(ms))
-    throw new Error(`not an RFC 3339 time: ${JSON.stringify(creationTimestamp)}`);
-  return Math.floor(ms / 1000) + windowSeconds;
 }

@@ -2,17 +2,12 @@
 // cluster is under-replicated. A StatefulSet's rolling update stops each pod only after the previous one is ready, and
 // the stretched cluster chains its regions' rollouts on that readiness (components/kafka), so a change rolls on only
 // once every partition is back in full sync, rather than after a fixed delay.
+import { POD_TOOL_JVM, podToolEnv } from "./pod-tools";
 import { PATHS } from "./properties";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "./start-script";
 
-/**
- * The check's JVM: a small heap, the client compiler only (a one-shot tool never reaches C2), no metrics agent (the
- * container's KAFKA_OPTS would start a second exporter on the same port), no GC log (it would write into the server's).
- */
-export const READINESS_JVM = {
-  heapOpts: "-Xms64m -Xmx128m",
-  performanceOpts: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true",
-} as const;
+/** The check's JVM: the one every tool run in a pod uses (lib/kafka/pod-tools). */
+export const READINESS_JVM = POD_TOOL_JVM;
 
 /** How often the kubelet runs the check and how long it may take: a JVM start plus an admin request bounded by
  * client.properties (POD_CLIENT_TIMEOUTS_MS), comfortably inside the timeout. */
@@ -45,9 +40,7 @@ if [ -z "$address" ]; then
   echo "geo-kafka: no REPLICATION listener in $config" >&2
   exit 1
 fi
-if ! out="$(KAFKA_OPTS="" KAFKA_GC_LOG_OPTS="" KAFKA_HEAP_OPTS="${READINESS_JVM.heapOpts}" \\
-  KAFKA_JVM_PERFORMANCE_OPTS="${READINESS_JVM.performanceOpts}" \\
-  KAFKA_LOG4J_OPTS="-Dlog4j2.configurationFile=${configDir}/${CONFIG_FILES.toolsLog4j}" \\
+if ! out="$(${podToolEnv(`${configDir}/${CONFIG_FILES.toolsLog4j}`)} \\
   "${home}/bin/kafka-topics.sh" --bootstrap-server "$address" --command-config "${configDir}/${CONFIG_FILES.clientProperties}" \\
   --describe --under-replicated-partitions)"; then
   echo "geo-kafka: not ready: kafka-topics failed: $out"

@@ -2,7 +2,9 @@
 // testable here: pick this pod's server.properties by StatefulSet ordinal, format an empty log directory (cluster id,
 // the client admin's salted SCRAM credential read from a file, and for a controller its place in the dynamic quorum),
 // then exec the Kafka server so SIGTERM reaches the JVM and starts a controlled shutdown.
+import { podToolEnv } from "./pod-tools";
 import { PATHS } from "./properties";
+import { QUORUM_BOOTSTRAP_CONFIG_MAP } from "./quorum";
 import { SCRAM_MECHANISM } from "./scram";
 
 export { SCRAM_MECHANISM };
@@ -15,8 +17,11 @@ export const START_ENV = {
   podName: "POD_NAME",
   /** Controllers only: the initial voter set, `id@host:port:directoryId,...` (lib/kafka/quorum initialControllers). */
   initialControllers: "KAFKA_INITIAL_CONTROLLERS",
-  /** Controllers only: epoch seconds until which an empty controller formats as an initial voter (lib/kafka/quorum). */
-  quorumBootstrapUntil: "KAFKA_QUORUM_BOOTSTRAP_UNTIL",
+  /**
+   * Controllers only: the cluster id from the `kafka-quorum-bootstrap` ConfigMap (lib/kafka/quorum), set once every
+   * controller has formatted; unset before that. Set: an empty controller formats as an observer, never as a voter.
+   */
+  quorumFormed: "KAFKA_QUORUM_FORMED",
 } as const;
 
 /** File names the scripts read: in the configuration volume (PATHS.config) unless said otherwise. */
@@ -32,11 +37,15 @@ export const CONFIG_FILES = {
   clientProperties: "client.properties",
   /** In PATHS.secrets: `SCRAM-SHA-512=[name=...,iterations=...,salt="...",saltedpassword="..."]` (lib/kafka/scram). */
   adminScram: "admin-scram",
+  /** Controllers: replaces a stale voter entry by this node once it has caught up (lib/kafka/promote-controller). */
+  promoteScript: "promote-controller.sh",
   /**
-   * Written beside the log directory by a controller formatted after the bootstrap window: its server.properties
-   * with the client settings appended, the `--command-config` of `kafka-metadata-quorum.sh add-controller`.
+   * Written beside the log directory by a controller formatted as an observer: its server.properties with the client
+   * settings appended, the `--command-config` of `kafka-metadata-quorum.sh add-controller`.
    */
   addController: "add-controller.properties",
+  /** Beside the log directory while a controller formatted as an observer is not yet a voter: the promotion runs. */
+  promotionPending: "quorum-promotion-pending",
 } as const;
 
 export interface StartScriptOptions {
@@ -55,11 +64,16 @@ export interface StartScriptOptions {
  * directory from its rendered server.properties, then:
  * - `meta.properties` in the log directory: formatted before; start, never format again.
  * - broker, empty directory: format (cluster id, SCRAM credential); brokers take no quorum flag.
- * - controller, empty directory, `date +%s` before KAFKA_QUORUM_BOOTSTRAP_UNTIL: format with `--initial-controllers
- *   "$KAFKA_INITIAL_CONTROLLERS"`, so the directory gets its initial directory id and the node is one of the voters.
- * - controller, empty directory after the window: format with `--no-initial-controllers`. Kafka gives the directory a
- *   new random id, so the node joins as an observer and can never vote with an empty log (KAFKA-14077); the script
- *   prints the two commands that replace its old voter entry with the new directory.
+ * - controller, empty directory, KAFKA_QUORUM_FORMED set (the quorum ConfigMap exists, so every controller formatted
+ *   once): format with `--no-initial-controllers`. Kafka gives the directory a new random id, so the node follows as an
+ *   observer and can never vote with an empty log (KAFKA-14077).
+ * - controller, empty directory, no marker: ask the controllers (`kafka-cluster.sh list-endpoints`) whether this node
+ *   id ever registered. Registered: it ran before and lost its volume, so an observer as above. The quorum answers
+ *   without it, or no quorum answers at all: the cluster is being created, so format with `--initial-controllers
+ *   "$KAFKA_INITIAL_CONTROLLERS"` and take its initial directory id.
+ * - a controller formatted as an observer, and at every start until it votes: the promotion script runs beside the
+ *   server and replaces the node's stale voter entry by its new directory once it has caught up (what Kafka 4.2's
+ *   `controller.quorum.auto.join.enable` does; 4.1 has no such setting).
  * The SCRAM credential is the salted form, read from a file into a shell variable that is not exported: no password
  * or salted password is in any process's environment. It is written to the bootstrap metadata by the first active
  * controller, once: later password changes go through `kafka-configs.sh --alter --add-config 'SCRAM-SHA-512=[...]'`.
@@ -87,6 +101,8 @@ prop() { sed -n "s/^$1=//p" "$config"; }
 roles="$(prop process.roles)"
 logdir="$(prop metadata.log.dir)"
 [ -n "$logdir" ] || logdir="$(prop log.dirs | cut -d, -f1)"
+# The volume's root, beside the log directory: what a controller keeps across restarts besides its log.
+state="$(dirname "$logdir")"
 
 if [ -f "$logdir/meta.properties" ]; then
   echo "geo-kafka: $logdir is formatted; starting without formatting"
@@ -101,17 +117,31 @@ else
   case ",$roles," in
     *,controller,*)
       : "\${${E.initialControllers}:?the initial voter set is not set}"
-      window_end="\${${E.quorumBootstrapUntil}:-0}"
-      # Anything but digits closes the window: the safe side is never to vote with an empty log.
-      case "$window_end" in "" | *[!0-9]*) window_end=0 ;; esac
-      now="$(date +%s)"
-      if [ "$now" -lt "$window_end" ]; then
-        echo "geo-kafka: $logdir is empty and the quorum bootstrap window is open until $window_end: formatting as an initial voter"
-        set -- --initial-controllers "$${E.initialControllers}"
-      else
-        echo "geo-kafka: $logdir is empty and the quorum bootstrap window closed at $window_end: formatting as an observer" >&2
-        set -- --no-initial-controllers
+      formed="\${${E.quorumFormed}:-}"
+      node_id="$(prop node.id)"
+      if [ -n "$formed" ]; then
+        if [ "$formed" != "$${E.clusterId}" ]; then
+          echo "geo-kafka: ConfigMap ${QUORUM_BOOTSTRAP_CONFIG_MAP} names cluster $formed, but this node belongs to $${E.clusterId}: not formatting" >&2
+          exit 1
+        fi
+        echo "geo-kafka: $logdir is empty and the quorum was formed (ConfigMap ${QUORUM_BOOTSTRAP_CONFIG_MAP}): formatting as an observer" >&2
         observer=yes
+      elif registered="$(${podToolEnv(`${configDir}/${CONFIG_FILES.toolsLog4j}`)} \\
+        "${home}/bin/kafka-cluster.sh" list-endpoints --bootstrap-controller "$(prop controller.quorum.bootstrap.servers)" \\
+        --config "${configDir}/${CONFIG_FILES.clientProperties}")"; then
+        if printf '%s\\n' "$registered" | awk -v id="$node_id" '$1 == id && $NF == "controller" { found = 1 } END { exit !found }'; then
+          echo "geo-kafka: $logdir is empty and the quorum knows controller $node_id from before: formatting as an observer" >&2
+          observer=yes
+        else
+          echo "geo-kafka: $logdir is empty and the quorum has never seen controller $node_id: the cluster is new, formatting as an initial voter"
+        fi
+      else
+        echo "geo-kafka: $logdir is empty and no controller answers with a quorum: the cluster is new, formatting as an initial voter"
+      fi
+      if [ -n "$observer" ]; then
+        set -- --no-initial-controllers
+      else
+        set -- --initial-controllers "$${E.initialControllers}"
       fi
       ;;
     *) set -- ;;
@@ -124,20 +154,14 @@ else
     --add-scram "$scram" \\
     "$@"
   if [ -n "$observer" ]; then
-    node_id="$(prop node.id)"
-    new_dir="$(sed -n 's/^directory.id=//p' "$logdir/meta.properties")"
-    old_dir="$(echo "$${E.initialControllers}" | tr ',' '\\n' | sed -n "s/^$node_id@.*:\\([^:]*\\)$/\\1/p")"
-    controllers="$(prop controller.quorum.bootstrap.servers)"
-    add_config="$(dirname "$logdir")/${CONFIG_FILES.addController}"
-    cat "$config" "${configDir}/${CONFIG_FILES.clientProperties}" > "$add_config"
-    {
-      echo "geo-kafka: controller $node_id now has directory $new_dir, which is no voter: it follows the quorum as an observer."
-      echo "geo-kafka: its old voter entry (directory \${old_dir:-see describe --status}) counts against the majority until it is replaced."
-      echo "geo-kafka: once this node has caught up (describe --replication), run in this container:"
-      echo "  ${home}/bin/kafka-metadata-quorum.sh --bootstrap-controller $controllers --command-config ${configDir}/${CONFIG_FILES.clientProperties} remove-controller --controller-id $node_id --controller-directory-id \${old_dir:-<its directory id in describe --status>}"
-      echo "  ${home}/bin/kafka-metadata-quorum.sh --bootstrap-controller $controllers --command-config $add_config add-controller"
-    } >&2
+    cat "$config" "${configDir}/${CONFIG_FILES.clientProperties}" > "$state/${CONFIG_FILES.addController}"
+    : > "$state/${CONFIG_FILES.promotionPending}"
+    echo "geo-kafka: controller $node_id has directory $(sed -n 's/^directory.id=//p' "$logdir/meta.properties"), which is no voter yet: it follows as an observer until ${CONFIG_FILES.promoteScript} replaces its old voter entry" >&2
   fi
+fi
+if [ -f "$state/${CONFIG_FILES.promotionPending}" ]; then
+  # Beside the server, not instead of it: it waits for this node to catch up, then changes the voter set.
+  sh "${configDir}/${CONFIG_FILES.promoteScript}" &
 fi
 exec "${home}/bin/kafka-server-start.sh" "$config"
 `;

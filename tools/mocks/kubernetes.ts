@@ -17,9 +17,6 @@ function mockBytes(label: string, length: number): Buffer {
   return Buffer.concat(blocks).subarray(0, length);
 }
 
-/** `metadata.creationTimestamp` of mocked Kubernetes objects. */
-export const MOCK_CREATION_TIMESTAMP = "1970-01-01T00:00:00Z";
-
 export const computed: ComputedOutputs = {
   "random:index/randomUuid:RandomUuid": (name) => ({ result: mockUuid(name) }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${name}` }),
@@ -44,11 +41,6 @@ export const computed: ComputedOutputs = {
     const base64 = (text: string) => Buffer.from(text).toString("base64");
     return { data: { token: base64(`mock-token:${name}`), "ca.crt": base64(`mock-ca-crt:${name}`), namespace: base64(namespace) } };
   },
-  // Kafka layer: the API server's creation time, which opens the quorum bootstrap window. The Unix epoch, so that plans
-  // stay byte-identical from run to run and no one takes it for a real time.
-  "kubernetes:core/v1:ConfigMap": (_name, inputs) => ({
-    metadata: { ...((inputs.metadata as Record<string, unknown> | undefined) ?? {}), creationTimestamp: MOCK_CREATION_TIMESTAMP },
-  }),
   // Mesh layer: a Service gets a ClusterIP unless it set one (a headless Service keeps "None").
   "kubernetes:core/v1:Service": (name, inputs) => {
     const spec = (inputs.spec as Record<string, unknown> | undefined) ?? {};
