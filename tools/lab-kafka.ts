@@ -190,12 +190,25 @@ function issueCertificates(plan: Plan, planned: PlannedPod[], dir: string, rewri
   return ca.caCertPath;
 }
 
-function podEnv(pod: PlannedPod, rewrites: Map<string, Rewrite>): Record<string, string> {
+function podEnv(pod: PlannedPod, rewrites: Map<string, Rewrite>): { env: Record<string, string>; later: Record<string, string> } {
   const env: Record<string, string> = {};
+  const later: Record<string, string> = {};
   for (const e of pod.env) {
+    if (e.value.kind === "configMap" && e.value.optional) {
+      // An optional reference to a ConfigMap the plan creates after the pods (the quorum marker): unset when the
+      // cluster first starts, as the kubelet leaves it; the checks that restart a pod later set it.
+      if (e.value.value === undefined)
+        throw new Error(`${pod.podName}: env ${e.name} names ConfigMap ${e.value.configMap}, which the plan does not hold`);
+      later[e.name] = e.value.value;
+      rewrites.set(`later-${e.name}`, {
+        what: `${e.name} (ConfigMap ${e.value.configMap}, optional): unset at the cluster's first start, set for the restarts that follow it`,
+        why: "the plan creates the ConfigMap once every controller is up; the lab starts every pod at once",
+      });
+      continue;
+    }
     if (e.value.value === undefined)
       throw new Error(
-        `${pod.podName}: env ${e.name} comes from Secret ${e.value.kind === "secret" ? e.value.secret : "?"}, which the plan does not hold`,
+        `${pod.podName}: env ${e.name} comes from ${e.value.kind === "secret" ? `Secret ${e.value.secret}` : e.value.kind === "configMap" ? `ConfigMap ${e.value.configMap}` : "?"}, which the plan does not hold`,
       );
     env[e.name] = e.value.value;
   }
@@ -214,14 +227,7 @@ function podEnv(pod: PlannedPod, rewrites: Map<string, Rewrite>): Record<string,
     });
     delete env.KAFKA_OPTS;
   }
-  if (env.KAFKA_QUORUM_BOOTSTRAP_UNTIL !== undefined) {
-    rewrites.set("window", {
-      what: `KAFKA_QUORUM_BOOTSTRAP_UNTIL: ${env.KAFKA_QUORUM_BOOTSTRAP_UNTIL} -> now + 1 h (and a past time for the empty-controller restart)`,
-      why: "the window starts at the creation time of a ConfigMap, which mocks do not have",
-    });
-    env.KAFKA_QUORUM_BOOTSTRAP_UNTIL = String(Math.floor(Date.now() / 1000) + 3600);
-  }
-  return env;
+  return { env, later };
 }
 
 function clientConfigs(plan: Plan, net: LabNetwork, dir: string, rewrites: Rewrite[]): Record<string, string> {
@@ -354,7 +360,8 @@ async function runLab(
       fs.chmodSync(claimDir, 0o2775);
       claims[m.source.claim] = claimDir;
     }
-    return { pod, ns: memberOf(net, pod.podName).member.ns, dir, env: podEnv(pod, envRewrites), claims, starts: 0 };
+    const { env, later } = podEnv(pod, envRewrites);
+    return { pod, ns: memberOf(net, pod.podName).member.ns, dir, env, laterEnv: later, claims, starts: 0 };
   });
   rewrites.push(...envRewrites.values());
   rewrites.push(

@@ -21,7 +21,11 @@ export interface PodMount {
   readOnly: boolean;
 }
 
-export type EnvValue = { kind: "value"; value: string } | { kind: "secret"; secret: string; key: string; value: string | undefined };
+export type EnvValue =
+  | { kind: "value"; value: string }
+  | { kind: "secret"; secret: string; key: string; value: string | undefined }
+  /** A ConfigMap key; `value` is the plan's, undefined where the plan holds no such ConfigMap or key. */
+  | { kind: "configMap"; configMap: string; key: string; optional: boolean; value: string | undefined };
 
 export interface PlannedPod {
   podName: string;
@@ -125,12 +129,23 @@ function resolvePod(src: PodSource): PlannedPod {
       const from = obj(e.valueFrom);
       const fieldPath = str(obj(from.fieldRef).fieldPath);
       const secretRef = obj(from.secretKeyRef);
+      const configMapRef = obj(from.configMapKeyRef);
       if (fieldPath === "metadata.name") value = { kind: "value", value: podName };
       else if (fieldPath === "metadata.namespace") value = { kind: "value", value: src.namespace };
       else if (str(secretRef.name)) {
         const secret = findObject(plan, "kubernetes:core/v1:Secret", r.provider, str(secretRef.name)!);
         const key = str(secretRef.key) ?? "";
         value = { kind: "secret", secret: str(secretRef.name)!, key, value: secret ? dataOf(secret)[key] : undefined };
+      } else if (str(configMapRef.name)) {
+        const configMap = findObject(plan, "kubernetes:core/v1:ConfigMap", r.provider, str(configMapRef.name)!);
+        const key = str(configMapRef.key) ?? "";
+        value = {
+          kind: "configMap",
+          configMap: str(configMapRef.name)!,
+          key,
+          optional: configMapRef.optional === true,
+          value: configMap ? dataOf(configMap)[key] : undefined,
+        };
       } else throw new PlanReadError(`${podName}: env ${name} has a source the lab cannot resolve: ${JSON.stringify(from)}`);
     }
     env.push({ name, value });

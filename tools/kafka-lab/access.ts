@@ -85,7 +85,7 @@ async function runJobPod(ctx: LabContext, plan: Plan, label: string): Promise<Jo
       m.source.files["ca.crt"] = fs.readFileSync(ca, "utf8");
   const dir = path.join(ctx.state.runDir, "jobs", label);
   fs.mkdirSync(dir, { recursive: true });
-  const rt: PodRuntime = { pod, ns: ctx.net.regions[0].client.ns, dir, env: {}, claims: {}, starts: 0 };
+  const rt: PodRuntime = { pod, ns: ctx.net.regions[0].client.ns, dir, env: {}, laterEnv: {}, claims: {}, starts: 0 };
   for (const e of pod.env) if (e.value.value !== undefined) rt.env[e.name] = e.value.value;
   const started = Date.now();
   startPod(rt, ctx.runtime, ctx.state, 600);

@@ -1,14 +1,16 @@
 // The Kafka lab's disruption phases: two region cuts (acknowledged writes survive, the quorum holds, clients of the
-// surviving regions carry on) and restarts (rolling, with a wiped controller volume refusing to reformat).
+// surviving regions carry on) and restarts (kill -9 on a kept volume; wiped volumes: a broker catches up,
+// a controller returns as an observer and is promoted).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LabRegion } from "../../lib/kafka-lab/network";
-import { RegionCutFigure, cutFigures } from "../../lib/kafka-lab/report";
+import { RegionCutFigure, TopicPartition, cutFigures } from "../../lib/kafka-lab/report";
 import { startClient } from "./client";
 import { cutRegion, healRegion } from "./net";
 import { editServerProperties } from "../../lib/kafka-lab/pods";
 import { PodRuntime, execInPod, killPod, startPod } from "./pods";
 import { sleep } from "./sys";
+import { QuorumSample, epochsWithTwoLeaders, leaderElections, promotionPath } from "../../lib/kafka-lab/quorum-history";
 import {
   Check,
   Client,
@@ -17,11 +19,12 @@ import {
   cutAckedFiles,
   failure,
   LabContext,
+  logLines,
   metaProperties,
   nodeIdOf,
   producerConfig,
   Quorum,
-  tail,
+  TopicDescription,
   wipeClaims,
 } from "./phase-context";
 
@@ -279,84 +282,78 @@ export async function restarts(ctx: LabContext, check: Check, client: Client, fi
   wipeClaims(empty);
   const t = Date.now();
   startPod(empty, ctx.runtime, ctx.state, ctx.maxSeconds);
-  const up2 = await waitPodUp(ctx, client, brokers.length);
+  // Right after a kill the cluster still counts the broker and its replicas in sync: only a newly formatted volume,
+  // its re-registration, and the acknowledged topic's replicas on the new volume grown to their leaders' bytes (a
+  // follower appends the leader's batches as they are) show a catch-up; then every ISR whole.
+  const formatted = await until(60_000, () => metaProperties(empty)?.["directory.id"] !== undefined);
+  const up2 = formatted && (await waitPodUp(ctx, client, brokers.length));
+  const layout = await client<{ topics: TopicDescription[] }>(net.regions[0], ["describe-topics", "--topics", "lab-restarts"]);
+  const held = (layout.ok ? (layout.result.topics?.[0]?.partitions ?? []) : []).filter((p) => p.replicas.includes(nodeIdOf(empty)));
+  const podOf = (id: number) => brokers.find((b) => nodeIdOf(b) === id);
+  const leaderBytes = (p: TopicPartition) => replicaLogBytes(podOf(p.leader) ?? empty, "lab-restarts")[`lab-restarts-${p.partition}`];
+  const copied = await until(240_000, () => {
+    const copies = replicaLogBytes(empty, "lab-restarts");
+    return (
+      held.length > 0 &&
+      held.every((p) => (copies[`lab-restarts-${p.partition}`] ?? 0) > 0 && copies[`lab-restarts-${p.partition}`] === leaderBytes(p))
+    );
+  });
   const isr2 = await client<{ ok: boolean; seconds: number }>(
     net.regions[0],
     ["wait-isr", "--topics", ctx.topics.join(","), "--timeout-s", "240"],
     270_000,
   );
-  restartFigures.emptyBrokerCatchUpSeconds = isr2.ok ? Math.round((Date.now() - t) / 100) / 10 : null;
+  const copies = replicaLogBytes(empty, "lab-restarts");
+  restartFigures.emptyBrokerCatchUpSeconds = isr2.ok && copied ? Math.round((Date.now() - t) / 100) / 10 : null;
   check(
     "restart: broker on an empty volume rejoins and catches up",
-    up2 && isr2.ok,
-    `${empty.pod.podName}: formatted anew (directory.id ${metaProperties(empty)?.["directory.id"]}), every ISR whole ${restartFigures.emptyBrokerCatchUpSeconds ?? "never"} s after its start`,
+    up2 && isr2.ok && copied,
+    `${empty.pod.podName}: formatted anew (directory.id ${metaProperties(empty)?.["directory.id"] ?? "none"}), its ` +
+      `${held.length} lab-restarts replicas as long as their leaders' and every ISR whole ` +
+      `${restartFigures.emptyBrokerCatchUpSeconds ?? "never"} s after its start (partition: bytes/leader's bytes ` +
+      `${held.map((p) => `${p.partition}: ${copies[`lab-restarts-${p.partition}`] ?? 0}/${leaderBytes(p) ?? "?"}`).join(", ") || "none"})`,
   );
 
-  // A controller on an empty volume, after the bootstrap window.
-  const wiped = controller;
-  const oldDir = cAfter?.["directory.id"];
-  await killPod(wiped);
-  wipeClaims(wiped);
-  const savedUntil = wiped.env.KAFKA_QUORUM_BOOTSTRAP_UNTIL;
-  if (savedUntil !== undefined) wiped.env.KAFKA_QUORUM_BOOTSTRAP_UNTIL = String(Math.floor(Date.now() / 1000) - 60);
-  startPod(wiped, ctx.runtime, ctx.state, ctx.maxSeconds);
-  await sleep(20_000);
-  const q3 = await client<Quorum>(net.regions[0], ["quorum"]);
-  const newMeta = metaProperties(wiped);
-  const stillVoter = q3.ok && q3.result.voters.some((v) => v.id === cId && v.directoryId === newMeta?.["directory.id"]);
-  const observer = q3.ok && q3.result.observers.some((o) => o.id === cId);
-  const running = wiped.running !== undefined && wiped.running.child.exitCode === null;
-  restartFigures.emptyController = {
-    pod: wiped.pod.podName,
-    oldDirectoryId: oldDir,
-    newDirectoryId: newMeta?.["directory.id"] ?? null,
-    running,
-    voters: q3.ok ? q3.result.voters.map((v) => `${v.id}:${v.directoryId}`) : null,
-    observers: q3.ok ? q3.result.observers.map((o) => `${o.id}:${o.directoryId}`) : null,
-    log: tail(wiped, 6),
-  };
-  check(
-    "restart: controller on an empty volume is not silently made a voter",
-    q3.ok && !stillVoter && q3.result.voters.length === 3,
-    `${wiped.pod.podName} after the bootstrap window: ${running ? "running" : "exited"}, new directory.id ${newMeta?.["directory.id"] ?? "none"}; ` +
-      `${observer ? "an observer" : "not an observer"}; voters ${q3.ok ? q3.result.voters.map((v) => `${v.id}:${v.directoryId.slice(0, 6)}`).join(" ") : "?"}`,
+  // Controllers on an empty volume: with the quorum marker, and without it (its ConfigMap deleted and re-created, or
+  // the namespace with it), each must come back as an observer and be promoted by its own script, never vote empty.
+  // The first is the active controller, so an election runs while the wiped node is back and empty; the second another.
+  const leaderNow = await client<Quorum>(net.regions[0], ["quorum"]);
+  const controllersNow = ctx.pods.filter((p) => p.pod.role === "controller");
+  const active = controllersNow.find((p) => leaderNow.ok && nodeIdOf(p) === leaderNow.result.leaderId) ?? controller;
+  const controllerWipe = await wipeController(ctx, client, active, true, "marker");
+  const configMapRecreated = await wipeController(
+    ctx,
+    client,
+    controllersNow.find((p) => p !== active)!,
+    false,
+    "no-marker",
   );
-
-  // The recovery the start script prints for this case, run as printed: replace the old voter entry by this node.
-  const printed = (() => {
-    try {
-      return fs.readFileSync(path.join(wiped.dir, "container.log"), "utf8").split("\n");
-    } catch {
-      return [];
-    }
-  })();
-  const steps = printed.filter((l) => /^\s+\S*kafka-metadata-quorum\.sh .*(remove-controller|add-controller)/.test(l)).slice(-2);
-  const recovery: Array<{ command: string; ok: boolean; output: string }> = [];
-  if (steps.length === 2 && running) {
-    // add-controller needs the observer caught up with the leader.
-    await sleep(10_000);
-    for (const step of steps) {
-      const r = await execInPod(wiped, step.trim().split(/\s+/), 90_000);
-      recovery.push({ command: step.trim(), ok: r.ok, output: `${r.stdout}${r.stderr}`.trim().split("\n").slice(-2).join(" | ") });
-      if (!r.ok) break;
-      await sleep(3000);
-    }
+  const controllers = ctx.pods.filter((p) => p.pod.role === "controller");
+  const twoLeaders = epochsWithTwoLeaders(leaderElections(controllers.flatMap((p) => logLines(p))));
+  const durability = (figures.durability ??= {}) as Record<string, unknown>;
+  const figure = (w: WipeResult) => ({ ...w.figure, twoLeaders: twoLeaders.length > 0 });
+  durability.controllerWipe = figure(controllerWipe);
+  durability.configMapRecreated = figure(configMapRecreated);
+  for (const [name, w] of [
+    ["quorum: wiped controller with the quorum marker is an observer, then a voter again", controllerWipe],
+    ["quorum: wiped controller without the marker asks the quorum, observer, then voter", configMapRecreated],
+  ] as const) {
+    check(
+      name,
+      w.figure.formattedAs === "observer" && w.figure.observerFirst && w.figure.votersAfter === 3 && w.promoted && !w.figure.metadataLost,
+      `${w.pod}: formatted as ${w.figure.formattedAs ?? "?"} ("${w.formatLine}"); ` +
+        `${w.figure.observerFirst ? "observer first" : "never seen as an observer"}, ` +
+        `${w.promoted ? `voting with its new directory after ${w.figure.promotedSeconds} s` : "not promoted"}; ` +
+        `voters after ${w.figure.votersAfter}; metadata ${w.figure.metadataLost ? `LOST (${w.lostDetail})` : "kept"}`,
+    );
   }
-  const q4 = await client<Quorum>(net.regions[0], ["quorum"]);
-  const votingAgain =
-    q4.ok && q4.result.voters.length === 3 && q4.result.voters.some((v) => v.id === cId && v.directoryId === newMeta?.["directory.id"]);
-  (restartFigures.emptyController as Record<string, unknown>).recovery = recovery;
-  (restartFigures.emptyController as Record<string, unknown>).votersAfterRecovery = q4.ok
-    ? q4.result.voters.map((v) => `${v.id}:${v.directoryId}`)
-    : null;
   check(
-    "restart: the printed recovery makes the empty controller a voter again",
-    steps.length === 2 && recovery.length === 2 && recovery.every((r) => r.ok) && votingAgain,
-    steps.length === 2
-      ? `${recovery.map((r) => `${r.ok ? "ok" : "FAILED"}: ${r.command.replace(/.*kafka-metadata-quorum\.sh /, "kafka-metadata-quorum.sh ")}${r.ok ? "" : ` (${r.output})`}`).join("; ")}; voters ${q4.ok ? q4.result.voters.map((v) => `${v.id}:${v.directoryId.slice(0, 6)}`).join(" ") : "?"}`
-      : `the start script printed ${steps.length} recovery commands (expected remove-controller and add-controller)`,
+    "quorum: never two leaders in one epoch",
+    twoLeaders.length === 0,
+    twoLeaders.length === 0
+      ? `${leaderElections(controllers.flatMap((p) => logLines(p))).length} elections in the controllers' logs, one leader per epoch`
+      : `epochs with two leaders: ${twoLeaders.join(", ")}`,
   );
-  if (savedUntil !== undefined) wiped.env.KAFKA_QUORUM_BOOTSTRAP_UNTIL = savedUntil;
 
   const kept = await client<{ acked: number; found: number; lost: number }>(
     net.regions[0],
@@ -370,4 +367,104 @@ export async function restarts(ctx: LabContext, check: Check, client: Client, fi
       ? `lab-restarts: ${kept.result.found} of ${kept.result.acked} acknowledged found after all restarts, ${kept.result.lost} lost`
       : failure(kept),
   );
+}
+
+/** Waits until `ok()` holds, polling each second, at most `ms`. */
+async function until(ms: number, ok: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) return false;
+    await sleep(1000);
+  }
+  return true;
+}
+
+/** Bytes of log segments per local replica directory of `topic` (`<topic>-<partition>`) on the pod's volumes. */
+function replicaLogBytes(p: PodRuntime, topic: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const claim of Object.values(p.claims)) {
+    const logs = path.join(claim, "logs");
+    if (!fs.existsSync(logs)) continue;
+    for (const dir of fs.readdirSync(logs).filter((d) => new RegExp(`^${topic}-\\d+$`).test(d))) {
+      out[dir] = fs
+        .readdirSync(path.join(logs, dir))
+        .filter((f) => f.endsWith(".log"))
+        .reduce((sum, f) => sum + fs.statSync(path.join(logs, dir, f)).size, 0);
+    }
+  }
+  return out;
+}
+
+interface WipeResult {
+  pod: string;
+  promoted: boolean;
+  formatLine: string;
+  lostDetail: string;
+  figure: {
+    formattedAs: "observer" | "voter" | null;
+    observerFirst: boolean;
+    votersAfter: number | null;
+    metadataLost: boolean;
+    promotedSeconds: number | null;
+  };
+}
+
+/** Seconds a wiped controller may take to be promoted: two tool JVMs per attempt, an attempt per 20 s, a loaded box. */
+const PROMOTION_WAIT_SECONDS = 240;
+
+/**
+ * Wipes `p`'s volume and starts it again, with the quorum marker's variable set (`marker`) or not, then follows the
+ * quorum until the controller votes with its new directory. Committed metadata is a topic created just before the wipe
+ * and the high watermark: both must be there afterwards.
+ */
+async function wipeController(ctx: LabContext, client: Client, p: PodRuntime, marker: boolean, label: string): Promise<WipeResult> {
+  const region0 = ctx.net.regions[0];
+  const nodeId = nodeIdOf(p);
+  const topic = `lab-quorum-${label}`;
+  const created = await createTopic(ctx, topic, ["--partitions", "1"]);
+  const before = await client<Quorum>(region0, ["quorum"]);
+  await killPod(p);
+  wipeClaims(p);
+  for (const [k, v] of Object.entries(p.laterEnv)) {
+    if (marker) p.env[k] = v;
+    else delete p.env[k];
+  }
+  const logStart = logLines(p).length;
+  const t0 = Date.now();
+  startPod(p, ctx.runtime, ctx.state, ctx.maxSeconds);
+  const samples: QuorumSample[] = [];
+  let newDir: string | undefined;
+  let progress: { observerFirst: boolean; votingAt: number | null } = { observerFirst: false, votingAt: null };
+  let promotedSeconds: number | null = null;
+  while (Date.now() - t0 < PROMOTION_WAIT_SECONDS * 1000) {
+    await sleep(3000);
+    newDir ??= metaProperties(p)?.["directory.id"];
+    const q = await client<Quorum>(region0, ["quorum"]);
+    if (!q.ok || !newDir) continue;
+    samples.push(q.result);
+    progress = promotionPath(samples, nodeId, newDir);
+    if (progress.votingAt !== null) {
+      promotedSeconds = Math.round((Date.now() - t0) / 1000);
+      break;
+    }
+  }
+  const after = await client<Quorum>(region0, ["quorum"]);
+  const described = await client<{ topics: Array<{ name: string }> }>(region0, ["describe-topics", "--topics", topic]);
+  const topicKept = created.ok && described.ok && (described.result.topics ?? []).some((t) => t.name === topic);
+  const hwKept = before.ok && after.ok && after.result.highWatermark >= before.result.highWatermark;
+  const newLines = logLines(p).slice(logStart);
+  const formatLine = newLines.find((l) => /formatting as an (observer|initial voter)/.test(l)) ?? "";
+  return {
+    pod: p.pod.podName,
+    promoted: progress.votingAt !== null,
+    formatLine: formatLine.replace(/^geo-kafka: /, ""),
+    lostDetail: `${topicKept ? "" : `topic ${topic} missing; `}${hwKept ? "" : `high watermark ${before.ok ? before.result.highWatermark : "?"} -> ${after.ok ? after.result.highWatermark : "?"}`}`,
+    figure: {
+      formattedAs: /as an observer/.test(formatLine) ? "observer" : /as an initial voter/.test(formatLine) ? "voter" : null,
+      observerFirst: progress.observerFirst,
+      votersAfter: after.ok ? after.result.voters.length : null,
+      metadataLost: !(topicKept && hwKept),
+      promotedSeconds,
+    },
+  };
 }

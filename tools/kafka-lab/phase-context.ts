@@ -90,6 +90,8 @@ export interface Broker {
 }
 export interface Quorum {
   leaderId: number;
+  leaderEpoch: number;
+  highWatermark: number;
   voters: Array<{ id: number; directoryId: string; logEndOffset: number }>;
   observers: Array<{ id: number; directoryId: string; logEndOffset: number }>;
 }

@@ -22,6 +22,8 @@ export interface PodRuntime {
   dir: string;
   /** Final environment of the container (after rewrites). */
   env: Record<string, string>;
+  /** Variables the plan sets only once objects created after the pods exist (optional ConfigMap references). */
+  laterEnv: Record<string, string>;
   /** Host directory that stands for the pod's PersistentVolumeClaim, per claim name. */
   claims: Record<string, string>;
   running?: { child: ReturnType<typeof spawnBounded>["child"]; done: Promise<Finished>; startedAt: number };
