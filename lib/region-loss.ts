@@ -1,10 +1,12 @@
 // Region-loss simulation over an offline plan: everything is read back from what the plan would deploy (the
-// rendered server.properties of every node, the bootstrap outputs), not from the config, then each region is
-// removed in turn: every partition must keep min.insync.replicas, the controller quorum a majority, and clients in
-// the surviving regions a bootstrap address served by brokers that survive.
+// rendered server.properties of every node, the bootstrap outputs, the mesh's charts and Secrets, the StatefulSets'
+// dependencies), not from the config, then each region is removed in turn: every partition must keep
+// min.insync.replicas, the controller quorum a majority, clients in the surviving regions a bootstrap address served by
+// brokers that survive, and each surviving region everything its running Kafka needs (lib/region-dependencies.ts).
 import { PlacementCheck, TopicSpec, checkPlacement } from "./kafka/placement";
 import { parseProperties } from "./kafka/properties";
 import { Plan, PlanResource, regionOf } from "./plan";
+import { DependencyKind, DependencyTime, RegionDependency, regionDependencies, survives } from "./region-dependencies";
 
 export interface PlannedNode {
   nodeId: number;
@@ -54,7 +56,21 @@ export interface RegionLossReport {
   quorumHolds: boolean;
   /** Per surviving region: bootstrap brokers that survive (0 means its clients cannot connect). */
   bootstrapBrokersLeft: Record<string, number>;
+  /** Per surviving region: each of its dependencies, and whether it survives this loss. */
+  dependencies: Record<string, DependencyStatus[]>;
   ok: boolean;
+}
+
+export interface DependencyStatus {
+  kind: DependencyKind;
+  what: string;
+  when: DependencyTime;
+  /** Regions it lives in (none: outside the clusters). */
+  livesIn: string[];
+  kept: boolean;
+  /** It is about the lost region's own objects (its pods' names, say), so it went with them. */
+  gone: boolean;
+  chain: string[];
 }
 
 export interface RegionLossSimulation {
@@ -116,6 +132,8 @@ export function simulateRegionLoss(plan: Plan, extraTopics: readonly TopicSpec[]
     string,
     string
   >;
+  const controllerRegions = Object.entries(controllersByRack).flatMap(([region, n]) => Array<string>(n).fill(region));
+  const dependencies = regionDependencies(plan, regions, controllerRegions);
   const reports = placement.regionLoss.map((loss): RegionLossReport => {
     const bootstrapBrokersLeft: Record<string, number> = {};
     for (const region of regions.filter((r) => r !== loss.lostRack)) {
@@ -126,8 +144,15 @@ export function simulateRegionLoss(plan: Plan, extraTopics: readonly TopicSpec[]
       ).length;
     }
     const controllersTotal = Object.values(controllersByRack).reduce((a, b) => a + b, 0);
+    const deps: Record<string, DependencyStatus[]> = {};
+    for (const region of regions.filter((r) => r !== loss.lostRack))
+      deps[region] = dependencies.filter((d) => d.neededBy === region).map((d) => statusOf(d, loss.lostRack));
+    const runtimeKept = Object.values(deps).every((list) => list.every((d) => d.kept || d.when !== "runtime"));
     const ok =
-      loss.partitionsBelowMinIsr.length === 0 && loss.controllerQuorumHolds && Object.values(bootstrapBrokersLeft).every((n) => n > 0);
+      loss.partitionsBelowMinIsr.length === 0 &&
+      loss.controllerQuorumHolds &&
+      Object.values(bootstrapBrokersLeft).every((n) => n > 0) &&
+      runtimeKept;
     return {
       lostRegion: loss.lostRack,
       partitionsBelowMinIsr: loss.partitionsBelowMinIsr.length,
@@ -136,6 +161,7 @@ export function simulateRegionLoss(plan: Plan, extraTopics: readonly TopicSpec[]
       controllersTotal,
       quorumHolds: loss.controllerQuorumHolds,
       bootstrapBrokersLeft,
+      dependencies: deps,
       ok,
     };
   });
@@ -143,9 +169,24 @@ export function simulateRegionLoss(plan: Plan, extraTopics: readonly TopicSpec[]
     for (const [region, left] of Object.entries(r.bootstrapBrokersLeft)) {
       if (left === 0) problems.push(`losing ${r.lostRegion} leaves clients in ${region} without a bootstrap broker`);
     }
+    for (const [region, list] of Object.entries(r.dependencies))
+      for (const d of list.filter((x) => !x.kept && x.when === "runtime"))
+        problems.push(`losing ${r.lostRegion} takes from ${region} ${d.what}: ${d.chain.join(" <- ")}`);
   }
   problems.push(...placement.problems);
   return { ok: problems.length === 0, reports, placement, problems };
+}
+
+function statusOf(d: RegionDependency, lost: string): DependencyStatus {
+  return {
+    kind: d.kind,
+    what: d.what,
+    when: d.when,
+    livesIn: [...new Set(d.livesIn)],
+    kept: survives(d, lost),
+    gone: d.about === lost,
+    chain: d.chain,
+  };
 }
 
 /** The pod a node's advertised listener names (its host's first label). */
@@ -164,6 +205,15 @@ export function renderRegionLoss(stack: string, sim: RegionLossSimulation): stri
     lines.push(
       `  lose ${r.lostRegion}: partitions below min.insync.replicas ${r.partitionsBelowMinIsr}, offline ${r.partitionsOffline}; controllers ${r.controllersLeft}/${r.controllersTotal} (${r.quorumHolds ? "quorum holds" : "NO QUORUM"}); bootstrap brokers left: ${clients}`,
     );
+    for (const [region, list] of Object.entries(r.dependencies)) {
+      lines.push(`    ${region} needs:`);
+      for (const d of list)
+        lines.push(
+          `      ${d.gone ? "gone" : d.kept ? "kept" : d.when === "runtime" ? "LOST" : "BLOCKED"}  [${d.when}] ${d.kind}: ${d.what} ` +
+            `(${d.livesIn.length > 0 ? `in ${d.livesIn.join(", ")}` : "outside the clusters"})` +
+            (d.kept ? "" : `\n          ${d.chain.join("\n          <- ")}`),
+        );
+    }
   }
   for (const p of sim.problems) lines.push(`  problem: ${p}`);
   return lines.join("\n");

@@ -3,11 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Plan } from "../lib/plan";
 import { plannedNodes, simulateRegionLoss } from "../lib/region-loss";
 import { toPlan } from "../tools/run-stack";
-import { planStackOk } from "./helpers/harness";
+import { planStackOk, setPath, stackConfig } from "./helpers/harness";
 
 const plans: Record<string, Plan> = {};
 beforeAll(async () => {
   for (const stack of ["gke", "eks", "existing"]) plans[stack] = toPlan(stack, (await planStackOk(stack)).run);
+  const istio = stackConfig("gke");
+  setPath(istio, "mesh", ["mode"], "istio");
+  plans["gke-istio"] = toPlan("gke", (await planStackOk("gke", istio)).run);
 });
 
 /** Rewrites every rendered server.properties of a plan. */
@@ -21,11 +24,21 @@ function editProperties(plan: Plan, edit: (text: string) => string): Plan {
 }
 
 describe("region loss", () => {
-  it.each(["gke", "eks", "existing"])("stack %s survives losing any one region", (stack) => {
+  it.each(["eks", "existing", "gke-istio"])("stack %s survives losing any one region, dependencies included", (stack) => {
     const sim = simulateRegionLoss(plans[stack]);
     expect(sim.problems).toEqual([]);
     expect(sim.reports).toHaveLength(3);
     for (const r of sim.reports) {
+      // Each survivor's istiod watches the other survivor's API server; the one watching the lost region's goes with it.
+      for (const [region, deps] of Object.entries(r.dependencies)) {
+        const mesh = deps.filter((d) => d.kind === "mesh-control-plane");
+        expect(
+          mesh.map((d) => ({ livesIn: d.livesIn, kept: d.kept, gone: d.gone })).sort((a, b) => Number(a.gone) - Number(b.gone)),
+        ).toEqual([
+          { livesIn: [Object.keys(r.dependencies).find((x) => x !== region)], kept: true, gone: false },
+          { livesIn: [r.lostRegion], kept: true, gone: true },
+        ]);
+      }
       expect(r).toMatchObject({
         partitionsBelowMinIsr: 0,
         partitionsOffline: 0,
@@ -36,6 +49,60 @@ describe("region loss", () => {
       });
       expect(Object.values(r.bootstrapBrokersLeft)).toEqual([3, 3]);
     }
+  });
+
+  it("stack gke (Submariner) does not: losing the broker's region stops each survivor learning the other's new pod addresses", () => {
+    const sim = simulateRegionLoss(plans.gke);
+    expect(sim.ok).toBe(false);
+    const [east4, central1, west1] = ["us-east4", "us-central1", "us-west1"];
+    expect(sim.reports.filter((r) => !r.ok).map((r) => r.lostRegion)).toEqual([east4]);
+    const lost = sim.reports.find((r) => r.lostRegion === east4)!;
+    // Replicas, voters and bootstrap addresses are fine: only the dependency fails.
+    expect(lost).toMatchObject({ partitionsBelowMinIsr: 0, quorumHolds: true, bootstrapBrokersLeft: { [central1]: 3, [west1]: 3 } });
+    for (const [survivor, other] of [
+      [central1, west1],
+      [west1, central1],
+    ]) {
+      const broken = lost.dependencies[survivor].filter((d) => !d.kept && d.when === "runtime");
+      expect(broken).toEqual([
+        {
+          kind: "name-resolution",
+          what: `new addresses of ${other}'s Kafka pods (clusterset.local names)`,
+          when: "runtime",
+          livesIn: [east4],
+          kept: false,
+          gone: false,
+          chain: [
+            `${survivor}: Lighthouse CoreDNS answers from EndpointSlices its agent imports (mesh-${survivor}-operator)`,
+            `imported from the Submariner broker's API in ${east4} (mesh-${east4}-broker), where ${other}'s agent exports them`,
+          ],
+        },
+      ]);
+    }
+    expect(sim.problems.filter((p) => p.includes("name"))).toHaveLength(2);
+  });
+
+  it("lists the update-time dependencies of region-ordered rolls without failing on them", () => {
+    const lost = simulateRegionLoss(plans.eks).reports.find((r) => r.lostRegion === "us-east-1")!;
+    expect(lost.ok).toBe(true);
+    const gates = lost.dependencies["us-east-2"].filter((d) => d.kind === "roll-gate");
+    // us-east-2's controller waits for us-east-1's; its brokers for us-east-1's brokers (and through them, its controller).
+    expect(gates.filter((d) => !d.kept).map((d) => d.chain)).toEqual([
+      ["kafka-us-east-2-broker", "kafka-us-east-1-broker"],
+      ["kafka-us-east-2-broker", "kafka-us-east-1-broker", "kafka-us-east-1-controller"],
+      ["kafka-us-east-2-controller", "kafka-us-east-1-controller"],
+    ]);
+    expect(gates.every((d) => d.when === "update")).toBe(true);
+    // The last region's gates that stop in the middle region hold; those that go on to the first do not.
+    const west = lost.dependencies["us-west-2"].filter((d) => d.kind === "roll-gate");
+    expect(west.filter((d) => d.kept).map((d) => d.chain.at(-1))).toEqual([
+      "kafka-us-east-2-broker",
+      "kafka-us-east-2-controller",
+      "kafka-us-east-2-controller",
+    ]);
+    expect(west.filter((d) => !d.kept).every((d) => d.livesIn[0] === "us-east-1")).toBe(true);
+    // Certificates come from the Pulumi program, outside every cluster.
+    expect(lost.dependencies["us-east-2"].find((d) => d.kind === "certificate-issuer")).toMatchObject({ livesIn: [], kept: true });
   });
 
   it("reads 9 brokers with rack = their own region and 3 controllers from the rendered configuration", () => {
