@@ -227,9 +227,10 @@ describe("renderStartScript", () => {
     fs.mkdirSync(path.join(home, "bin"), { recursive: true });
     fs.mkdirSync(configDir);
     const log = path.join(root, "calls.log");
+    // One append per call: the promotion runs in the background and appends its own line meanwhile.
     const record = (tool: string) =>
-      `printf '%s heap=%s opts=[%s] gc=[%s]' "${tool}" "$KAFKA_HEAP_OPTS" "\${KAFKA_OPTS-unset}" "\${KAFKA_GC_LOG_OPTS-unset}" >> "${log}"\n` +
-      `for a in "$@"; do printf ' [%s]' "$a" >> "${log}"; done\necho >> "${log}"\n`;
+      `line="$(printf '%s heap=%s opts=[%s] gc=[%s]' "${tool}" "$KAFKA_HEAP_OPTS" "\${KAFKA_OPTS-unset}" "\${KAFKA_GC_LOG_OPTS-unset}")"\n` +
+      `for a in "$@"; do line="$line$(printf ' [%s]' "$a")"; done\nprintf '%s\\n' "$line" >> "${log}"\n`;
     const storage =
       `#!/bin/sh\n${record("kafka-storage.sh")}` +
       `cfg=""; dir="${NEW_DIRECTORY}"; prev=""\n` +
