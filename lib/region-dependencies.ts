@@ -42,15 +42,17 @@ function metadataOf(r: PlanResource): { name?: string; annotations?: Record<stri
   return m !== null && typeof m === "object" ? (m as ReturnType<typeof metadataOf>) : {};
 }
 
-/** Kafka StatefulSets (component controller or broker) by region. */
-function kafkaStatefulSets(plan: Plan, where: (r: PlanResource) => string): PlanResource[] {
-  return plan.resources
-    .filter((r) => {
-      if (r.type !== STATEFUL_SET) return false;
-      const component = metadataOf(r).labels?.["app.kubernetes.io/component"];
-      return (component === "controller" || component === "broker") && metadataOf(r).labels?.["app.kubernetes.io/part-of"] === "geo-kafka";
-    })
-    .filter((r) => where(r) !== "");
+/** The Kafka StatefulSets: the plan's controller and broker StatefulSets of geo-kafka. */
+function kafkaStatefulSets(plan: Plan): PlanResource[] {
+  return plan.resources.filter((r) => {
+    const labels = metadataOf(r).labels ?? {};
+    const component = labels["app.kubernetes.io/component"];
+    return (
+      r.type === STATEFUL_SET &&
+      labels["app.kubernetes.io/part-of"] === "geo-kafka" &&
+      (component === "controller" || component === "broker")
+    );
+  });
 }
 
 /**
@@ -143,7 +145,7 @@ export function regionDependencies(plan: Plan, regions: readonly string[], contr
       });
 
   // Region-ordered rolls: a StatefulSet waits for the StatefulSets it depends on, directly or through others.
-  const sets = kafkaStatefulSets(plan, where);
+  const sets = kafkaStatefulSets(plan);
   const setNames = new Set(sets.map((s) => s.name));
   for (const set of sets) {
     const region = where(set);
