@@ -13,6 +13,8 @@ export interface PlanResource {
   dependsOn?: string[];
   /** Input paths whose change makes Pulumi replace the resource (`replaceOnChanges`); only present when set. */
   replaceOnChanges?: string[];
+  /** Input paths whose change Pulumi ignores (`ignoreChanges`); only present when set. */
+  ignoreChanges?: string[];
   /** Set when Pulumi deletes the old resource before creating its replacement; only present when set. */
   deleteBeforeReplace?: boolean;
   /** Set when Pulumi refuses to delete or replace the resource (`protect`); only present when set. */

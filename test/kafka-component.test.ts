@@ -453,6 +453,8 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
       clusterIds.add(cm.data.formedClusterId);
       // Data holder: protected and retained like the namespace (lib/durability/protection.ts).
       expect(m.protect, m.name).toBe(true);
+      // A data change would be a replacement, which protection refuses: an older object keeps its data.
+      expect(m.ignoreChanges, m.name).toEqual(["data"]);
     }
     for (const sts of statefulSets(p)) {
       const env = plain<StatefulSetInputs>(sts).spec.template.spec.containers[0].env;

@@ -224,6 +224,8 @@ describe("renderStartScript", () => {
     const home = path.join(root, "kafka");
     const configDir = path.join(root, "config");
     const logDir = path.join(root, "data", "logs");
+    // The data volume's mount point exists before anything is formatted, as in the pod.
+    fs.mkdirSync(path.dirname(logDir));
     fs.mkdirSync(path.join(home, "bin"), { recursive: true });
     fs.mkdirSync(configDir);
     const log = path.join(root, "calls.log");
@@ -232,7 +234,7 @@ describe("renderStartScript", () => {
       `line="$(printf '%s heap=%s opts=[%s] gc=[%s]' "${tool}" "$KAFKA_HEAP_OPTS" "\${KAFKA_OPTS-unset}" "\${KAFKA_GC_LOG_OPTS-unset}")"\n` +
       `for a in "$@"; do line="$line$(printf ' [%s]' "$a")"; done\nprintf '%s\\n' "$line" >> "${log}"\n`;
     const storage =
-      `#!/bin/sh\n${record("kafka-storage.sh")}` +
+      `#!/bin/sh\n${record("kafka-storage.sh")}[ -z "\${FAKE_FORMAT_FAILS:-}" ] || exit 1\n` +
       `cfg=""; dir="${NEW_DIRECTORY}"; prev=""\n` +
       `for a in "$@"; do [ "$prev" = --config ] && cfg="$a"; [ "$prev" = --initial-controllers ] && initial="$a"; prev="$a"; done\n` +
       `id="$(sed -n 's/^node.id=//p' "$cfg")"\n` +
@@ -243,7 +245,10 @@ describe("renderStartScript", () => {
     // The quorum's registered controllers as list-endpoints prints them (FAKE_ENDPOINTS), or no answer (status 1).
     fs.writeFileSync(
       path.join(home, "bin", "kafka-cluster.sh"),
-      `#!/bin/sh\n${record("kafka-cluster.sh")}printf '%s' "\${FAKE_ENDPOINTS:-}"\nexit "\${FAKE_ENDPOINTS_STATUS:-1}"\n`,
+      `#!/bin/sh\n${record("kafka-cluster.sh")}` +
+        // FAKE_FAIL_ONCE: a file path; the first call creates it and fails, as a probe during a leader election would.
+        `if [ -n "\${FAKE_FAIL_ONCE:-}" ] && [ ! -f "$FAKE_FAIL_ONCE" ]; then : > "$FAKE_FAIL_ONCE"; exit 1; fi\n` +
+        `printf '%s' "\${FAKE_ENDPOINTS:-}"\nexit "\${FAKE_ENDPOINTS_STATUS:-1}"\n`,
     );
     for (const tool of ["kafka-storage.sh", "kafka-server-start.sh", "kafka-cluster.sh"]) fs.chmodSync(path.join(home, "bin", tool), 0o755);
     for (const o of ordinals) {
@@ -263,7 +268,7 @@ describe("renderStartScript", () => {
     fs.mkdirSync(secretsDir);
     fs.writeFileSync(path.join(secretsDir, CONFIG_FILES.adminScram), CREDENTIAL);
     const script = path.join(root, "start.sh");
-    fs.writeFileSync(script, renderStartScript({ kafkaHome: home, configDir, secretsDir }));
+    fs.writeFileSync(script, renderStartScript({ kafkaHome: home, configDir, secretsDir, probePauseSeconds: 0 }));
     const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
     return { root, home, configDir, secretsDir, logDir, log, script, calls };
   }
@@ -330,12 +335,16 @@ describe("renderStartScript", () => {
       const k = fakeKafka("controller", [0]);
       const result = run(shell, k.script, env("kafka-controller-gke-us-east4-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL }));
       expect(result.status, result.stderr).toBe(0);
-      const [probe, format, start, ...rest] = settled(k, false);
-      // The probe asks every controller, with the node's own client settings, through a small tool JVM.
+      const [probe, ...others] = settled(k, false);
+      // The probe asks every controller, with the node's own client settings, through a small tool JVM; silence is
+      // taken for a new cluster only after three attempts.
       expect(probe).toBe(
         `kafka-cluster.sh heap=-Xms64m -Xmx128m opts=[] gc=[] [list-endpoints] [--bootstrap-controller] ` +
           `[c0.example:9093,c1.example:9093,c2.example:9093] [--config] [${path.join(k.configDir, CONFIG_FILES.clientProperties)}]`,
       );
+      const [second, third, format, start, ...rest] = others;
+      expect([second, third]).toEqual([probe, probe]);
+      expect(result.stderr).toMatch(/no controller answers with a quorum \(attempt 3 of 3\)/);
       expect(format).toMatch(
         /\[--add-scram\] \[SCRAM-SHA-512=\[name=admin,iterations=8192,.*\]\] \[--initial-controllers\] \[1000@c0\.example:9093:AAECAwQFBgcICQoLDA0ODw,1100@/,
       );
@@ -390,6 +399,41 @@ describe("renderStartScript", () => {
         fs.readFileSync(path.join(k.configDir, "server-1.properties"), "utf8") +
           fs.readFileSync(path.join(k.configDir, CONFIG_FILES.clientProperties), "utf8"),
       );
+    });
+
+    it("a probe that fails once is asked again: the quorum then lists this node id, so an observer", () => {
+      const k = fakeKafka("controller", [0, 1]);
+      const result = run(
+        shell,
+        k.script,
+        env("kafka-controller-x-1", {
+          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+          FAKE_ENDPOINTS: ENDPOINTS(1000, 1100, 1200),
+          FAKE_ENDPOINTS_STATUS: "0",
+          FAKE_FAIL_ONCE: path.join(k.root, "failed-once"),
+        }),
+      );
+      expect(result.status, result.stderr).toBe(0);
+      const calls = settled(k, true);
+      expect(calls.filter((c) => c.startsWith("kafka-cluster.sh"))).toHaveLength(2);
+      expect(calls.find((c) => c.startsWith("kafka-storage.sh"))).toMatch(/\[--no-initial-controllers\]$/);
+    });
+
+    it("an observer's promotion is recorded before the format, so a crash right after it still promotes on restart", () => {
+      const k = fakeKafka("controller", [0]);
+      const result = run(
+        shell,
+        k.script,
+        env("kafka-controller-x-0", {
+          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+          KAFKA_QUORUM_FORMED: "AAECAwQFBgcICQoLDA0ODw",
+          FAKE_FORMAT_FAILS: "1",
+        }),
+      );
+      expect(result.status).not.toBe(0);
+      const state = path.dirname(k.logDir);
+      expect(fs.existsSync(path.join(state, CONFIG_FILES.promotionPending))).toBe(true);
+      expect(fs.existsSync(path.join(state, CONFIG_FILES.addController))).toBe(true);
     });
 
     it("controller, empty directory, the marker names this cluster: an observer without asking the quorum", () => {

@@ -24,6 +24,8 @@ export interface RecordedResource {
   dependsOn: string[];
   /** Resource options that decide how a change is carried out (`replaceOnChanges`, `deleteBeforeReplace`), when set. */
   replaceOnChanges?: string[];
+  /** Input paths whose change Pulumi ignores (`ignoreChanges`), when set. */
+  ignoreChanges?: string[];
   deleteBeforeReplace?: boolean;
   /** Resource options that decide whether a delete happens (`protect`, `retainOnDelete`), when set to true. */
   protect?: boolean;
@@ -81,7 +83,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const resources: RecordedResource[] = [];
   const parents = new Map<string, string>();
   const dependencies = new Map<string, string[]>();
-  const replacement = new Map<string, { replaceOnChanges?: string[]; deleteBeforeReplace?: boolean }>();
+  const replacement = new Map<string, { replaceOnChanges?: string[]; deleteBeforeReplace?: boolean; ignoreChanges?: string[] }>();
   const deletion = new Map<string, { protect?: boolean; retainOnDelete?: boolean }>();
   const diagnostics: Diagnostic[] = [];
 
@@ -131,10 +133,12 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
     dependencies.set(`${req.getType()}::${req.getName()}`, [...names].sort());
     const replaceOnChanges = req.getReplaceonchangesList();
     const deleteBeforeReplace = req.getDeletebeforereplace();
-    if (replaceOnChanges.length > 0 || deleteBeforeReplace)
+    const ignoreChanges = req.getIgnorechangesList();
+    if (replaceOnChanges.length > 0 || deleteBeforeReplace || ignoreChanges.length > 0)
       replacement.set(`${req.getType()}::${req.getName()}`, {
         ...(replaceOnChanges.length > 0 ? { replaceOnChanges: [...replaceOnChanges] } : {}),
         ...(deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        ...(ignoreChanges.length > 0 ? { ignoreChanges: [...ignoreChanges] } : {}),
       });
     const protect = req.getProtect() === true;
     const retainOnDelete = req.getRetainondelete() === true;
@@ -181,6 +185,7 @@ interface RegisterRequest {
   getParent(): string;
   getDependenciesList(): string[];
   getReplaceonchangesList(): string[];
+  getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;

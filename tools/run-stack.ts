@@ -90,6 +90,7 @@ export function toPlan(stack: string, run: MockRun, showSecrets = false): Plan {
       dependsOn: r.dependsOn,
       ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
       ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      ...(r.ignoreChanges ? { ignoreChanges: r.ignoreChanges } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
     })),

@@ -379,7 +379,16 @@ export class KafkaRegion extends pulumi.ComponentResource {
         metadata: meta(QUORUM_BOOTSTRAP_CONFIG_MAP, { "app.kubernetes.io/component": "controller" }),
         data: { [QUORUM_FORMED_KEY]: args.clusterId },
       },
-      { parent: this, provider, dependsOn: controllersUp, ...dataHolderOptions("quorum-bootstrap", protectData) },
+      {
+        parent: this,
+        provider,
+        dependsOn: controllersUp,
+        ...dataHolderOptions("quorum-bootstrap", protectData),
+        // pulumi-kubernetes replaces a ConfigMap whose data changes (enableConfigMapMutable is off), and protection
+        // refuses that: a stack deployed with the older bootstrap-window object in its first region keeps that
+        // object's data instead (docs/kafka.md, "Upgrading a deployed stack").
+        ignoreChanges: ["data"],
+      },
     );
 
     this.authorizationPolicies = [];

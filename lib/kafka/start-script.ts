@@ -57,6 +57,10 @@ export interface StartScriptOptions {
   secretsDir?: string;
   /** Heap of the one-off format tool: it needs little, and the server's 6 GiB would only slow its start. */
   formatHeapMiB?: number;
+  /** Times an empty controller without the marker asks the quorum before taking silence for a new cluster. Default 3. */
+  probeAttempts?: number;
+  /** Seconds between those attempts. Default 10. */
+  probePauseSeconds?: number;
 }
 
 /**
@@ -83,6 +87,8 @@ export function renderStartScript(options: StartScriptOptions = {}): string {
   const configDir = options.configDir ?? PATHS.config;
   const secretsDir = options.secretsDir ?? PATHS.secrets;
   const formatHeap = options.formatHeapMiB ?? 256;
+  const probeAttempts = options.probeAttempts ?? 3;
+  const probePauseSeconds = options.probePauseSeconds ?? 10;
   const E = START_ENV;
   return `#!/bin/sh
 # geo-kafka start script (lib/kafka/start-script.ts). Rendered, not edited by hand.
@@ -126,17 +132,30 @@ else
         fi
         echo "geo-kafka: $logdir is empty and the quorum was formed (ConfigMap ${QUORUM_BOOTSTRAP_CONFIG_MAP}): formatting as an observer" >&2
         observer=yes
-      elif registered="$(${podToolEnv(`${configDir}/${CONFIG_FILES.toolsLog4j}`)} \\
-        "${home}/bin/kafka-cluster.sh" list-endpoints --bootstrap-controller "$(prop controller.quorum.bootstrap.servers)" \\
-        --config "${configDir}/${CONFIG_FILES.clientProperties}")"; then
-        if printf '%s\\n' "$registered" | awk -v id="$node_id" '$1 == id && $NF == "controller" { found = 1 } END { exit !found }'; then
+      else
+        # A probe fails while no leader is elected (a restarting peer), while names still propagate, or on a network
+        # blip: ask a few times before taking "no answer" for a new cluster.
+        answered=""
+        attempt=1
+        while [ -z "$answered" ] && [ "$attempt" -le ${probeAttempts} ]; do
+          if registered="$(${podToolEnv(`${configDir}/${CONFIG_FILES.toolsLog4j}`)} \\
+            "${home}/bin/kafka-cluster.sh" list-endpoints --bootstrap-controller "$(prop controller.quorum.bootstrap.servers)" \\
+            --config "${configDir}/${CONFIG_FILES.clientProperties}")"; then
+            answered=yes
+          else
+            echo "geo-kafka: no controller answers with a quorum (attempt $attempt of ${probeAttempts})" >&2
+            attempt=$((attempt + 1))
+            if [ "$attempt" -le ${probeAttempts} ]; then sleep ${probePauseSeconds}; fi
+          fi
+        done
+        if [ -z "$answered" ]; then
+          echo "geo-kafka: $logdir is empty and no controller answers with a quorum: the cluster is new, formatting as an initial voter"
+        elif printf '%s\\n' "$registered" | awk -v id="$node_id" '$1 == id && $NF == "controller" { found = 1 } END { exit !found }'; then
           echo "geo-kafka: $logdir is empty and the quorum knows controller $node_id from before: formatting as an observer" >&2
           observer=yes
         else
           echo "geo-kafka: $logdir is empty and the quorum has never seen controller $node_id: the cluster is new, formatting as an initial voter"
         fi
-      else
-        echo "geo-kafka: $logdir is empty and no controller answers with a quorum: the cluster is new, formatting as an initial voter"
       fi
       if [ -n "$observer" ]; then
         set -- --no-initial-controllers
@@ -146,6 +165,11 @@ else
       ;;
     *) set -- ;;
   esac
+  if [ -n "$observer" ]; then
+    # Before the format: a container that dies right after it restarts formatted, and must still promote itself.
+    cat "$config" "${configDir}/${CONFIG_FILES.clientProperties}" > "$state/${CONFIG_FILES.addController}"
+    : > "$state/${CONFIG_FILES.promotionPending}"
+  fi
   # KAFKA_OPTS is cleared for this short-lived JVM so the metrics agent binds its port only in the server, and
   # KAFKA_GC_LOG_OPTS so it does not write into the server's GC log.
   KAFKA_OPTS="" KAFKA_GC_LOG_OPTS="" KAFKA_HEAP_OPTS="-Xms${formatHeap}m -Xmx${formatHeap}m" "${home}/bin/kafka-storage.sh" format \\
@@ -154,8 +178,6 @@ else
     --add-scram "$scram" \\
     "$@"
   if [ -n "$observer" ]; then
-    cat "$config" "${configDir}/${CONFIG_FILES.clientProperties}" > "$state/${CONFIG_FILES.addController}"
-    : > "$state/${CONFIG_FILES.promotionPending}"
     echo "geo-kafka: controller $node_id has directory $(sed -n 's/^directory.id=//p' "$logdir/meta.properties"), which is no voter yet: it follows as an observer until ${CONFIG_FILES.promoteScript} replaces its old voter entry" >&2
   fi
 fi
