@@ -21,3 +21,11 @@ export function podToolEnv(toolsLog4jPath: string): string {
     `KAFKA_JVM_PERFORMANCE_OPTS="${POD_TOOL_JVM.performanceOpts}" KAFKA_LOG4J_OPTS="-Dlog4j2.configurationFile=${toolsLog4jPath}"`
   );
 }
+
+/** Where a rendered pod script finds Kafka and its files; the defaults are the pod's. */
+export interface PodScriptOptions {
+  /** Kafka installation. Default `/opt/kafka` (apache/kafka image). */
+  kafkaHome?: string;
+  /** Directory holding `server-<ordinal>.properties`, `client.properties` and `tools-log4j2.yaml`. Default PATHS.config. */
+  configDir?: string;
+}

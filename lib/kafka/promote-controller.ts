@@ -3,7 +3,7 @@
 // directory id) by its own. Kafka 4.2 does this itself (`controller.quorum.auto.join.enable`, KAFKA-19078); 4.1 does
 // not, and its add-controller is refused (DuplicateVoterException) while the old entry is in the set, so the old one
 // is removed first. Rendered as text into the controllers' ConfigMap, run by the start script beside the server.
-import { podToolEnv } from "./pod-tools";
+import { PodScriptOptions, podToolEnv } from "./pod-tools";
 import { PATHS } from "./properties";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "./start-script";
 
@@ -17,13 +17,6 @@ export const PROMOTION_MAX_LAG_RECORDS = 100;
 /** Seconds between attempts: a JVM start and two quorum requests each, so not much more often. */
 export const PROMOTION_INTERVAL_SECONDS = 20;
 
-export interface PromotionScriptOptions {
-  /** Kafka installation. Default `/opt/kafka` (apache/kafka image). */
-  kafkaHome?: string;
-  /** Directory holding `server-<ordinal>.properties`, `client.properties` and `tools-log4j2.yaml`. Default PATHS.config. */
-  configDir?: string;
-}
-
 /**
  * The promotion script (POSIX sh, busybox ash in the image). Arguments: seconds between attempts (default
  * PROMOTION_INTERVAL_SECONDS) and the most attempts (default 0: until promoted). While the pending file the start script
@@ -36,7 +29,7 @@ export interface PromotionScriptOptions {
  * 4. adds this node (`add-controller` with the node's own settings and the client's, which the start script joined).
  * A failed step waits for the next attempt; nothing is removed before this node has caught up.
  */
-export function renderPromotionScript(options: PromotionScriptOptions = {}): string {
+export function renderPromotionScript(options: PodScriptOptions = {}): string {
   const home = options.kafkaHome ?? KAFKA_HOME;
   const configDir = options.configDir ?? PATHS.config;
   return `#!/bin/sh

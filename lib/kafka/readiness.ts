@@ -2,7 +2,7 @@
 // cluster is under-replicated. A StatefulSet's rolling update stops each pod only after the previous one is ready, and
 // the stretched cluster chains its regions' rollouts on that readiness (components/kafka), so a change rolls on only
 // once every partition is back in full sync, rather than after a fixed delay.
-import { POD_TOOL_JVM, podToolEnv } from "./pod-tools";
+import { POD_TOOL_JVM, PodScriptOptions, podToolEnv } from "./pod-tools";
 import { PATHS } from "./properties";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "./start-script";
 
@@ -13,20 +13,13 @@ export const READINESS_JVM = POD_TOOL_JVM;
  * client.properties (POD_CLIENT_TIMEOUTS_MS), comfortably inside the timeout. */
 export const BROKER_READINESS_PROBE = { periodSeconds: 30, timeoutSeconds: 25, failureThreshold: 2 } as const;
 
-export interface ReadinessScriptOptions {
-  /** Kafka installation. Default `/opt/kafka` (apache/kafka image). */
-  kafkaHome?: string;
-  /** Directory holding `server-<ordinal>.properties`, `client.properties` and `tools-log4j2.yaml`. Default PATHS.config. */
-  configDir?: string;
-}
-
 /**
  * The readiness script (POSIX sh, busybox ash in the image). It asks this broker's own advertised REPLICATION
  * listener, with the node's own client settings (client.properties: Kafka TLS with the pod's keystore, or plaintext
  * to the sidecar), for the cluster's under-replicated partitions, and succeeds only when the tool succeeds and prints
  * none. Tool logging goes to stderr (tools-log4j2.yaml), so stdout is the tool's answer alone.
  */
-export function renderReadinessScript(options: ReadinessScriptOptions = {}): string {
+export function renderReadinessScript(options: PodScriptOptions = {}): string {
   const home = options.kafkaHome ?? KAFKA_HOME;
   const configDir = options.configDir ?? PATHS.config;
   return `#!/bin/sh
