@@ -206,9 +206,8 @@ export class StretchedKafka extends pulumi.ComponentResource {
     // Each region's AuthorizationPolicies (Istio) wait for every region's pods to run under their ServiceAccounts.
     let allStatefulSets: (sets: pulumi.Resource[]) => void = () => undefined;
     const statefulSetsReady = new Promise<pulumi.Resource[]>((resolve) => (allStatefulSets = resolve));
-    const controllersReady = statefulSetsReady.then((sets) =>
-      sets.filter((s) => this.regions.some((r) => r.statefulSets.controller === s)),
-    );
+    // Resolved with the StatefulSets above, once every region exists: each region's controller.
+    const controllersReady = statefulSetsReady.then(() => this.regions.map((r) => r.statefulSets.controller));
     args.clusters.forEach((cluster, i) => {
       const previous = this.regions[i - 1];
       this.regions.push(
