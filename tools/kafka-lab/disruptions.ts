@@ -329,7 +329,8 @@ export async function restarts(ctx: LabContext, check: Check, client: Client, fi
     "no-marker",
   );
   const controllers = ctx.pods.filter((p) => p.pod.role === "controller");
-  const twoLeaders = epochsWithTwoLeaders(leaderElections(controllers.flatMap((p) => logLines(p))));
+  const elections = leaderElections(controllers.flatMap((p) => logLines(p)));
+  const twoLeaders = epochsWithTwoLeaders(elections);
   const durability = (figures.durability ??= {}) as Record<string, unknown>;
   const figure = (w: WipeResult) => ({ ...w.figure, twoLeaders: twoLeaders.length > 0 });
   durability.controllerWipe = figure(controllerWipe);
@@ -351,7 +352,7 @@ export async function restarts(ctx: LabContext, check: Check, client: Client, fi
     "quorum: never two leaders in one epoch",
     twoLeaders.length === 0,
     twoLeaders.length === 0
-      ? `${leaderElections(controllers.flatMap((p) => logLines(p))).length} elections in the controllers' logs, one leader per epoch`
+      ? `${elections.length} elections in the controllers' logs, one leader per epoch`
       : `epochs with two leaders: ${twoLeaders.join(", ")}`,
   );
 
