@@ -273,15 +273,18 @@ describe("renderStartScript", () => {
     return { root, home, configDir, secretsDir, logDir, log, script, calls };
   }
 
+  const CLUSTER_ID = "AAECAwQFBgcICQoLDA0ODw";
   const env = (pod: string, extra: Record<string, string> = {}) => ({
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     POD_NAME: pod,
-    KAFKA_CLUSTER_ID: "AAECAwQFBgcICQoLDA0ODw",
+    KAFKA_CLUSTER_ID: CLUSTER_ID,
     KAFKA_HEAP_OPTS: "-Xms6144m -Xmx6144m",
     KAFKA_OPTS: "-javaagent:/agent.jar",
     KAFKA_GC_LOG_OPTS: "-Xlog:gc*:file=/opt/kafka/logs/gc.log",
     ...extra,
   });
+  /** A controller's environment: the shared voter set, plus what a test adds. */
+  const controllerEnv = (pod: string, extra: Record<string, string> = {}) => env(pod, { KAFKA_INITIAL_CONTROLLERS: INITIAL, ...extra });
   const run = (shell: string, script: string, environment: Record<string, string>) => {
     const [bin, ...args] = shell.split(" ");
     return spawnSync(bin, [...args, script], { env: environment, encoding: "utf8" });
@@ -333,7 +336,7 @@ describe("renderStartScript", () => {
 
     it("controller, empty directory, no marker and no quorum answers: the cluster is new, an initial voter with the shared voter set", () => {
       const k = fakeKafka("controller", [0]);
-      const result = run(shell, k.script, env("kafka-controller-gke-us-east4-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL }));
+      const result = run(shell, k.script, controllerEnv("kafka-controller-gke-us-east4-0"));
       expect(result.status, result.stderr).toBe(0);
       const [probe, ...others] = settled(k, false);
       // The probe asks every controller, with the node's own client settings, through a small tool JVM; silence is
@@ -360,8 +363,7 @@ describe("renderStartScript", () => {
       const result = run(
         shell,
         k.script,
-        env("kafka-controller-x-2", {
-          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+        controllerEnv("kafka-controller-x-2", {
           FAKE_ENDPOINTS: ENDPOINTS(1000, 1100, 12000),
           FAKE_ENDPOINTS_STATUS: "0",
         }),
@@ -377,8 +379,7 @@ describe("renderStartScript", () => {
       const result = run(
         shell,
         k.script,
-        env("kafka-controller-gke-us-central1-1", {
-          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+        controllerEnv("kafka-controller-gke-us-central1-1", {
           FAKE_ENDPOINTS: ENDPOINTS(1000, 1100, 1200),
           FAKE_ENDPOINTS_STATUS: "0",
         }),
@@ -406,8 +407,7 @@ describe("renderStartScript", () => {
       const result = run(
         shell,
         k.script,
-        env("kafka-controller-x-1", {
-          KAFKA_INITIAL_CONTROLLERS: INITIAL,
+        controllerEnv("kafka-controller-x-1", {
           FAKE_ENDPOINTS: ENDPOINTS(1000, 1100, 1200),
           FAKE_ENDPOINTS_STATUS: "0",
           FAKE_FAIL_ONCE: path.join(k.root, "failed-once"),
@@ -424,9 +424,8 @@ describe("renderStartScript", () => {
       const result = run(
         shell,
         k.script,
-        env("kafka-controller-x-0", {
-          KAFKA_INITIAL_CONTROLLERS: INITIAL,
-          KAFKA_QUORUM_FORMED: "AAECAwQFBgcICQoLDA0ODw",
+        controllerEnv("kafka-controller-x-0", {
+          KAFKA_QUORUM_FORMED: CLUSTER_ID,
           FAKE_FORMAT_FAILS: "1",
         }),
       );
@@ -442,9 +441,8 @@ describe("renderStartScript", () => {
         shell,
         k.script,
         // Even a quorum answer that would say "new" is not asked for: the marker is enough.
-        env("kafka-controller-x-0", {
-          KAFKA_INITIAL_CONTROLLERS: INITIAL,
-          KAFKA_QUORUM_FORMED: "AAECAwQFBgcICQoLDA0ODw",
+        controllerEnv("kafka-controller-x-0", {
+          KAFKA_QUORUM_FORMED: CLUSTER_ID,
           FAKE_ENDPOINTS_STATUS: "0",
         }),
       );
@@ -458,11 +456,7 @@ describe("renderStartScript", () => {
 
     it("controller, empty directory, the marker names another cluster: fails before formatting", () => {
       const k = fakeKafka("controller", [0]);
-      const result = run(
-        shell,
-        k.script,
-        env("kafka-controller-x-0", { KAFKA_INITIAL_CONTROLLERS: INITIAL, KAFKA_QUORUM_FORMED: "other-cluster" }),
-      );
+      const result = run(shell, k.script, controllerEnv("kafka-controller-x-0", { KAFKA_QUORUM_FORMED: "other-cluster" }));
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/names cluster other-cluster, but this node belongs to AAECAwQFBgcICQoLDA0ODw: not formatting/);
       expect(k.calls()).toEqual([]);
