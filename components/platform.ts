@@ -15,4 +15,9 @@ export interface RegionalCluster {
   kafkaTolerations: k8s.types.input.core.v1.Toleration[];
   /** Resources that must exist before workloads are scheduled (node pools, CSI add-on). */
   dependsOn: pulumi.Resource[];
+  /**
+   * The node pool (or node group) Kafka runs on, where the stack manages it: Kafka's StatefulSets roll only after every
+   * region's Kafka nodes have finished updating. Absent on clusters the stack does not manage.
+   */
+  kafkaNodes?: pulumi.Resource;
 }

@@ -15,6 +15,8 @@ export interface PlanResource {
   replaceOnChanges?: string[];
   /** Input paths whose change Pulumi ignores (`ignoreChanges`); only present when set. */
   ignoreChanges?: string[];
+  /** How long Pulumi waits for a create, update or delete (`customTimeouts`, Go duration syntax); only present when set. */
+  customTimeouts?: { create?: string; update?: string; delete?: string };
   /** Set when Pulumi deletes the old resource before creating its replacement; only present when set. */
   deleteBeforeReplace?: boolean;
   /** Set when Pulumi refuses to delete or replace the resource (`protect`); only present when set. */

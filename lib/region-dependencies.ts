@@ -3,6 +3,7 @@
 // names the regions it lives in, how many of them must survive, when it is needed (by the running cluster, or by a
 // `pulumi up` that changes the region) and the chain of plan objects that makes it a dependency.
 import { Plan, PlanResource, regionOf } from "./plan";
+import { dataHolderKind } from "./policy/durability-rules";
 
 export type DependencyKind = "name-resolution" | "mesh-control-plane" | "controller-quorum" | "certificate-issuer" | "roll-gate";
 
@@ -144,8 +145,9 @@ export function regionDependencies(plan: Plan, regions: readonly string[], contr
         ],
       });
 
-  // Region-ordered rolls: a StatefulSet waits for the StatefulSets it depends on, directly or through others.
-  const sets = kafkaStatefulSets(plan);
+  // Region-ordered rolls: a Kafka StatefulSet or Kafka node pool waits for the ones it depends on, directly or through
+  // others (lib/policy/roll-rules.ts: pools, then controllers, then brokers).
+  const sets = [...plan.resources.filter((r) => dataHolderKind(r) === "kafka-node-pool"), ...kafkaStatefulSets(plan)];
   const setNames = new Set(sets.map((s) => s.name));
   for (const set of sets) {
     const region = where(set);

@@ -16,7 +16,16 @@ export function fromSdk(resources: readonly SdkResource[]): PolicyResource[] {
     inputs: r.props,
     dependsOn: (r.dependencies ?? []).map((d) => d.name),
     protect: r.opts?.protect,
+    ...sdkTimeouts(r),
   }));
+}
+
+/** The SDK reports 0 for a timeout that is not set; the rules see only those that are. */
+function sdkTimeouts(r: SdkResource): Pick<PolicyResource, "customTimeouts"> {
+  const createSeconds = r.opts?.customTimeouts?.createSeconds ?? 0;
+  const updateSeconds = r.opts?.customTimeouts?.updateSeconds ?? 0;
+  if (createSeconds === 0 && updateSeconds === 0) return {};
+  return { customTimeouts: { ...(createSeconds > 0 ? { createSeconds } : {}), ...(updateSeconds > 0 ? { updateSeconds } : {}) } };
 }
 
 export const policies: StackValidationPolicy[] = RULES.filter((rule) => !OFFLINE_ONLY.has(rule.id)).map((rule) => ({

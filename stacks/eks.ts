@@ -34,8 +34,10 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
   );
 
   const apiClients = apiServerClients(spec.mesh.mode, spec.regions.length);
-  const regions = spec.regions.map(
-    (region, i) =>
+  // Region after region: each region's Kafka node group updates only after the previous region's has finished.
+  const regions: EksRegion[] = [];
+  spec.regions.forEach((region, i) =>
+    regions.push(
       new EksRegion(`eks-${region.name}`, {
         region,
         network: networks[i],
@@ -50,8 +52,11 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
         iopsPerGiB: spec.kafka.disk.iopsPerGiB,
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
         protectData: spec.protectData,
+        kubernetesVersion: spec.kubernetesVersion,
+        ...(i > 0 ? { kafkaNodesAfter: [regions[i - 1].kafkaNodes.nodeGroup] } : {}),
         provider: providers[i],
       }),
+    ),
   );
 
   // Full mesh: the earlier region of each pair requests, the later one accepts.

@@ -42,8 +42,10 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
   );
 
   const apiClients = apiServerClients(spec.mesh.mode, spec.regions.length);
-  const regions = spec.regions.map(
-    (region, index) =>
+  // Region after region: each region's Kafka pool updates only after the previous region's has finished.
+  const regions: GkeRegion[] = [];
+  spec.regions.forEach((region, index) =>
+    regions.push(
       new GkeRegion(`gke-${region.name}`, {
         natAddressSelfLink: natAddresses[index].selfLink,
         apiClientEgressIps: apiClients[index].map((j) => ({ region: spec.regions[j].name, ip: natAddresses[j].address })),
@@ -57,8 +59,11 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
         nodePools: spec.nodePools,
         kafkaNodeSysctls: profileOf("gke").kafkaNodeSysctls(derived.socketBuffers.sysctls),
         protectData: spec.protectData,
+        kubernetesVersion: spec.kubernetesVersion,
+        ...(index > 0 ? { kafkaPoolAfter: [regions[index - 1].gke.kafkaPool] } : {}),
         provider: providers[index],
       }),
+    ),
   );
 
   const peering = new NetworkPeeringMesh("gke-peering", {

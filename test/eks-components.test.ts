@@ -171,7 +171,7 @@ describe("EksNodeGroup", () => {
       const provider = new aws.Provider("p", { region: "us-east-1" });
       new EksNodeGroup("ng", {
         clusterName: "c",
-        kubernetesVersion: "1.34",
+        kubernetesVersion: "1.35",
         nodeRoleArn: "arn:role",
         subnetIds: ["s1", "s2"],
         machineType: "r7g.2xlarge",

@@ -1,12 +1,7 @@
 // Stack eks as recorded under mocks: the "Done when" list of issue 4, asserted on exact inputs.
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  CLUSTER_ROLE_POLICIES,
-  EBS_CSI_ROLE_POLICIES,
-  EKS_KUBERNETES_VERSION,
-  NODE_ROLE_POLICIES,
-  managedPolicyArn,
-} from "../lib/cloud/eks/eks";
+import { EKS_KUBERNETES_VERSIONS } from "../lib/cloud/versions";
+import { CLUSTER_ROLE_POLICIES, EBS_CSI_ROLE_POLICIES, NODE_ROLE_POLICIES, managedPolicyArn } from "../lib/cloud/eks/eks";
 import { KAFKA_VM_MAX_MAP_COUNT } from "../lib/node-pools";
 import { cidr, overlaps } from "../lib/cidr";
 import { KAFKA_PORTS, crossRegionPorts } from "../lib/ports";
@@ -322,7 +317,7 @@ describe("clusters", () => {
       const region = REGIONS[i];
       expect(c.inputs).toMatchObject({
         name: `eks-${region}`,
-        version: EKS_KUBERNETES_VERSION,
+        version: EKS_KUBERNETES_VERSIONS.defaultVersion,
         roleArn: `mock-arn:iam:role/eks-${region}-control-plane-cluster-role`,
         // The configured CIDRs, then the other regions' NAT addresses (their istiods watch this API).
         vpcConfig: {
@@ -404,7 +399,7 @@ describe("node groups", () => {
     for (const region of REGIONS) {
       expect(recorded.one(T.nodeGroup, `eks-${region}-kafka-nodes`).inputs).toMatchObject({
         clusterName: `eks-${region}`,
-        version: EKS_KUBERNETES_VERSION,
+        version: EKS_KUBERNETES_VERSIONS.defaultVersion,
         amiType: "AL2023_x86_64_STANDARD",
         capacityType: "ON_DEMAND",
         instanceTypes: ["r5.4xlarge"],
@@ -524,7 +519,7 @@ describe("outputs", () => {
   it("exports cluster names, endpoints and networks per region, and no secret", () => {
     const eks = run.outputs.eks as { clusters: Array<Record<string, unknown>>; kubernetesVersion: string; peeringConnectionIds: string[] };
     expect(containsSecret(run.outputs)).toBe(false);
-    expect(eks.kubernetesVersion).toBe(EKS_KUBERNETES_VERSION);
+    expect(eks.kubernetesVersion).toBe(EKS_KUBERNETES_VERSIONS.defaultVersion);
     expect(eks.clusters.map((c) => [c.region, c.clusterName, c.vpcCidr, c.storageClassName])).toEqual([
       ["us-east-1", "eks-us-east-1", "10.0.0.0/16", "kafka-io1"],
       ["us-east-2", "eks-us-east-2", "10.1.0.0/16", "kafka-io1"],

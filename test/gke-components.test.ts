@@ -253,6 +253,7 @@ function clusterArgs(provider: gcp.Provider, overrides: Partial<GkeClusterArgs> 
     controlPlaneCidrs: [],
     kafkaPool: { machineType: "n2-standard-8", countPerRegion: 4 },
     systemPool: { machineType: "e2-standard-4", countPerRegion: 1 },
+    kubernetesVersion: "1.35",
     kafkaNodeSysctls: kafkaNodeSysctls(planSocketBuffers([{ a: "x", b: "y", rttMs: 10, bandwidthBytesPerSecond: 1e9 }]).sysctls),
     provider,
     ...overrides,

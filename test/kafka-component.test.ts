@@ -861,10 +861,12 @@ describe.each(CASES)("StretchedKafka on $title", ({ stack, mode, expectMode }) =
       }
       const controller = p.dependencies.get(`kafka-${region}-controller`)!;
       const broker = p.dependencies.get(`kafka-${region}-broker`)!;
-      // Controllers one after another; a region's brokers after its controller and after the previous region's brokers.
+      // One order for the cluster: controllers region after region, then brokers region after region, the first
+      // region's brokers after the last region's controller (and every region's brokers after their own controller).
+      const last = names[names.length - 1];
       expect(controller.filter((d) => /-(controller|broker)$/.test(d))).toEqual(i === 0 ? [] : [`kafka-${names[i - 1]}-controller`]);
       expect(broker.filter((d) => /-(controller|broker)$/.test(d)).sort()).toEqual(
-        [...(i === 0 ? [] : [`kafka-${names[i - 1]}-broker`]), `kafka-${region}-controller`].sort(),
+        [i === 0 ? `kafka-${last}-controller` : `kafka-${names[i - 1]}-broker`, `kafka-${region}-controller`].sort(),
       );
       // The quorum marker only once every region's controller is up, so once every controller has formatted.
       const marker = p.dependencies.get(`kafka-${region}-quorum-bootstrap`)!;

@@ -118,9 +118,9 @@ describe("npm run plan", () => {
       const plan = JSON.parse(first.stdout);
       expect(plan.stack).toBe(stack);
       expect(Object.keys(plan)).toEqual(["stack", "resources", "outputs", "diagnostics"]);
-      // replaceOnChanges, deleteBeforeReplace, ignoreChanges, protect and retainOnDelete appear only where set.
+      // replaceOnChanges, deleteBeforeReplace, ignoreChanges, customTimeouts, protect and retainOnDelete appear only where set.
       const base = ["type", "name", "parent", "provider", "inputs", "dependsOn"];
-      const options = ["replaceOnChanges", "deleteBeforeReplace", "ignoreChanges", "protect", "retainOnDelete"];
+      const options = ["replaceOnChanges", "deleteBeforeReplace", "ignoreChanges", "customTimeouts", "protect", "retainOnDelete"];
       for (const r of plan.resources) expect(Object.keys(r)).toEqual([...base, ...options.filter((k) => k in r)]);
       for (const option of ["deleteBeforeReplace", "protect", "retainOnDelete"])
         expect(plan.resources.some((r: Record<string, unknown>) => r[option] === true)).toBe(true);

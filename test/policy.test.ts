@@ -634,6 +634,50 @@ BREAKERS["data-protected"] = [
   },
 ];
 
+BREAKERS["rolls-ordered"] = [
+  {
+    stack: "gke",
+    why: "a broker StatefulSet left with the provider's 10-minute timeout",
+    apply: edited((out) => {
+      delete named(out, "kafka-us-central1-broker").customTimeouts;
+    }),
+  },
+  {
+    stack: "eks",
+    why: "a Kafka node pool whose timeout fits one node of three",
+    apply: edited((out) => {
+      named(out, "eks-us-west-2-kafka-nodes").customTimeouts = { updateSeconds: 3600 };
+    }),
+  },
+  {
+    stack: "eks",
+    why: "the last region's Kafka node group no longer waits for the previous region's",
+    apply: edited((out) => {
+      const pool = named(out, "eks-us-west-2-kafka-nodes");
+      pool.dependsOn = (pool.dependsOn ?? []).filter((n) => n !== "eks-us-east-2-kafka-nodes");
+    }),
+  },
+  {
+    stack: "existing",
+    why: "the first region's brokers no longer wait for the last region's controller",
+    apply: edited((out) => {
+      const brokers = out.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name.endsWith("-broker"));
+      const controllers = out.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet" && r.name.endsWith("-controller"));
+      const firstBrokers = brokers.find((b) => !(b.dependsOn ?? []).some((d) => d.endsWith("-broker")))!;
+      const last = controllers.find((c) => !out.some((o) => o.name.endsWith("-controller") && (o.dependsOn ?? []).includes(c.name)))!;
+      firstBrokers.dependsOn = (firstBrokers.dependsOn ?? []).filter((n) => n !== last.name);
+    }),
+  },
+  {
+    stack: "gke",
+    why: "the first region's controller no longer waits for the other regions' Kafka pools",
+    apply: edited((out) => {
+      const controller = named(out, "kafka-us-east4-controller");
+      controller.dependsOn = (controller.dependsOn ?? []).filter((n) => !/^gke-us-(central1|west1)-cluster-kafka-pool$/.test(n));
+    }),
+  },
+];
+
 describe("policy rules over the offline plans", () => {
   it.each(["gke", "eks", "existing"])("stack %s passes every rule", (stack) => {
     expect(runPolicies(plans[stack])).toEqual([]);
@@ -747,6 +791,11 @@ describe("policy pack", () => {
     expect(reported).toEqual([["reclaimPolicy is Delete", "urn:pulumi:s::p::kubernetes:storage.k8s.io/v1:StorageClass::sc"]]);
     // The pack reads protect from the resource's options (the offline plan records it itself).
     expect(fromSdk([{ ...resources[0], opts: { protect: true } }] as never)[0].protect).toBe(true);
+    // ...and the timeouts it waits with, in seconds, leaving out the ones the SDK reports as 0 (not set).
+    expect(
+      fromSdk([{ ...resources[0], opts: { customTimeouts: { createSeconds: 0, updateSeconds: 600, deleteSeconds: 0 } } }] as never)[0]
+        .customTimeouts,
+    ).toEqual({ updateSeconds: 600 });
     expect(fromSdk(resources as never)[0]).toEqual({
       type: "kubernetes:storage.k8s.io/v1:StorageClass",
       name: "sc",

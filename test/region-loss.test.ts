@@ -86,20 +86,23 @@ describe("region loss", () => {
     const lost = simulateRegionLoss(plans.eks).reports.find((r) => r.lostRegion === "us-east-1")!;
     expect(lost.ok).toBe(true);
     const gates = lost.dependencies["us-east-2"].filter((d) => d.kind === "roll-gate");
-    // us-east-2's controller waits for us-east-1's; its brokers for us-east-1's brokers (and through them, its controller).
+    // One order: Kafka node groups region after region, then controllers, then brokers. us-east-2's node group waits for
+    // us-east-1's; its controller for us-east-1's controller and, through its own node group, us-east-1's node group; its
+    // brokers for us-east-1's brokers (and through them us-east-1's controller) and the same node groups.
     expect(gates.filter((d) => !d.kept).map((d) => d.chain)).toEqual([
+      ["eks-us-east-2-kafka-nodes", "eks-us-east-1-kafka-nodes"],
+      ["kafka-us-east-2-broker", "eks-us-east-2-kafka-nodes", "eks-us-east-1-kafka-nodes"],
       ["kafka-us-east-2-broker", "kafka-us-east-1-broker"],
       ["kafka-us-east-2-broker", "kafka-us-east-1-broker", "kafka-us-east-1-controller"],
+      ["kafka-us-east-2-controller", "eks-us-east-2-kafka-nodes", "eks-us-east-1-kafka-nodes"],
       ["kafka-us-east-2-controller", "kafka-us-east-1-controller"],
     ]);
     expect(gates.every((d) => d.when === "update")).toBe(true);
     // The last region's gates that stop in the middle region hold; those that go on to the first do not.
     const west = lost.dependencies["us-west-2"].filter((d) => d.kind === "roll-gate");
-    expect(west.filter((d) => d.kept).map((d) => d.chain.at(-1))).toEqual([
-      "kafka-us-east-2-broker",
-      "kafka-us-east-2-controller",
-      "kafka-us-east-2-controller",
-    ]);
+    expect(new Set(west.filter((d) => d.kept).map((d) => d.chain.at(-1)))).toEqual(
+      new Set(["eks-us-east-2-kafka-nodes", "kafka-us-east-2-broker", "kafka-us-east-2-controller"]),
+    );
     expect(west.filter((d) => !d.kept).every((d) => d.livesIn[0] === "us-east-1")).toBe(true);
     // Certificates come from the Pulumi program, outside every cluster.
     expect(lost.dependencies["us-east-2"].find((d) => d.kind === "certificate-issuer")).toMatchObject({ livesIn: [], kept: true });

@@ -26,10 +26,18 @@ export interface RecordedResource {
   replaceOnChanges?: string[];
   /** Input paths whose change Pulumi ignores (`ignoreChanges`), when set. */
   ignoreChanges?: string[];
+  /** How long Pulumi waits for a create, update or delete (`customTimeouts`, Go duration syntax), when set. */
+  customTimeouts?: CustomTimeouts;
   deleteBeforeReplace?: boolean;
   /** Resource options that decide whether a delete happens (`protect`, `retainOnDelete`), when set to true. */
   protect?: boolean;
   retainOnDelete?: boolean;
+}
+
+export interface CustomTimeouts {
+  create?: string;
+  update?: string;
+  delete?: string;
 }
 
 export interface Diagnostic {
@@ -85,6 +93,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const dependencies = new Map<string, string[]>();
   const replacement = new Map<string, { replaceOnChanges?: string[]; deleteBeforeReplace?: boolean; ignoreChanges?: string[] }>();
   const deletion = new Map<string, { protect?: boolean; retainOnDelete?: boolean }>();
+  const timeouts = new Map<string, CustomTimeouts>();
   const diagnostics: Diagnostic[] = [];
 
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
@@ -104,6 +113,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
             dependsOn: dependencies.get(`${args.type}::${args.name}`) ?? [],
             ...replacement.get(`${args.type}::${args.name}`),
             ...deletion.get(`${args.type}::${args.name}`),
+            ...(timeouts.has(`${args.type}::${args.name}`) ? { customTimeouts: timeouts.get(`${args.type}::${args.name}`) } : {}),
           });
         }
         return { id: args.custom ? `mock-id:${args.name}` : undefined, state: mockState(args.type, args.name, args.inputs ?? {}) };
@@ -140,6 +150,13 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRun> {
         ...(deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
         ...(ignoreChanges.length > 0 ? { ignoreChanges: [...ignoreChanges] } : {}),
       });
+    const requested = req.getCustomtimeouts();
+    const custom: CustomTimeouts = {
+      ...(requested?.getCreate() ? { create: requested.getCreate() } : {}),
+      ...(requested?.getUpdate() ? { update: requested.getUpdate() } : {}),
+      ...(requested?.getDelete() ? { delete: requested.getDelete() } : {}),
+    };
+    if (Object.keys(custom).length > 0) timeouts.set(`${req.getType()}::${req.getName()}`, custom);
     const protect = req.getProtect() === true;
     const retainOnDelete = req.getRetainondelete() === true;
     if (protect || retainOnDelete)
@@ -189,6 +206,7 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 /** Routes the SDK's log lines (printed to the console when no engine is attached) into diagnostics. */

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { PolicyResource, RULES, SecretValue, Violation, runPolicies } from "../lib/policy/rules";
 import { MockRun, isSecretValue } from "./mock-runtime";
+import { durationSeconds } from "../lib/rolls/timing";
 import { STACK_CHOICES, parseStackOption } from "../lib/cli";
 import { describeRunFailure, runStack, runToolMain } from "./run-stack";
 
@@ -24,7 +25,16 @@ export function policyResources(run: MockRun): PolicyResource[] {
     protect: r.protect ?? false,
     retainOnDelete: r.retainOnDelete ?? false,
     custom: r.custom,
+    ...(r.customTimeouts ? { customTimeouts: policyTimeouts(r.customTimeouts) } : {}),
   }));
+}
+
+/** The plan's duration strings as the seconds the policy SDK reports. */
+function policyTimeouts(timeouts: { create?: string; update?: string }): { createSeconds?: number; updateSeconds?: number } {
+  const seconds = (text: string | undefined) => (text === undefined ? undefined : durationSeconds(text));
+  const createSeconds = seconds(timeouts.create);
+  const updateSeconds = seconds(timeouts.update);
+  return { ...(createSeconds !== undefined ? { createSeconds } : {}), ...(updateSeconds !== undefined ? { updateSeconds } : {}) };
 }
 
 export function formatViolations(violations: readonly Violation[]): string {

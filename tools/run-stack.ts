@@ -91,6 +91,7 @@ export function toPlan(stack: string, run: MockRun, showSecrets = false): Plan {
       ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
       ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
       ...(r.ignoreChanges ? { ignoreChanges: r.ignoreChanges } : {}),
+      ...(r.customTimeouts ? { customTimeouts: r.customTimeouts } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
     })),

@@ -5,7 +5,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   CLUSTER_ROLE_POLICIES,
-  EKS_KUBERNETES_VERSION,
   EKS_LOG_RETENTION_DAYS,
   EKS_LOG_TYPES,
   EKS_SUPPORT_TYPE,
@@ -44,8 +43,8 @@ export interface EksClusterArgs {
    * private endpoint over the peering (lib/cloud/eks/network.ts `apiServerIngressRules`). Default `[]`.
    */
   apiClientRanges?: readonly PeerRange[];
-  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/cloud/eks/eks.ts). */
-  kubernetesVersion?: string;
+  /** Kubernetes minor version, checked against lib/cloud/versions.ts by the config checks. Required. */
+  kubernetesVersion: string;
   /**
    * Protect the cluster (lib/durability/protection.ts): Pulumi refuses to delete or replace it, and EKS refuses to
    * delete it (`deletionProtection`). Default true; false for a deliberate tear-down.
@@ -127,7 +126,7 @@ export class EksCluster extends pulumi.ComponentResource {
       `${name}-cluster`,
       {
         name: clusterName,
-        version: args.kubernetesVersion ?? EKS_KUBERNETES_VERSION,
+        version: args.kubernetesVersion,
         roleArn: role.role.arn,
         vpcConfig: {
           subnetIds: args.subnetIds,

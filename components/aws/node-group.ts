@@ -6,6 +6,7 @@ import { NODE_ROLE_POLICIES, amiTypeFor, eksTaintEffect, fixedScaling, serviceTr
 import { encodeUserData } from "../../lib/cloud/eks/user-data";
 import { ServiceRole, serviceRole } from "./iam";
 import { nodeGroupArgsProblems } from "../../lib/cloud/eks/args";
+import { pulumiDuration } from "../../lib/rolls/timing";
 
 export interface EksNodeRoleArgs {
   /** Region of the provider (policy ARN partition). Required. */
@@ -63,6 +64,13 @@ export interface EksNodeGroupArgs {
    * region's Kafka at once (lib/durability/protection.ts). Default false.
    */
   protectData?: boolean;
+  /** Other regions' node groups this one updates after (the Kafka groups' region chain). Default none. */
+  after?: pulumi.Resource[];
+  /**
+   * How long an update may take (lib/rolls/timing.ts `nodePoolRollSeconds` for the Kafka group). Default: the provider's
+   * 60 minutes.
+   */
+  updateTimeoutSeconds?: number;
   /** Kubernetes taints, in Kubernetes spelling (`NoSchedule`). Default: none. */
   taints?: readonly NodeTaint[];
   /**
@@ -140,7 +148,12 @@ export class EksNodeGroup extends pulumi.ComponentResource {
         launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(String) },
         tags,
       },
-      { ...child, ...dataHolderOptions("kafka-node-pool", args.protectData ?? false), dependsOn: args.dependsOn ?? [] },
+      {
+        ...child,
+        ...dataHolderOptions("kafka-node-pool", args.protectData ?? false),
+        dependsOn: [...(args.dependsOn ?? []), ...(args.after ?? [])],
+        ...(args.updateTimeoutSeconds !== undefined ? { customTimeouts: { update: pulumiDuration(args.updateTimeoutSeconds) } } : {}),
+      },
     );
 
     this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName });

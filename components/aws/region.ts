@@ -2,6 +2,7 @@
 // storage. The mesh and Kafka layers see it through the RegionalCluster it hands out.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { nodePoolRollSeconds } from "../../lib/rolls/timing";
 import { crossRegionIngressRules, PeerRange } from "../../lib/cloud/eks/network";
 import { KAFKA_NOFILE_LIMIT, PATH_MTU_SYSCTLS, renderNodeUserData, socketBufferSysctls, sysctlList } from "../../lib/cloud/eks/user-data";
 import { RegionSpec } from "../../lib/config/spec";
@@ -50,8 +51,13 @@ export interface EksRegionArgs {
   apiClientEgressIps?: pulumi.Input<string>[];
   /** VPC ranges of the same regions, admitted on TCP 443 by the control-plane security group. Default `[]`. */
   apiClientRanges?: readonly PeerRange[];
-  /** Kubernetes minor version. Default: EKS_KUBERNETES_VERSION (lib/cloud/eks/eks.ts). */
-  kubernetesVersion?: string;
+  /** Kubernetes minor version of the control plane and node groups (the stack's `kubernetesVersion`). Required. */
+  kubernetesVersion: string;
+  /**
+   * The previous region's Kafka node group: this region's waits for it, so Kafka nodes of two regions never update at
+   * once. Default none (the first region).
+   */
+  kafkaNodesAfter?: pulumi.Resource[];
   /** Protect the cluster, the Kafka node group and the StorageClass (lib/durability/protection.ts). Default true. */
   protectData?: boolean;
   /** The region's AWS provider; every AWS resource below uses it. Required. */
@@ -125,6 +131,8 @@ export class EksRegion extends pulumi.ComponentResource {
         labels: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
         taints: [KAFKA_NODE_TAINT],
         protectData,
+        after: args.kafkaNodesAfter ?? [],
+        updateTimeoutSeconds: nodePoolRollSeconds(args.kafkaPool.countPerRegion),
         userData: renderNodeUserData({
           sysctls: sysctlList(args.kafkaNodeSysctls),
           nofileLimit: KAFKA_NOFILE_LIMIT,
@@ -187,6 +195,7 @@ export class EksRegion extends pulumi.ComponentResource {
       kafkaNodeSelector: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
       kafkaTolerations: [{ key: KAFKA_NODE_TAINT.key, operator: "Equal", value: KAFKA_NODE_TAINT.value, effect: KAFKA_NODE_TAINT.effect }],
       dependsOn: [this.kafkaNodes.nodeGroup, this.systemNodes.nodeGroup, this.coreDns, this.storage.addon, ...extraDependsOn],
+      kafkaNodes: this.kafkaNodes.nodeGroup,
     };
   }
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegionSpec } from "../../lib/config/spec";
 import { KAFKA_NODE_LABEL, SYSTEM_NODE_LABEL } from "../../lib/node-pools";
 import { dataHolderOptions } from "../../lib/durability/protection";
+import { nodePoolRollSeconds, pulumiDuration } from "../../lib/rolls/timing";
 import {
   DEFAULT_RELEASE_CHANNEL,
   KAFKA_NODE_TAG,
@@ -14,6 +15,7 @@ import {
   ZoneSpread,
   DATAPATH_PROVIDER,
   gkeClusterName,
+  maintenanceWindow,
   kafkaPoolTaint,
   nodeServiceAccountId,
   spreadOverZones,
@@ -67,6 +69,16 @@ export interface GkeClusterArgs {
   kafkaNodeSysctls: Record<string, string>;
   /** GKE release channel. Default `REGULAR`. */
   releaseChannel?: ReleaseChannel;
+  /**
+   * Kubernetes minor version (the stack's `kubernetesVersion`): the control plane's `minMasterVersion`. GKE upgrades
+   * within the channel on its own, in this region's maintenance window; the provider never downgrades. Required.
+   */
+  kubernetesVersion: string;
+  /**
+   * Kafka pools of other regions this one updates after (the region chain): Kafka nodes of two regions never update
+   * at once. Default none (the first region).
+   */
+  kafkaPoolAfter?: pulumi.Resource[];
   /**
    * GKE Managed Service for Prometheus, managed collection (GKE API MonitoringConfig.managedPrometheusConfig.enabled):
    * GKE then runs the collectors in gmp-system and installs the monitoring.googleapis.com CRDs (PodMonitoring, Rules,
@@ -172,6 +184,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         // kube-dns, explicitly: the Submariner DNS hook (./dns.ts) adds its stub domain to kube-dns's ConfigMap.
         dnsConfig: { clusterDns: "KUBE_DNS" },
         releaseChannel: { channel: args.releaseChannel ?? DEFAULT_RELEASE_CHANNEL },
+        minMasterVersion: args.kubernetesVersion,
+        // One weekday per region: GKE's own upgrades never run in two regions on the same day.
+        maintenancePolicy: { recurringWindow: maintenanceWindow(region.index) },
         workloadIdentityConfig: { workloadPool: workloadPool(args.project) },
         enableShieldedNodes: true,
         // No masterIpv4CidrBlock: the control plane is reached through Private Service Connect, so no /28 has to be
@@ -220,7 +235,10 @@ export class GkeCluster extends pulumi.ComponentResource {
         location: region.name,
         nodeLocations: this.kafkaSpread.nodeLocations,
         nodeCount: this.kafkaSpread.nodeCountPerZone,
+        // autoUpgrade cannot be off on a release channel (the API refuses it); the pool's exclusion instead keeps GKE from
+        // upgrading these nodes until their version's end of support. Upgrades are `pulumi up`-driven (docs/operations.md).
         management: { autoRepair: true, autoUpgrade: true },
+        maintenancePolicies: [{ exclusionUntilEndOfSupports: [{ enabled: true }] }],
         // One node at a time: each node carries brokers, and a second one down could cost a partition its quorum.
         upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
         nodeConfig: {
@@ -236,7 +254,13 @@ export class GkeCluster extends pulumi.ComponentResource {
         },
       },
       // Protected: a replacement (new machine type, say) would take the whole region's Kafka down at once.
-      { ...childOpts, ...dataHolderOptions("kafka-node-pool", protectData) },
+      {
+        ...childOpts,
+        ...dataHolderOptions("kafka-node-pool", protectData),
+        dependsOn: args.kafkaPoolAfter ?? [],
+        // Node after node, each with its Kafka pods back and caught up (lib/rolls/timing.ts); GKE's provider waits 30 minutes.
+        customTimeouts: { update: pulumiDuration(nodePoolRollSeconds(this.kafkaSpread.totalNodes)) },
+      },
     );
 
     this.systemPool = new gcp.container.NodePool(

@@ -38,6 +38,10 @@ export interface GkeRegionArgs {
   kafkaNodeSysctls: Record<string, string>;
   /** GKE release channel. Default `REGULAR`. */
   releaseChannel?: ReleaseChannel;
+  /** Kubernetes minor version of the control plane (see GkeClusterArgs). Required. */
+  kubernetesVersion: string;
+  /** The previous region's Kafka pool, which this region's updates after (see GkeClusterArgs). Default none. */
+  kafkaPoolAfter?: pulumi.Resource[];
   /** GKE managed Prometheus collection and its CRDs in this cluster (see GkeClusterArgs). Default false. */
   managedPrometheus?: boolean;
   /** Protect the cluster, its Kafka pool and its StorageClass (lib/durability/protection.ts). Default true. */
@@ -95,6 +99,8 @@ export class GkeRegion extends pulumi.ComponentResource {
         kafkaPool: args.nodePools.kafka,
         systemPool: args.nodePools.system,
         kafkaNodeSysctls: args.kafkaNodeSysctls,
+        kubernetesVersion: args.kubernetesVersion,
+        ...(args.kafkaPoolAfter ? { kafkaPoolAfter: args.kafkaPoolAfter } : {}),
         ...(args.releaseChannel ? { releaseChannel: args.releaseChannel } : {}),
         ...(args.managedPrometheus ? { managedPrometheus: true } : {}),
         protectData,
@@ -122,6 +128,7 @@ export class GkeRegion extends pulumi.ComponentResource {
       kafkaNodeSelector: { [KAFKA_NODE_LABEL.key]: KAFKA_NODE_LABEL.value },
       kafkaTolerations: [{ key: KAFKA_NODE_TAINT.key, operator: "Equal", value: KAFKA_NODE_TAINT.value, effect: KAFKA_NODE_TAINT.effect }],
       dependsOn: [this.gke.kafkaPool, this.gke.systemPool, this.storage],
+      kafkaNodes: this.gke.kafkaPool,
     };
 
     this.registerOutputs({

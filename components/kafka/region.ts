@@ -4,6 +4,7 @@
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { rollTimeouts, statefulSetRollSeconds } from "../../lib/rolls/timing";
 import { dataHolderOptions } from "../../lib/durability/protection";
 import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
 import { ACCESS_JOB_LABELS } from "../../lib/kafka/service-accounts";
@@ -77,10 +78,16 @@ export interface KafkaRegionArgs {
    * (MeshLayer.crossClusterEntryPeers: Istio's east-west gateway). Default none.
    */
   crossClusterEntryPeers?: k8s.types.input.networking.v1.NetworkPolicyPeer[];
-  /** The controller StatefulSet waits for these (the previous region's controllers): one controller rolls at a time. */
-  controllerAfter?: pulumi.Resource[];
-  /** The broker StatefulSet waits for these (the previous region's brokers): one region's brokers roll at a time. */
-  brokerAfter?: pulumi.Resource[];
+  /**
+   * The controller StatefulSet waits for these: the previous region's controller, or for the first region every region's
+   * Kafka node pool, so no controller rolls while any region's Kafka nodes do. Default none.
+   */
+  controllerAfter?: pulumi.Resource[] | Promise<pulumi.Resource[]>;
+  /**
+   * The broker StatefulSet waits for these besides its own region's controller: the previous region's brokers, or for
+   * the first region the last region's controller, so brokers roll only after every controller. Default none.
+   */
+  brokerAfter?: pulumi.Resource[] | Promise<pulumi.Resource[]>;
   /** Prometheus JMX exporter agent on every pod. Absent: no agent and no metrics port. */
   metrics?: KafkaMetricsArgs;
   /** Istio mode: sidecar settings of broker pods beyond sizing (proxy image, Envoy statistics). */
@@ -308,10 +315,22 @@ export class KafkaRegion extends pulumi.ComponentResource {
         inCluster(),
       );
 
-      const after =
-        set.role === "controller"
-          ? (args.controllerAfter ?? [])
-          : [...(args.brokerAfter ?? []), ...(sets.controller ? [sets.controller] : [])];
+      const ownController = set.role === "broker" && sets.controller ? [sets.controller] : [];
+      const gatesOf: Promise<pulumi.Resource[]> = Promise.resolve(
+        (set.role === "controller" ? args.controllerAfter : args.brokerAfter) ?? [],
+      );
+      const statefulSetDeps: Promise<pulumi.Resource[]> = gatesOf.then((gates) => [
+        ...deps,
+        headless,
+        configMap,
+        scramSecret,
+        this.serviceAccounts[set.role],
+        ...(exporterConfig ? [exporterConfig] : []),
+        tlsSecret,
+        ...exported,
+        ...ownController,
+        ...gates,
+      ]);
       sets[set.role] = new k8s.apps.v1.StatefulSet(
         `${name}-${set.role}`,
         {
@@ -348,20 +367,15 @@ export class KafkaRegion extends pulumi.ComponentResource {
           }),
         },
         {
-          ...inCluster([
-            headless,
-            configMap,
-            scramSecret,
-            this.serviceAccounts[set.role],
-            ...(exporterConfig ? [exporterConfig] : []),
-            tlsSecret,
-            ...exported,
-            ...after,
-          ]),
+          parent: this,
+          provider,
+          dependsOn: statefulSetDeps,
           // A new disk size lives in the immutable claim templates: replace the object (the old one first, as two
           // StatefulSets of one name cannot coexist) instead of an update the API server refuses.
           replaceOnChanges: [...STATEFULSET_REPLACE_ON_CHANGES],
           deleteBeforeReplace: true,
+          // A whole roll, pod after pod (lib/rolls/timing.ts); the provider's 10-minute default fails a healthy one.
+          customTimeouts: rollTimeouts(statefulSetRollSeconds(set.role, set.nodes.length)),
         },
       );
     }

@@ -208,6 +208,8 @@ export class StretchedKafka extends pulumi.ComponentResource {
     const statefulSetsReady = new Promise<pulumi.Resource[]>((resolve) => (allStatefulSets = resolve));
     // Resolved with the StatefulSets above, once every region exists: each region's controller.
     const controllersReady = statefulSetsReady.then(() => this.regions.map((r) => r.statefulSets.controller));
+    // The first region's brokers roll after the last region's controller.
+    const lastController = controllersReady.then((controllers) => controllers.slice(-1));
     args.clusters.forEach((cluster, i) => {
       const previous = this.regions[i - 1];
       this.regions.push(
@@ -237,9 +239,10 @@ export class StretchedKafka extends pulumi.ComponentResource {
             crossClusterEntryPeers: mesh.crossClusterEntryPeers?.(cluster.region.index) ?? [],
             ...(args.metrics !== false ? { metrics: args.metrics ?? {} } : {}),
             ...(args.brokerProxy ? { brokerProxy: args.brokerProxy } : {}),
-            // Rollouts chained region after region: controller i after controller i-1, brokers i after brokers i-1
-            // (and after their own controller). Never two regions' brokers down at once, never two controllers.
-            ...(previous ? { controllerAfter: [previous.statefulSets.controller], brokerAfter: [previous.statefulSets.broker] } : {}),
+            // One roll order for the whole cluster (docs/operations.md): every region's Kafka nodes, then the controllers
+            // region after region, then the brokers region after region. Never two regions' pods down at once.
+            controllerAfter: previous ? [previous.statefulSets.controller] : args.clusters.flatMap((c) => c.kafkaNodes ?? []),
+            brokerAfter: previous ? [previous.statefulSets.broker] : lastController,
             authorizationAfter: statefulSetsReady,
             protectData: args.protectData ?? true,
           },

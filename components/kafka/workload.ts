@@ -18,6 +18,7 @@ import {
 } from "../../lib/observability/jmx-exporter";
 import { AGENT_FETCH_IMAGE } from "../../lib/observability/versions";
 import { KAFKA_PORTS } from "../../lib/ports";
+import { POD_TIMING, STARTUP_PROBE } from "../../lib/rolls/timing";
 import type { Mesh } from "../../lib/types";
 
 /** The official image's user and group (Dockerfile `adduser appuser`, uid/gid 1000). Numeric, so runAsNonRoot can be checked. */
@@ -50,26 +51,6 @@ function imageVolumes(scramSecretName: pulumi.Input<string>): Record<KafkaImageV
   };
 }
 
-/**
- * Grace period for a broker's controlled shutdown: it moves leadership of every partition it leads to other
- * brokers (over a WAN, with 72+ partitions) before exiting; a SIGKILL before that makes clients wait for leader
- * election timeouts instead.
- */
-export const BROKER_TERMINATION_GRACE_SECONDS = 300;
-/** Controllers only hand over quorum leadership. */
-export const CONTROLLER_TERMINATION_GRACE_SECONDS = 120;
-/**
- * A rolled broker counts as available this long after turning ready: two readiness periods. Readiness already means no
- * partition is under-replicated (lib/kafka/readiness); this only keeps a broker that turns ready and at once falls
- * behind again from letting the next one stop.
- */
-export const BROKER_MIN_READY_SECONDS = 60;
-export const CONTROLLER_MIN_READY_SECONDS = 30;
-/**
- * Startup allowance: after an unclean stop a broker recovers every log segment before it opens a port, which on a
- * terabyte volume takes many minutes. Liveness and readiness only start once this probe has passed.
- */
-export const STARTUP_PROBE = { periodSeconds: 10, failureThreshold: 180 } as const;
 /** Scratch space: /tmp for the JVM (native libraries of zstd/snappy/lz4 are unpacked there) and GC logs. */
 const TMP_SIZE_LIMIT = "1Gi";
 const LOGS_SIZE_LIMIT = "1Gi";
@@ -187,8 +168,7 @@ export function istioPodAnnotations(sidecar: ContainerSizing, proxy: SidecarProx
 
 export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.StatefulSetSpec {
   const { set } = args;
-  const broker = set.role === "broker";
-  const grace = broker ? BROKER_TERMINATION_GRACE_SECONDS : CONTROLLER_TERMINATION_GRACE_SECONDS;
+  const grace = POD_TIMING[set.role].terminationGraceSeconds;
   const selector = selectorLabels(set);
   const port = probePort(set.role);
 
@@ -291,7 +271,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     // Pods start together: a broker waits for the quorum, not for its siblings; rolling updates stay one at a time.
     podManagementPolicy: "Parallel",
     updateStrategy: { type: "RollingUpdate" },
-    minReadySeconds: broker ? BROKER_MIN_READY_SECONDS : CONTROLLER_MIN_READY_SECONDS,
+    minReadySeconds: POD_TIMING[set.role].minReadySeconds,
     // A broker's log is not disposable: deleting or scaling down the StatefulSet keeps its claims.
     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     template: {

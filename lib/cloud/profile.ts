@@ -9,6 +9,7 @@ import type { CloudPriceCatalog } from "../prices/types";
 import type { Problem } from "../problems";
 import type { NodeSysctls } from "../socket-buffers";
 import type { Cloud, DiskType, IstioNetworkModel } from "../types";
+import type { KubernetesVersionCatalog } from "./versions";
 
 /** The Kafka disk of a stack, as the disk checks see it. */
 export interface KafkaDiskConfig {
@@ -38,6 +39,11 @@ export interface CloudProfile<C extends Cloud> {
   specProblems(spec: SpecOf<C>): Problem[];
   /** The spec variant from the common part and the parsed config (the target's own keys). */
   toSpec(common: CommonStackSpec, config: ParsedConfig): SpecOf<C>;
+  /**
+   * The Kubernetes versions this target's clusters may run, with their support dates; undefined where the stack does not
+   * create the clusters (their owners choose the version).
+   */
+  kubernetesVersions?: KubernetesVersionCatalog;
   /** The price catalog of machine types, disks, transfer and control planes; undefined: prices come from config only. */
   priceCatalog?: CloudPriceCatalog;
   /** Labels of the fixed costs in reports. */

@@ -346,6 +346,14 @@ export const configSchemas = {
    * then destroy, for a deliberate tear-down (docs/durability.md).
    */
   protectData: z.boolean().default(true),
+  /**
+   * Kubernetes minor version of the clusters the stack manages (gke, eks), e.g. `"1.35"`. Default: the target's
+   * supported default (lib/cloud/versions.ts). Raise it one minor at a time (docs/operations.md).
+   */
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.\d{2}$/, 'must be a Kubernetes minor version such as "1.35" (quote it in YAML)')
+    .optional(),
 } as const;
 
 export type ConfigKey = keyof typeof configSchemas;
@@ -390,4 +398,5 @@ export interface ParsedConfig {
   existing?: ExistingConfig;
   observability: ObservabilityConfig;
   protectData: boolean;
+  kubernetesVersion?: string;
 }

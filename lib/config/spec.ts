@@ -27,11 +27,15 @@ export interface CommonStackSpec extends Omit<ParsedConfig, "cloud" | "regions" 
 export interface GkeStackSpec extends CommonStackSpec {
   cloud: "gke";
   gcp: GcpConfig;
+  /** The clusters' Kubernetes minor version, defaulted (lib/cloud/versions.ts). */
+  kubernetesVersion: string;
 }
 
 /** Stack eks: three EKS clusters. io1 volumes always carry provisioned IOPS. */
 export interface EksStackSpec extends CommonStackSpec {
   cloud: "eks";
+  /** The clusters' Kubernetes minor version, defaulted (lib/cloud/versions.ts). */
+  kubernetesVersion: string;
   kafka: CommonStackSpec["kafka"] & { disk: CommonStackSpec["kafka"]["disk"] & { iopsPerGiB: number } };
 }
 

@@ -10,6 +10,7 @@ import { checkKafka } from "./checks/kafka";
 import { checkKafkaAccess } from "./checks/kafka-access";
 import { checkLinks } from "./checks/links";
 import { checkObservability, resolveObservability } from "./checks/observability";
+import { checkKubernetesVersion } from "./checks/kubernetes-version";
 import { checkPrices } from "./checks/prices";
 import { planRanges } from "./checks/ranges";
 import { checkRegions, defaultClusterId } from "./checks/regions";
@@ -56,12 +57,13 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
   problems.push(...checkTraffic(parsed));
   problems.push(...checkPrices(parsed));
   problems.push(...checkAccess(parsed));
+  problems.push(...checkKubernetesVersion(parsed));
   if (parsed.cloud) problems.push(...profileOf(parsed.cloud).configProblems(parsed));
   problems.push(...checkObservability(parsed));
 
   if (errorsOf(problems).length > 0 || ranges === undefined) return { ok: false, problems };
   const config = parsed as ParsedConfig;
-  const { network, nodePools, mesh, kafka, traffic, prices, access, protectData } = config;
+  const { network, nodePools, mesh, kafka, traffic, prices, access, protectData, kubernetesVersion } = config;
   const common: CommonStackSpec = {
     network,
     nodePools,
@@ -71,6 +73,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
     prices,
     access,
     protectData,
+    ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
     observability: resolveObservability(config.cloud, config.observability),
     regions: config.regions.map((r, index) => ({
       index,

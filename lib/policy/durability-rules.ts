@@ -9,7 +9,7 @@ import { K8S_PROVIDER_TYPE } from "../plan";
 import { PolicyResource, PolicyRule, Violation, get, str, violation } from "./plan-access";
 
 /** Which data holder a resource of the plan is, if any. */
-export function dataHolderKind(r: PolicyResource): DataHolderKind | undefined {
+export function dataHolderKind(r: Pick<PolicyResource, "type" | "inputs">): DataHolderKind | undefined {
   switch (r.type) {
     case "gcp:container/cluster:Cluster":
     case "aws:eks/cluster:Cluster":

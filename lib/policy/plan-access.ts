@@ -15,6 +15,8 @@ export interface PolicyResource {
   retainOnDelete?: boolean;
   /** Whether a provider creates it (false for components); absent when not known. */
   custom?: boolean;
+  /** How long Pulumi waits for its create and update (`customTimeouts`), in seconds; absent where not set. */
+  customTimeouts?: { createSeconds?: number; updateSeconds?: number };
 }
 
 /** How a secret reaches the rules: the plan's SDK marker is translated into this by the caller. */

@@ -7,6 +7,7 @@ import { KAFKA_PORTS } from "../ports";
 import { customResourcesHaveCrds } from "./crd-rules";
 import { dataProtected } from "./durability-rules";
 import { networkRules } from "./network-rules";
+import { rollsOrdered } from "./roll-rules";
 import { PolicyResource, PolicyRule, SecretValue, Violation, get, isSecret, list, reveal, str, violation } from "./plan-access";
 
 export type { PolicyResource, PolicyRule, SecretValue, Violation };
@@ -499,6 +500,7 @@ export const RULES: readonly PolicyRule[] = [
   imageVolumesMounted,
   customResourcesHaveCrds,
   dataProtected,
+  rollsOrdered,
   ...networkRules,
 ];
 

@@ -2,13 +2,6 @@
 // node-group settings, the io1 StorageClass parameters and the exec kubeconfig. No resource is created here.
 
 /**
- * Kubernetes minor version of the control planes and node groups. 1.34 is the newest version the EKS user guide
- * lists in standard support (released on EKS 2025-10-02, standard support until 2026-12-02); raise it to the
- * newest that `aws eks describe-cluster-versions` shows before the first `pulumi up`.
- */
-export const EKS_KUBERNETES_VERSION = "1.34";
-
-/**
  * STANDARD: EKS upgrades the control plane at the end of standard support instead of billing extended support
  * (six times the 0.10 $/cluster-hour that the cost model assumes).
  */
@@ -140,7 +133,7 @@ export const PEERED_PATH_MTU_BYTES = 8500;
  *   might not come back. It costs 6% of the frame inside a VPC.
  * - `enableNetworkPolicy` "true" (a string, as the EKS guide "Restrict Pod network traffic with Kubernetes network
  *   policies" writes it): the network policy agent enforces NetworkPolicies. VPC CNI 1.14 or later, EKS 1.25 or
- *   later; the add-on's default version for EKS_KUBERNETES_VERSION is far newer.
+ *   later; the add-on's default version for every version in lib/cloud/versions.ts is far newer.
  */
 export function vpcCniConfiguration(): string {
   return JSON.stringify({

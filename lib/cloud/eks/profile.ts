@@ -5,6 +5,7 @@ import { kafkaNodeSysctls } from "../../node-pools";
 import type { CloudProfile } from "../profile";
 import { EKS_SUBMARINER_UNSUPPORTED, eksConfigProblems, eksRangeProblems, eksSpecProblems } from "./checks";
 import { EKS_PRICES } from "./prices";
+import { EKS_KUBERNETES_VERSIONS } from "../versions";
 import { PATH_MTU_SYSCTLS } from "./user-data";
 
 export const EKS_PROFILE: CloudProfile<"eks"> = {
@@ -20,8 +21,10 @@ export const EKS_PROFILE: CloudProfile<"eks"> = {
   toSpec: (common) => ({
     ...common,
     cloud: "eks",
+    kubernetesVersion: common.kubernetesVersion ?? EKS_KUBERNETES_VERSIONS.defaultVersion,
     kafka: { ...common.kafka, disk: { ...common.kafka.disk, iopsPerGiB: common.kafka.disk.iopsPerGiB! } },
   }),
+  kubernetesVersions: EKS_KUBERNETES_VERSIONS,
   priceCatalog: EKS_PRICES,
   costLabels: { controlPlane: "EKS cluster fee", natGateway: "NAT gateway" },
   defaultScrape: "prometheus-operator",

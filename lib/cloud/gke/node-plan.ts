@@ -90,3 +90,28 @@ export function nodeServiceAccountId(clusterId: string): string {
 export function workloadPool(project: string): string {
   return `${project}.svc.id.goog`;
 }
+
+/** Days of the week in RFC 5545 spelling, from the first region's maintenance day on. */
+const MAINTENANCE_DAYS = ["TU", "WE", "TH", "FR", "SA", "SU", "MO"] as const;
+/** A Tuesday: the first occurrence of the first region's window (any past date works; GKE takes the time of day from it). */
+const MAINTENANCE_FIRST_DAY = Date.UTC(2026, 0, 6);
+export const MAINTENANCE_START_HOUR_UTC = 1;
+/**
+ * Twelve hours once a week: GKE asks for at least 48 hours of maintenance availability in any 32 days, counting only
+ * windows of four hours or more (GKE "Configure maintenance windows and exclusions", read 2026-12-07); 32 days hold at
+ * least four of each weekday.
+ */
+export const MAINTENANCE_WINDOW_HOURS = 12;
+
+/**
+ * The weekly maintenance window of the region at `regionIndex`: one weekday per region, so GKE's own upgrades (control
+ * plane, system pool, and at end of support the Kafka pool) never run in two regions on the same day.
+ */
+export function maintenanceWindow(regionIndex: number): { startTime: string; endTime: string; recurrence: string } {
+  if (!Number.isInteger(regionIndex) || regionIndex < 0 || regionIndex >= MAINTENANCE_DAYS.length)
+    throw new Error(`no maintenance day for region index ${regionIndex} (at most ${MAINTENANCE_DAYS.length} regions)`);
+  const start = MAINTENANCE_FIRST_DAY + regionIndex * 24 * 3600 * 1000 + MAINTENANCE_START_HOUR_UTC * 3600 * 1000;
+  const end = start + MAINTENANCE_WINDOW_HOURS * 3600 * 1000;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+  return { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${MAINTENANCE_DAYS[regionIndex]}` };
+}

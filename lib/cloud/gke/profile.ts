@@ -5,6 +5,7 @@ import { kafkaNodeSysctls } from "../../node-pools";
 import type { CloudProfile } from "../profile";
 import { gkeConfigProblems, gkeSpecProblems } from "./checks";
 import { GKE_PRICES } from "./prices";
+import { GKE_KUBERNETES_VERSIONS } from "../versions";
 
 export const GKE_PROFILE: CloudProfile<"gke"> = {
   cloud: "gke",
@@ -14,7 +15,13 @@ export const GKE_PROFILE: CloudProfile<"gke"> = {
   rangeProblems: () => [],
   configProblems: gkeConfigProblems,
   specProblems: gkeSpecProblems,
-  toSpec: (common, config) => ({ ...common, cloud: "gke", gcp: config.gcp! }),
+  toSpec: (common, config) => ({
+    ...common,
+    cloud: "gke",
+    gcp: config.gcp!,
+    kubernetesVersion: common.kubernetesVersion ?? GKE_KUBERNETES_VERSIONS.defaultVersion,
+  }),
+  kubernetesVersions: GKE_KUBERNETES_VERSIONS,
   priceCatalog: GKE_PRICES,
   costLabels: { controlPlane: "GKE cluster fee", natGateway: "Cloud NAT" },
   defaultScrape: "gke-managed",
