@@ -1,6 +1,7 @@
 // StretchedKafka under mocks, on the regions and Kafka settings of both stacks (gke: Submariner, eks: Istio) and on
 // gke with Istio: what lands on each cluster's provider, read back from the recorded inputs (StatefulSet replicas,
 // the rendered server.properties in the ConfigMaps, Services, policies, Secrets) rather than from the model.
+import { renderControllerReadinessScript, renderReadinessScript } from "../lib/kafka/readiness";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -476,7 +477,7 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
     expect(clusterIds.size).toBe(1);
   });
 
-  it("makes a broker ready only when no partition is under-replicated (an exec check), with TCP startup and liveness", (ctx) => {
+  it("makes brokers ready when no partition is under-replicated and controllers when caught up (exec checks), with TCP startup and liveness", (ctx) => {
     const p = plan();
     if (!p) return ctx.skip();
     for (const region of p.spec.regions.map((r) => r.name)) {
@@ -486,16 +487,13 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
         const broker = roleOf(s) === "broker";
         expect(c.startupProbe.tcpSocket).toBeDefined();
         expect(c.livenessProbe.tcpSocket).toBeDefined();
-        if (broker) {
-          expect(c.readinessProbe).toEqual({
-            exec: { command: ["/bin/sh", "/etc/kafka/config/ready.sh"] },
-            periodSeconds: 30,
-            timeoutSeconds: 25,
-            failureThreshold: 2,
-          });
-        } else {
-          expect(c.readinessProbe.tcpSocket).toEqual({ port: 9093 });
-        }
+        // Each role's own rendered check (lib/kafka/readiness.ts), under one file name.
+        expect(c.readinessProbe).toEqual({
+          exec: { command: ["/bin/sh", "/etc/kafka/config/ready.sh"] },
+          periodSeconds: 30,
+          timeoutSeconds: 25,
+          failureThreshold: 2,
+        });
         const configMap = p.recorded
           .ofType(T.configMap)
           .find(
@@ -505,7 +503,7 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
           )!;
         const data = plain<{ data: Record<string, string> }>(configMap).data;
         expect(Object.keys(data)).toEqual(expect.arrayContaining(["client.properties", "tools-log4j2.yaml"]));
-        expect("ready.sh" in data).toBe(broker);
+        expect(data["ready.sh"]).toBe(broker ? renderReadinessScript() : renderControllerReadinessScript());
         // The check connects as the node itself, with its own keystore: the node listeners require client certificates.
         const client = parseProperties(data["client.properties"]);
         expect(client).toMatchObject({
@@ -514,7 +512,7 @@ function doneWhenChecks(plan: () => KafkaPlan | undefined): void {
           "ssl.keystore.location": "/etc/kafka/tls/keystore.pem",
           "ssl.truststore.location": "/etc/kafka/tls/ca.crt",
         });
-        // Not ready during a catch-up must block voluntary evictions of brokers; a not-ready controller is crash-looping.
+        // Not ready during a catch-up must block voluntary evictions of brokers; a controller's budget covers only itself.
         const pdb = p.recorded
           .ofType(T.pdb)
           .map((r) => ({

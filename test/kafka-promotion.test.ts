@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { renderProperties } from "../lib/kafka/properties";
 import { PROMOTION_MAX_LAG_RECORDS, renderPromotionScript } from "../lib/kafka/promote-controller";
 import { CONFIG_FILES } from "../lib/kafka/start-script";
+import { CONTROLLER_READY_MAX_LAG_RECORDS, renderControllerReadinessScript } from "../lib/kafka/readiness";
 
 const shells = ["sh", "busybox sh", "dash"].filter((cmd) => {
   const [bin, ...args] = cmd.split(" ");
@@ -200,5 +201,67 @@ describe.each(shells)("renderPromotionScript under %s", (shell) => {
     expect(result.status, result.stderr).toBe(0);
     expect(k.calls()).toHaveLength(1);
     expect(k.pending()).toBe(false);
+  });
+});
+
+/** `describe --replication` with this node (1100, this volume's directory) in the given role, `lag` records behind. */
+const replicationAs = (role: "Leader" | "Follower" | "Observer", lag: number) =>
+  [
+    "NodeId\tDirectoryId           \tLogEndOffset\tLag\tLastFetchTimestamp\tLastCaughtUpTimestamp\tStatus  \t",
+    `1000  \tcOP97oaoRE-vZqp26pMMnw\t101         \t0  \t1796676045509     \t1796676045509        \t${role === "Leader" ? "Follower" : "Leader"}  \t`,
+    `1100  \t${NEW}\t${101 - lag}         \t${lag}  \t1796676045088     \t1796676045088        \t${role}\t`,
+  ].join("\n");
+
+function ready(shell: string, k: ReturnType<typeof fakeController>, formed: boolean) {
+  const script = path.join(k.root, "ready.sh");
+  fs.writeFileSync(script, renderControllerReadinessScript({ kafkaHome: path.join(k.root, "kafka"), configDir: k.configDir }));
+  const [bin, ...args] = shell.split(" ");
+  return spawnSync(bin, [...args, script], {
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      POD_NAME: "kafka-controller-x-1",
+      ...(formed ? { KAFKA_QUORUM_FORMED: "CfrSnBMZRaCcdllvsu9Cxw" } : {}),
+    },
+    encoding: "utf8",
+  });
+}
+
+describe.each(shells)("renderControllerReadinessScript under %s", (shell) => {
+  it("before the quorum has formed: ready without asking anyone (the first controllers cannot wait for the last)", () => {
+    const k = fakeController({});
+    const result = ready(shell, k, false);
+    expect(result.status, result.stderr).toBe(0);
+    expect(k.calls()).toEqual([]);
+  });
+
+  it.each([
+    { role: "Follower" as const, lag: 0 },
+    { role: "Follower" as const, lag: CONTROLLER_READY_MAX_LAG_RECORDS },
+    { role: "Leader" as const, lag: 0 },
+  ])("formed: ready as a $role $lag records behind", ({ role, lag }) => {
+    const k = fakeController({ replication: replicationAs(role, lag) });
+    const result = ready(shell, k, true);
+    expect(result.status, result.stdout).toBe(0);
+    expect(k.calls()).toEqual([`[${path.join(k.configDir, CONFIG_FILES.clientProperties)}] [describe] [--replication]`]);
+  });
+
+  it.each([
+    {
+      why: "too far behind",
+      answers: { replication: replicationAs("Follower", CONTROLLER_READY_MAX_LAG_RECORDS + 1) },
+      says: /is 101 records behind/,
+    },
+    { why: "an observer still to be promoted", answers: { replication: replicationAs("Observer", 0) }, says: /is not a voter: Observer/ },
+    {
+      why: "listed only with the lost volume's directory",
+      answers: { replication: replication(0).split("\n").slice(0, 3).join("\n") },
+      says: /not a voter: not listed/,
+    },
+    { why: "no answer from the quorum", answers: {}, says: /no answer from the quorum/ },
+  ])("formed: not ready when $why", ({ answers, says }) => {
+    const k = fakeController(answers);
+    const result = ready(shell, k, true);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(says);
   });
 });

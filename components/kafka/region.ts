@@ -10,7 +10,7 @@ import { KAFKA_NAMESPACE, nodeServiceName } from "../../lib/kafka/addresses";
 import { ACCESS_JOB_LABELS } from "../../lib/kafka/service-accounts";
 import { ADMIN_CREDENTIALS_SECRET, ADMIN_SCRAM_SECRET, StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { podClientProperties, renderProperties } from "../../lib/kafka/properties";
-import { TOOLS_LOG4J2_CONFIG, renderReadinessScript } from "../../lib/kafka/readiness";
+import { TOOLS_LOG4J2_CONFIG, renderControllerReadinessScript, renderReadinessScript } from "../../lib/kafka/readiness";
 import { renderPromotionScript } from "../../lib/kafka/promote-controller";
 import { QUORUM_BOOTSTRAP_CONFIG_MAP, QUORUM_FORMED_KEY } from "../../lib/kafka/quorum";
 import { ORPHAN_DELETION_ANNOTATION, STATEFULSET_REPLACE_ON_CHANGES } from "../../lib/kafka/replacement";
@@ -257,7 +257,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
         [CONFIG_FILES.log4j]: LOG4J2_CONFIG,
         [CONFIG_FILES.clientProperties]: renderProperties(podClientProperties()),
         [CONFIG_FILES.toolsLog4j]: TOOLS_LOG4J2_CONFIG,
-        ...(set.role === "broker" ? { [CONFIG_FILES.readinessScript]: renderReadinessScript() } : {}),
+        [CONFIG_FILES.readinessScript]: set.role === "broker" ? renderReadinessScript() : renderControllerReadinessScript(),
         ...(set.role === "controller" ? { [CONFIG_FILES.promoteScript]: renderPromotionScript() } : {}),
       };
       const configMap = new k8s.core.v1.ConfigMap(
@@ -307,8 +307,8 @@ export class KafkaRegion extends pulumi.ComponentResource {
             selector: { matchLabels: labels },
             // A broker is ready only while no partition is under-replicated, so during a region outage or a catch-up
             // every broker reports not ready: evicting one then must wait until the budget is healthy again
-            // (IfHealthyBudget), which is the point. A controller's readiness is its open port, so a not-ready
-            // controller is crash-looping, and must not block node drains.
+            // (IfHealthyBudget), which is the point. A controller is not ready while it lags the quorum or is no voter;
+            // its budget covers only itself (one per region), so evicting it then costs nothing a drain should wait for.
             unhealthyPodEvictionPolicy: set.role === "broker" ? "IfHealthyBudget" : "AlwaysAllow",
           },
         },

@@ -5,7 +5,7 @@ import { StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
 import { KAFKA_IMAGE_REPOSITORY, KAFKA_IMAGE_VOLUMES, KafkaImageVolume } from "../../lib/kafka/image";
 import { PATHS } from "../../lib/kafka/properties";
 import { QUORUM_FORMED_KEY } from "../../lib/kafka/quorum";
-import { BROKER_READINESS_PROBE } from "../../lib/kafka/readiness";
+import { BROKER_READINESS_PROBE, CONTROLLER_READINESS_PROBE } from "../../lib/kafka/readiness";
 import { ContainerSizing, heapOpts, resourceQuantities } from "../../lib/kafka/sizing";
 import { CONFIG_FILES, KAFKA_HOME, START_ENV } from "../../lib/kafka/start-script";
 import { KafkaRole } from "../../lib/kafka/topology";
@@ -134,14 +134,15 @@ function probePort(role: KafkaRole): number {
 }
 
 /**
- * Readiness. A broker: the rendered check that no partition of the cluster is under-replicated (lib/kafka/readiness),
- * so a rolling update, and the next region's after it, moves on only once replication has caught up. A controller:
- * its open port (it opens before the quorum forms, so creation cannot deadlock).
+ * Readiness, a rendered script per role (lib/kafka/readiness): a broker is ready when no partition of the cluster is
+ * under-replicated, a controller when it votes and is caught up with the quorum's leader (only an open port before the
+ * quorum has formed, so creation cannot deadlock). Rolls move on by it, pod after pod and region after region.
  */
-function readinessProbe(role: KafkaRole, port: number): k8s.types.input.core.v1.Probe {
-  return role === "broker"
-    ? { exec: { command: ["/bin/sh", `${PATHS.config}/${CONFIG_FILES.readinessScript}`] }, ...BROKER_READINESS_PROBE }
-    : { tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+function readinessProbe(role: KafkaRole): k8s.types.input.core.v1.Probe {
+  return {
+    exec: { command: ["/bin/sh", `${PATHS.config}/${CONFIG_FILES.readinessScript}`] },
+    ...(role === "broker" ? BROKER_READINESS_PROBE : CONTROLLER_READINESS_PROBE),
+  };
 }
 
 /**
@@ -257,7 +258,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     ports: [...listenerPorts(set.role).map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })), ...ports],
     resources: resourceQuantities(args.sizing),
     startupProbe: { tcpSocket: { port }, periodSeconds: STARTUP_PROBE.periodSeconds, failureThreshold: STARTUP_PROBE.failureThreshold },
-    readinessProbe: readinessProbe(set.role, port),
+    readinessProbe: readinessProbe(set.role),
     // Generous: restarting a broker that is merely slow (a long GC, a busy disk) costs far more than waiting.
     livenessProbe: { tcpSocket: { port }, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 6 },
     securityContext: CONTAINER_SECURITY_CONTEXT,

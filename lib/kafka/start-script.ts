@@ -27,7 +27,7 @@ export const START_ENV = {
 /** File names the scripts read: in the configuration volume (PATHS.config) unless said otherwise. */
 export const CONFIG_FILES = {
   startScript: "start.sh",
-  /** Brokers: the readiness check (lib/kafka/readiness). */
+  /** The readiness check of the role (lib/kafka/readiness). */
   readinessScript: "ready.sh",
   log4j: "log4j2.yaml",
   /** Logging of the tools run in a pod: to stderr, so their stdout is their answer alone. */

@@ -348,6 +348,16 @@ export async function restarts(ctx: LabContext, check: Check, client: Client, fi
         `voters after ${w.figure.votersAfter}; metadata ${w.figure.metadataLost ? `LOST (${w.lostDetail})` : "kept"}`,
     );
   }
+  // With the marker (a roll after the quorum formed), a controller is ready only as a caught-up voter: a roll waits for
+  // the promotion. Without it, readiness is the open port, as on a cluster's first start.
+  const r = controllerWipe.readiness;
+  check(
+    "quorum: a wiped controller is not ready until it votes and has caught up, then ready",
+    r.beforeVote !== null && !r.beforeVote.ok && r.afterVote !== null && r.afterVote.ok,
+    `${controllerWipe.pod}: right after the format ${r.beforeVote ? (r.beforeVote.ok ? "READY" : `not ready ("${r.beforeVote.says}")`) : "not probed"}; ` +
+      `after the promotion ${r.afterVote ? (r.afterVote.ok ? `ready within ${r.afterVote.seconds} s` : `NOT READY ("${r.afterVote.says}")`) : "not probed"}; ` +
+      `without the marker (${configMapRecreated.pod}) right after the format ${configMapRecreated.readiness.beforeVote?.ok ? "ready (open port)" : "not ready"}`,
+  );
   check(
     "quorum: never two leaders in one epoch",
     twoLeaders.length === 0,
@@ -399,6 +409,8 @@ function replicaLogBytes(p: PodRuntime, topic: string): Record<string, number> {
 interface WipeResult {
   pod: string;
   promoted: boolean;
+  /** The rendered readiness check right after the format, and after the promotion (null: not run). */
+  readiness: { beforeVote: { ok: boolean; says: string } | null; afterVote: { ok: boolean; seconds: number; says: string } | null };
   formatLine: string;
   lostDetail: string;
   figure: {
@@ -437,9 +449,16 @@ async function wipeController(ctx: LabContext, client: Client, p: PodRuntime, ma
   let newDir: string | undefined;
   let progress: { observerFirst: boolean; votingAt: number | null } = { observerFirst: false, votingAt: null };
   let promotedSeconds: number | null = null;
+  // The rendered controller readiness, once right after the format (the promotion's first attempt is 20 s later, so the
+  // node is at best an observer then) and once after the promotion.
+  let readyBeforeVote: { ok: boolean; says: string } | null = null;
   while (Date.now() - t0 < PROMOTION_WAIT_SECONDS * 1000) {
     await sleep(3000);
     newDir ??= metaProperties(p)?.["directory.id"];
+    if (newDir && readyBeforeVote === null && p.pod.readinessExec) {
+      const r = await execInPod(p, p.pod.readinessExec, 60_000);
+      readyBeforeVote = { ok: r.ok, says: lastWords(r) };
+    }
     const q = await client<Quorum>(region0, ["quorum"]);
     if (!q.ok || !newDir) continue;
     samples.push(q.result);
@@ -449,6 +468,7 @@ async function wipeController(ctx: LabContext, client: Client, p: PodRuntime, ma
       break;
     }
   }
+  const readyAfterVote = progress.votingAt !== null && p.pod.readinessExec ? await readyWithin(p, 3) : undefined;
   const after = await client<Quorum>(region0, ["quorum"]);
   const described = await client<{ topics: Array<{ name: string }> }>(region0, ["describe-topics", "--topics", topic]);
   const topicKept = created.ok && described.ok && (described.result.topics ?? []).some((t) => t.name === topic);
@@ -458,6 +478,10 @@ async function wipeController(ctx: LabContext, client: Client, p: PodRuntime, ma
   return {
     pod: p.pod.podName,
     promoted: progress.votingAt !== null,
+    readiness: {
+      beforeVote: readyBeforeVote,
+      afterVote: readyAfterVote ? { ok: readyAfterVote.ok, seconds: readyAfterVote.seconds, says: lastWords(readyAfterVote) } : null,
+    },
     formatLine: formatLine.replace(/^geo-kafka: /, ""),
     lostDetail: `${topicKept ? "" : `topic ${topic} missing; `}${hwKept ? "" : `high watermark ${before.ok ? before.result.highWatermark : "?"} -> ${after.ok ? after.result.highWatermark : "?"}`}`,
     figure: {
