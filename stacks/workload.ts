@@ -11,6 +11,7 @@ import { profileOf } from "../lib/cloud";
 import { StackSpec } from "../lib/config/spec";
 import type { MachineShape } from "../lib/kafka/sizing";
 import { machineTypeShape } from "../lib/prices";
+import { resolveImages } from "../lib/images";
 import { istioNetworkModelOf } from "../lib/mesh/istio";
 import { observabilityPlan } from "../lib/observability";
 import { DerivedPlan } from "./common";
@@ -55,6 +56,13 @@ export function stretchedKafkaSettings(spec: StackSpec, machineShape?: MachineSh
   return {
     regions: spec.regions,
     version: kafka.version,
+    images: resolveImages(kafka.version, {
+      ...(spec.images.registry !== undefined ? { registry: spec.images.registry } : {}),
+      overrides: {
+        ...(spec.images.kafka !== undefined ? { kafka: spec.images.kafka } : {}),
+        ...(spec.images.curl !== undefined ? { curl: spec.images.curl } : {}),
+      },
+    }),
     brokersPerRegion: kafka.brokersPerRegion,
     controllersPerRegion: kafka.controllersPerRegion,
     topicDefaults: {

@@ -1,6 +1,7 @@
 // Declared access carried out: a SCRAM user's Secret in each of its client namespaces in every cluster, and the
 // access Job in the first region that makes Kafka's topics, users, quotas and ACLs what the stack file declares
 // (lib/kafka/access.ts renders its script). The Job runs in the cluster, so `pulumi up` needs no route to a broker.
+import { imageRef } from "../../lib/images";
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -43,8 +44,10 @@ export interface KafkaAccessArgs {
   mesh: Mesh;
   /** Every node of the cluster: the Job bootstraps from all brokers, a user's Secret names its region's brokers. Required. */
   nodes: readonly KafkaNode[];
-  /** apache/kafka image tag: the Job runs the release's own tools. Required. */
+  /** apache/kafka release: the Job runs the release's own tools. Required. */
   version: string;
+  /** The Kafka image the Job runs (lib/images.ts). Default: `apache/kafka:<version>` from Docker Hub. */
+  image?: string;
   /** Declared topics (kafka.topics). Default none. */
   topics?: readonly KafkaTopicSpec[];
   /** Declared users (kafka.users). Default none. */
@@ -207,7 +210,7 @@ export class KafkaAccess extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "apply",
-                  image: `apache/kafka:${args.version}`,
+                  image: args.image ?? imageRef("kafka", args.version),
                   command: ["/bin/sh", `${ACCESS_FILES.dir}/${ACCESS_FILES.script}`],
                   // The script's last lines (Kafka's error) become the termination message pulumi-kubernetes reports.
                   terminationMessagePolicy: "FallbackToLogsOnError",

@@ -2,6 +2,7 @@
 // identity (cluster id, client credentials, the TLS CA in Submariner mode), then each region's objects on its own
 // provider, with rollouts chained across regions so that at most one region's controller and one region's brokers
 // restart at a time.
+import { resolveImages } from "../../lib/images";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { RegionSpec } from "../../lib/config/spec";
@@ -50,6 +51,11 @@ export interface StretchedKafkaArgs {
   regions: readonly RegionSpec[];
   /** Apache Kafka version of the `apache/kafka` image (lib/config/kafka-version.ts). Required. */
   version: string;
+  /**
+   * The images pods pull (lib/images.ts `resolveImages`): Kafka's, and curl's for the metrics agent's download.
+   * Default: Docker Hub by tag, Kafka's tag being `version`.
+   */
+  images?: { kafka: string; curl: string };
   /** Brokers in each region. Required, 1 to 100 (node ids are region x 100 + n). */
   brokersPerRegion: number;
   /** KRaft controllers in each region. Required, 1 to 100; one per region keeps a quorum after losing any region. */
@@ -126,6 +132,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
   constructor(name: string, args: StretchedKafkaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("geo-kafka:kafka:StretchedKafka", name, {}, opts);
     const { mesh } = args;
+    const images = args.images ?? resolveImages(args.version);
     const clientNamespaces = args.clientNamespaces ?? DEFAULT_CLIENT_NAMESPACES;
     const shape = args.machineShape;
     this.sizing = kafkaSizing(shape ?? { vcpus: 1, memoryGiB: 1 }, mesh.mode);
@@ -221,6 +228,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
             nodes: this.nodes,
             statefulSets: this.statefulSetConfigs.filter((s) => s.regionIndex === i),
             version: args.version,
+            images,
             sizing: this.sizing,
             clusterId: this.clusterId,
             initialControllers: this.initialControllers,
@@ -259,6 +267,7 @@ export class StretchedKafka extends pulumi.ComponentResource {
         mesh: mesh.mode,
         nodes: this.nodes,
         version: args.version,
+        image: images.kafka,
         topics: args.topics ?? [],
         users: args.users ?? [],
         replicationFactor: args.topicDefaults.replicationFactor,

@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StatefulSetConfig, listenerPorts } from "../../lib/kafka/cluster";
-import { KAFKA_IMAGE_REPOSITORY, KAFKA_IMAGE_VOLUMES, KafkaImageVolume } from "../../lib/kafka/image";
+import { KAFKA_IMAGE_VOLUMES, KafkaImageVolume } from "../../lib/kafka/image";
 import { PATHS } from "../../lib/kafka/properties";
 import { QUORUM_FORMED_KEY } from "../../lib/kafka/quorum";
 import { BROKER_READINESS_PROBE, CONTROLLER_READINESS_PROBE } from "../../lib/kafka/readiness";
@@ -16,7 +16,6 @@ import {
   agentFetchScript,
   javaAgentOpts,
 } from "../../lib/observability/jmx-exporter";
-import { AGENT_FETCH_IMAGE } from "../../lib/observability/versions";
 import { KAFKA_PORTS } from "../../lib/ports";
 import { POD_TIMING, STARTUP_PROBE } from "../../lib/rolls/timing";
 import type { Mesh } from "../../lib/types";
@@ -82,6 +81,8 @@ export interface WorkloadArgs {
   set: StatefulSetConfig;
   mesh: Mesh;
   version: string;
+  /** The images the pod pulls (lib/images.ts). */
+  images: { kafka: string; curl: string };
   sizing: ContainerSizing & { heapMiB: number };
   /** Istio mode: the sidecar's requests and limits. */
   sidecar?: ContainerSizing;
@@ -220,7 +221,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
     ports.push({ name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: "TCP" });
     initContainers.push({
       name: "fetch-jmx-exporter",
-      image: AGENT_FETCH_IMAGE.image,
+      image: args.images.curl,
       imagePullPolicy: "IfNotPresent",
       command: ["/bin/sh", "-c", agentFetchScript(PATHS.data, args.metrics.agentUrl)],
       resources: AGENT_FETCH_RESOURCES,
@@ -232,7 +233,7 @@ export function statefulSetSpec(args: WorkloadArgs): k8s.types.input.apps.v1.Sta
 
   const container: k8s.types.input.core.v1.Container = {
     name: "kafka",
-    image: `${KAFKA_IMAGE_REPOSITORY}:${args.version}`,
+    image: args.images.kafka,
     imagePullPolicy: "IfNotPresent",
     command: ["/bin/sh", `${PATHS.config}/${CONFIG_FILES.startScript}`],
     env: [

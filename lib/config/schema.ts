@@ -6,6 +6,7 @@ import { CLOUDS } from "../types";
 import { CONTROLLER_VOLUME_GIB, DEFAULT_CLIENT_NAMESPACES } from "../kafka/defaults";
 import { SUPPORTED_KAFKA_VERSIONS, isSupportedKafkaVersion } from "./kafka-version";
 import { ACL_OPERATIONS, ACL_PATTERN_TYPES, ACL_RESOURCE_TYPES } from "../kafka/access-types";
+import { REGISTRY_PATTERN } from "../images";
 
 const positiveInt = z.number().int().positive();
 const positive = z.number().positive();
@@ -204,6 +205,19 @@ export const accessSchema = z
   })
   .default({ controlPlaneCidrs: [] });
 
+export const imagesSchema = z
+  .strictObject({
+    /**
+     * A registry that mirrors Docker Hub (`mirror.example.com/dockerhub`): the stack's own images are pulled from it.
+     * Docker Hub limits anonymous pulls per address, and a region's nodes share one NAT address.
+     */
+    registry: z.string().regex(REGISTRY_PATTERN, "must be a registry host with an optional port and path, no scheme").optional(),
+    /** A whole reference per image, e.g. `mirror.example.com/apache/kafka:4.1.2@sha256:<64 hex>`; used as given. */
+    kafka: nonEmpty.optional(),
+    curl: nonEmpty.optional(),
+  })
+  .default({});
+
 export const gcpSchema = z.strictObject({
   /** GCP project that holds the three networks and clusters (stack gke). */
   project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id (6-30 lower-case letters, digits, '-')"),
@@ -337,6 +351,7 @@ export const configSchemas = {
   traffic: trafficSchema,
   prices: pricesSchema,
   access: accessSchema,
+  images: imagesSchema,
   gcp: gcpSchema.optional(),
   existing: existingSchema.optional(),
   observability: observabilitySchema,
@@ -371,6 +386,7 @@ export type KafkaConfig = z.infer<typeof kafkaSchema>;
 export type TrafficConfig = z.infer<typeof trafficSchema>;
 export type PricesConfig = z.infer<typeof pricesSchema>;
 export type AccessConfig = z.infer<typeof accessSchema>;
+export type ImagesConfig = z.infer<typeof imagesSchema>;
 export type GcpConfig = z.infer<typeof gcpSchema>;
 export type ExistingConfig = z.infer<typeof existingSchema>;
 export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
@@ -394,6 +410,7 @@ export interface ParsedConfig {
   traffic: TrafficConfig;
   prices: PricesConfig;
   access: AccessConfig;
+  images: ImagesConfig;
   gcp?: GcpConfig;
   existing?: ExistingConfig;
   observability: ObservabilityConfig;

@@ -10,6 +10,7 @@ import { checkKafka } from "./checks/kafka";
 import { checkKafkaAccess } from "./checks/kafka-access";
 import { checkLinks } from "./checks/links";
 import { checkObservability, resolveObservability } from "./checks/observability";
+import { checkImages } from "./checks/images";
 import { checkKubernetesVersion } from "./checks/kubernetes-version";
 import { checkPrices } from "./checks/prices";
 import { planRanges } from "./checks/ranges";
@@ -58,12 +59,13 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
   problems.push(...checkPrices(parsed));
   problems.push(...checkAccess(parsed));
   problems.push(...checkKubernetesVersion(parsed));
+  problems.push(...checkImages(parsed));
   if (parsed.cloud) problems.push(...profileOf(parsed.cloud).configProblems(parsed));
   problems.push(...checkObservability(parsed));
 
   if (errorsOf(problems).length > 0 || ranges === undefined) return { ok: false, problems };
   const config = parsed as ParsedConfig;
-  const { network, nodePools, mesh, kafka, traffic, prices, access, protectData, kubernetesVersion } = config;
+  const { network, nodePools, mesh, kafka, traffic, prices, access, images, protectData, kubernetesVersion } = config;
   const common: CommonStackSpec = {
     network,
     nodePools,
@@ -72,6 +74,7 @@ export function validateConfig(raw: Readonly<Record<string, unknown>>): Validati
     traffic,
     prices,
     access,
+    images,
     protectData,
     ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
     observability: resolveObservability(config.cloud, config.observability),
