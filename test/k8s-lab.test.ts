@@ -8,7 +8,7 @@ import { answerPasses, providerDiffCases, providerDiffCheck, rotateKubeconfig } 
 import { applyItems, applyOrder, apiOf, autoName, helmInstallOrder, managedPrometheusProviders, objectOf } from "../lib/k8s-lab/objects";
 import { ClusterReport, UpgradeOutcome, UpgradeReport, labChecks, upgradeRecord } from "../lib/k8s-lab/report";
 import { CHART_SOURCES, modulesToDownload } from "../lib/k8s-lab/sources";
-import { changedPaths, nextPatch, replacedBy, stackFileText, upgradeEdits } from "../lib/k8s-lab/upgrades";
+import { changedPaths, doubledMachineType, nextPatch, replacedBy, stackFileText, upgradeEdits } from "../lib/k8s-lab/upgrades";
 import { undeclaredValuePaths } from "../lib/k8s-lab/values-schema";
 import { parseStackFile } from "../tools/stack-file";
 import type { PlanResource } from "../lib/plan";
@@ -176,13 +176,21 @@ describe("chart values against values.schema.json", () => {
 });
 
 describe("upgrade edits", () => {
-  it("each edit changes one thing of the shipped config and still plans as a stack file", () => {
+  const versionsOf = (cloud: string) => (cloud === "eks" ? ["1.34", "1.35", "1.36"] : cloud === "gke" ? ["1.34", "1.35"] : undefined);
+  const defaults = { eks: "1.35", gke: "1.35" };
+
+  it("each edit changes only the keys it names of the shipped config and still plans as a stack file", () => {
     for (const stack of ["gke", "eks", "existing"]) {
       const config = stackConfig(stack);
-      for (const edit of upgradeEdits("4.1.2")) {
+      for (const edit of upgradeEdits("4.1.2", versionsOf, defaults)) {
+        if (edit.appliesTo && !edit.appliesTo(config)) continue;
         const edited = edit.apply(config);
         const changed = Object.keys(edited).filter((k) => JSON.stringify(edited[k]) !== JSON.stringify(config[k]));
-        expect(changed, edit.change).toHaveLength(1);
+        expect(changed.length, edit.change).toBeGreaterThan(0);
+        expect(
+          edit.keys.map((k) => `geo-kafka:${k}`),
+          edit.change,
+        ).toEqual(expect.arrayContaining(changed));
         const parsed = parseStackFile(stackFileText(edited), "edited");
         expect(parsed.ok).toBe(true);
         // The edited file validates: each edit is a change a user can make.
@@ -193,9 +201,32 @@ describe("upgrade edits", () => {
     }
   });
 
+  it("applies the Kubernetes version edit where a later supported minor exists, and the machine type where it is a size", () => {
+    const applies = (stack: string) =>
+      upgradeEdits("4.1.2", versionsOf, defaults)
+        .filter((e) => !e.appliesTo || e.appliesTo(stackConfig(stack)))
+        .map((e) => e.change);
+    expect(applies("eks")).toEqual(expect.arrayContaining(["Kubernetes version", "Kafka node machine type"]));
+    expect(applies("gke")).not.toContain("Kubernetes version");
+    expect(applies("existing")).not.toContain("Kafka node machine type");
+    expect(applies("existing")).not.toContain("Kubernetes version");
+    expect(doubledMachineType("n2-standard-16")).toBe("n2-standard-32");
+    expect(doubledMachineType("r5.4xlarge")).toBe("r5.8xlarge");
+    expect(doubledMachineType("m5.xlarge")).toBe("m5.2xlarge");
+    expect(() => doubledMachineType("bare-metal-16c-128g")).toThrow(/no doubled size/);
+  });
+
   it("computes the edited values", () => {
     const config = stackConfig("eks");
-    const [disk, partitions, version, rtt, observability] = upgradeEdits("4.1.2").map((e) => e.apply(config));
+    const [disk, partitions, version, rtt, observability, broker, machine, kubernetes] = upgradeEdits("4.1.2", versionsOf, defaults).map(
+      (e) => e.apply(config),
+    );
+    const pool = (c: Record<string, unknown>) =>
+      (c["geo-kafka:nodePools"] as { kafka: { machineType: string; countPerRegion: number } }).kafka;
+    expect((broker["geo-kafka:kafka"] as { brokersPerRegion: number }).brokersPerRegion).toBe(4);
+    expect(pool(broker).countPerRegion).toBe(4);
+    expect(pool(machine).machineType).toBe("r5.8xlarge");
+    expect(kubernetes["geo-kafka:kubernetesVersion"]).toBe("1.36");
     const kafka = (c: Record<string, unknown>) =>
       c["geo-kafka:kafka"] as { disk: { sizeGiB: number }; defaultPartitions: number; version: string };
     expect(kafka(disk).disk.sizeGiB).toBe(Math.round(kafka(config).disk.sizeGiB * 1.5));

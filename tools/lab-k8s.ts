@@ -12,6 +12,8 @@ import { ClusterReport, K8sLabReport, UpgradeReport, labChecks, renderReport, up
 import { CLOUD_CRDS, LAB_KUBERNETES_VERSION, minimalCrd } from "../lib/k8s-lab/sources";
 import { StackConfig, stackFileText, upgradeEdits } from "../lib/k8s-lab/upgrades";
 import { SUPPORTED_KAFKA_VERSIONS } from "../lib/config/kafka-version";
+import { profileOf } from "../lib/cloud";
+import { CLOUDS, Cloud } from "../lib/types";
 import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import type { Plan, PlanResource } from "../lib/plan";
 import { errorsOf, formatProblems } from "../lib/problems";
@@ -189,7 +191,19 @@ async function runLab(options: K8sLabOptions, runDir: string): Promise<K8sLabRep
   const upgrades: UpgradeReport[] = [];
   if (options.phases.includes("upgrades")) {
     const config = (parse(fs.readFileSync(shippedFile, "utf8")) as { config: StackConfig }).config;
-    for (const edit of upgradeEdits(SUPPORTED_KAFKA_VERSIONS.default)) {
+    const versionsOf = (cloud: string) =>
+      CLOUDS.includes(cloud as Cloud) ? profileOf(cloud as Cloud).kubernetesVersions?.versions.map((v) => v.version) : undefined;
+    const defaultVersions = Object.fromEntries(
+      CLOUDS.flatMap((cloud) => {
+        const catalog = profileOf(cloud).kubernetesVersions;
+        return catalog ? [[cloud, catalog.defaultVersion]] : [];
+      }),
+    );
+    for (const edit of upgradeEdits(SUPPORTED_KAFKA_VERSIONS.default, versionsOf, defaultVersions)) {
+      if (edit.appliesTo && !edit.appliesTo(config)) {
+        log(`upgrade: ${edit.change}: not applicable to stack ${stack}`);
+        continue;
+      }
       const file = path.join(runDir, `upgrade-${edit.change.replace(/\W+/g, "-")}.yaml`);
       fs.writeFileSync(file, stackFileText(edit.apply(config)));
       log(`upgrade: ${edit.change} (${edit.describe(config)}; npm run plan -- --stack ${stack} --config ${file})`);
