@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as fc from "fast-check";
 import { maintenanceWindow } from "../lib/cloud/gke/node-plan";
 import { EKS_KUBERNETES_VERSIONS, GKE_KUBERNETES_VERSIONS, kubernetesVersionProblems } from "../lib/cloud/versions";
-import { validateConfig } from "../lib/config/validate";
+import { rawConfigFromMap, validateConfig } from "../lib/config/validate";
 import {
   BROKER_CATCH_UP_ALLOWANCE_SECONDS,
   NODE_BOOT_ALLOWANCE_SECONDS,
@@ -164,6 +164,13 @@ describe("Kubernetes versions (lib/cloud/versions.ts)", () => {
         message: expect.stringMatching(/^1\.35 leaves standard support on 2027-03-27 \(71 days after 2027-01-15\)/),
       },
     ]);
+  });
+
+  it("keeps the version as text from Pulumi's config map, where JSON would read 1.30 as 1.3", () => {
+    expect(rawConfigFromMap({ "geo-kafka:kubernetesVersion": "1.30", "geo-kafka:protectData": "false" })).toEqual({
+      kubernetesVersion: "1.30",
+      protectData: false,
+    });
   });
 
   const raw = (stack: string, version: unknown) => {

@@ -14,12 +14,20 @@ export function decodeConfigValue(text: string): unknown {
   }
 }
 
+/**
+ * Top-level keys whose values are text even when they read as JSON: `kubernetesVersion: "1.30"` reaches the program as
+ * the text `1.30`, which JSON would turn into the number 1.3.
+ */
+export const TEXT_KEYS: ReadonlySet<string> = new Set(["kubernetesVersion"]);
+
 /** The keys of this project's namespace (`geo-kafka:*`), prefix removed, values decoded. */
 export function rawConfigFromMap(all: Readonly<Record<string, string>>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   const prefix = `${PROJECT}:`;
   for (const [key, text] of Object.entries(all)) {
-    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = decodeConfigValue(text);
+    if (!key.startsWith(prefix)) continue;
+    const name = key.slice(prefix.length);
+    raw[name] = TEXT_KEYS.has(name) ? text : decodeConfigValue(text);
   }
   return raw;
 }
