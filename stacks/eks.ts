@@ -34,7 +34,7 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
   );
 
   const apiClients = apiServerClients(spec.mesh.mode, spec.regions.length);
-  // Region after region: each region's Kafka node group updates only after the previous region's has finished.
+  // Region after region: each region's Kafka node group (and system node group) updates only after the previous region's.
   const regions: EksRegion[] = [];
   spec.regions.forEach((region, i) =>
     regions.push(
@@ -53,7 +53,9 @@ export function eksStack(spec: EksStackSpec, derived: DerivedPlan) {
         controlPlaneCidrs: spec.access.controlPlaneCidrs,
         protectData: spec.protectData,
         kubernetesVersion: spec.kubernetesVersion,
-        ...(i > 0 ? { kafkaNodesAfter: [regions[i - 1].kafkaNodes.nodeGroup] } : {}),
+        ...(i > 0
+          ? { kafkaNodesAfter: [regions[i - 1].kafkaNodes.nodeGroup], systemNodesAfter: [regions[i - 1].systemNodes.nodeGroup] }
+          : {}),
         provider: providers[i],
       }),
     ),

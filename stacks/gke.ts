@@ -42,7 +42,7 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
   );
 
   const apiClients = apiServerClients(spec.mesh.mode, spec.regions.length);
-  // Region after region: each region's Kafka pool updates only after the previous region's has finished.
+  // Region after region: each region's Kafka pool (and system pool) updates only after the previous region's has finished.
   const regions: GkeRegion[] = [];
   spec.regions.forEach((region, index) =>
     regions.push(
@@ -60,7 +60,7 @@ export function gkeStack(spec: GkeStackSpec, derived: DerivedPlan) {
         kafkaNodeSysctls: profileOf("gke").kafkaNodeSysctls(derived.socketBuffers.sysctls),
         protectData: spec.protectData,
         kubernetesVersion: spec.kubernetesVersion,
-        ...(index > 0 ? { kafkaPoolAfter: [regions[index - 1].gke.kafkaPool] } : {}),
+        ...(index > 0 ? { kafkaPoolAfter: [regions[index - 1].gke.kafkaPool], systemPoolAfter: [regions[index - 1].gke.systemPool] } : {}),
         provider: providers[index],
       }),
     ),

@@ -91,22 +91,41 @@ describe("the roll order and timeouts on the shipped plans", () => {
     expect(runs.existing.resources.some((r) => r.type.startsWith("gcp:") || r.type.startsWith("aws:"))).toBe(false);
   });
 
-  it("gke: control planes at the stack's version floor, maintenance on a different weekday per region, Kafka pools excluded", () => {
+  it("gke: control planes at the stack's version floor, maintenance on a different weekday per region, node upgrades excluded", () => {
     const run = runs.gke;
     const clusters = run.resources.filter((r) => r.type === "gcp:container/cluster:Cluster");
     expect(clusters.map((c) => c.inputs.minMasterVersion)).toEqual(["1.35", "1.35", "1.35"]);
-    const days = clusters.map(
-      (c) => (c.inputs.maintenancePolicy as { recurringWindow: { recurrence: string } }).recurringWindow.recurrence,
+    const policies = clusters.map(
+      (c) => c.inputs.maintenancePolicy as { recurringWindow: { recurrence: string }; maintenanceExclusions: unknown[] },
     );
-    expect(new Set(days).size).toBe(3);
-    for (const pool of run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool")) {
-      const kafka = pool.name.endsWith("kafka-pool");
-      // The Kafka pools wait for `pulumi up`; the system pools follow the channel in their region's window.
-      expect(pool.inputs.maintenancePolicies, pool.name).toEqual(
-        kafka ? [{ exclusionUntilEndOfSupports: [{ enabled: true }] }] : undefined,
-      );
-    }
+    expect(new Set(policies.map((p) => p.recurringWindow.recurrence)).size).toBe(3);
+    // A cluster-level exclusion, which the provider also sends on update (a node pool's is sent only at creation).
+    for (const p of policies)
+      expect(p.maintenanceExclusions).toEqual([
+        {
+          exclusionName: "geo-kafka-nodes-upgraded-by-hand",
+          startTime: "2026-12-07T00:00:00Z",
+          exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" },
+        },
+      ]);
+    for (const pool of run.resources.filter((r) => r.type === "gcp:container/nodePool:NodePool"))
+      expect(pool.inputs.maintenancePolicies, pool.name).toBeUndefined();
   });
+
+  it.each([
+    { stack: "gke", system: (r: string) => `gke-${r}-cluster-system-pool`, regions: ["us-east4", "us-central1", "us-west1"] },
+    { stack: "eks", system: (r: string) => `eks-${r}-system-nodes`, regions: ["us-east-1", "us-east-2", "us-west-2"] },
+  ])(
+    "$stack: system node pools chained region after region too (the mesh control plane never updates in two at once)",
+    ({ stack, system, regions }) => {
+      regions.forEach((region, i) => {
+        const deps = byName(runs[stack], system(region)).dependsOn.filter(
+          (d) => d !== system(region) && (d.endsWith("system-pool") || d.endsWith("system-nodes")),
+        );
+        expect(deps).toEqual(i === 0 ? [] : [system(regions[i - 1])]);
+      });
+    },
+  );
 
   it("eks: control planes and node groups at the stack's version", () => {
     const run = runs.eks;

@@ -58,6 +58,8 @@ export interface EksRegionArgs {
    * once. Default none (the first region).
    */
   kafkaNodesAfter?: pulumi.Resource[];
+  /** The previous region's system node group, likewise: the mesh control plane never updates in two regions at once. */
+  systemNodesAfter?: pulumi.Resource[];
   /** Protect the cluster, the Kafka node group and the StorageClass (lib/durability/protection.ts). Default true. */
   protectData?: boolean;
   /** The region's AWS provider; every AWS resource below uses it. Required. */
@@ -148,6 +150,7 @@ export class EksRegion extends pulumi.ComponentResource {
         machineType: args.systemPool.machineType,
         count: args.systemPool.countPerRegion,
         labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+        after: args.systemNodesAfter ?? [],
         userData: renderNodeUserData({ sysctls: [...socketBufferSysctls(args.socketSysctls), ...PATH_MTU_SYSCTLS] }),
       },
       { parent: this },

@@ -16,6 +16,7 @@ import {
   DATAPATH_PROVIDER,
   gkeClusterName,
   maintenanceWindow,
+  nodeUpgradeExclusion,
   kafkaPoolTaint,
   nodeServiceAccountId,
   spreadOverZones,
@@ -79,6 +80,8 @@ export interface GkeClusterArgs {
    * at once. Default none (the first region).
    */
   kafkaPoolAfter?: pulumi.Resource[];
+  /** System pools of other regions this one updates after, as the Kafka pools do. Default none (the first region). */
+  systemPoolAfter?: pulumi.Resource[];
   /**
    * GKE Managed Service for Prometheus, managed collection (GKE API MonitoringConfig.managedPrometheusConfig.enabled):
    * GKE then runs the collectors in gmp-system and installs the monitoring.googleapis.com CRDs (PodMonitoring, Rules,
@@ -185,8 +188,10 @@ export class GkeCluster extends pulumi.ComponentResource {
         dnsConfig: { clusterDns: "KUBE_DNS" },
         releaseChannel: { channel: args.releaseChannel ?? DEFAULT_RELEASE_CHANNEL },
         minMasterVersion: args.kubernetesVersion,
-        // One weekday per region: GKE's own upgrades never run in two regions on the same day.
-        maintenancePolicy: { recurringWindow: maintenanceWindow(region.index) },
+        // One weekday per region: GKE's own upgrades never run in two regions on the same day. The exclusion keeps GKE
+        // from upgrading nodes (and the control plane's minor) until the version's end of support: node upgrades are
+        // `pulumi up`- or gcloud-driven, region after region (docs/operations.md).
+        maintenancePolicy: { recurringWindow: maintenanceWindow(region.index), maintenanceExclusions: [nodeUpgradeExclusion()] },
         workloadIdentityConfig: { workloadPool: workloadPool(args.project) },
         enableShieldedNodes: true,
         // No masterIpv4CidrBlock: the control plane is reached through Private Service Connect, so no /28 has to be
@@ -235,10 +240,9 @@ export class GkeCluster extends pulumi.ComponentResource {
         location: region.name,
         nodeLocations: this.kafkaSpread.nodeLocations,
         nodeCount: this.kafkaSpread.nodeCountPerZone,
-        // autoUpgrade cannot be off on a release channel (the API refuses it); the pool's exclusion instead keeps GKE from
-        // upgrading these nodes until their version's end of support. Upgrades are `pulumi up`-driven (docs/operations.md).
+        // autoUpgrade cannot be off on a release channel (the API refuses it); the cluster's exclusion keeps GKE from
+        // upgrading these nodes until their version's end of support instead (docs/operations.md).
         management: { autoRepair: true, autoUpgrade: true },
-        maintenancePolicies: [{ exclusionUntilEndOfSupports: [{ enabled: true }] }],
         // One node at a time: each node carries brokers, and a second one down could cost a partition its quorum.
         upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
         nodeConfig: {
@@ -258,7 +262,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         ...childOpts,
         ...dataHolderOptions("kafka-node-pool", protectData),
         dependsOn: args.kafkaPoolAfter ?? [],
-        // Node after node, each with its Kafka pods back and caught up (lib/rolls/timing.ts); GKE's provider waits 30 minutes.
+        // Node after node, each with its Kafka pods back and caught up (lib/rolls/timing.ts), longer than the provider's default.
         customTimeouts: { update: pulumiDuration(nodePoolRollSeconds(this.kafkaSpread.totalNodes)) },
       },
     );
@@ -284,7 +288,7 @@ export class GkeCluster extends pulumi.ComponentResource {
           kubeletConfig: { insecureKubeletReadonlyPortEnabled: "FALSE" },
         },
       },
-      childOpts,
+      { ...childOpts, dependsOn: args.systemPoolAfter ?? [] },
     );
 
     this.endpoint = this.cluster.endpoint;

@@ -42,6 +42,8 @@ export interface GkeRegionArgs {
   kubernetesVersion: string;
   /** The previous region's Kafka pool, which this region's updates after (see GkeClusterArgs). Default none. */
   kafkaPoolAfter?: pulumi.Resource[];
+  /** The previous region's system pool, likewise. Default none. */
+  systemPoolAfter?: pulumi.Resource[];
   /** GKE managed Prometheus collection and its CRDs in this cluster (see GkeClusterArgs). Default false. */
   managedPrometheus?: boolean;
   /** Protect the cluster, its Kafka pool and its StorageClass (lib/durability/protection.ts). Default true. */
@@ -101,6 +103,7 @@ export class GkeRegion extends pulumi.ComponentResource {
         kafkaNodeSysctls: args.kafkaNodeSysctls,
         kubernetesVersion: args.kubernetesVersion,
         ...(args.kafkaPoolAfter ? { kafkaPoolAfter: args.kafkaPoolAfter } : {}),
+        ...(args.systemPoolAfter ? { systemPoolAfter: args.systemPoolAfter } : {}),
         ...(args.releaseChannel ? { releaseChannel: args.releaseChannel } : {}),
         ...(args.managedPrometheus ? { managedPrometheus: true } : {}),
         protectData,

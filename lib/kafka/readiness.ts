@@ -84,14 +84,14 @@ prop() { sed -n "s/^$1=//p" "$config"; }
 node_id="$(prop node.id)"
 logdir="$(prop metadata.log.dir)"
 dir="$(sed -n 's/^directory.id=//p' "$logdir/meta.properties")"
-if ! out="$(${podToolEnv(`${configDir}/${CONFIG_FILES.toolsLog4j}`)} \
-  "${home}/bin/kafka-metadata-quorum.sh" --bootstrap-controller "$(prop controller.quorum.bootstrap.servers)" \
+if ! out="$(${podToolEnv(`${configDir}/${CONFIG_FILES.toolsLog4j}`)} \\
+  "${home}/bin/kafka-metadata-quorum.sh" --bootstrap-controller "$(prop controller.quorum.bootstrap.servers)" \\
   --command-config "${configDir}/${CONFIG_FILES.clientProperties}" describe --replication)"; then
   echo "geo-kafka: not ready: no answer from the quorum: $out"
   exit 1
 fi
 # NodeId DirectoryId LogEndOffset Lag LastFetchTimestamp LastCaughtUpTimestamp Status
-row="$(printf '%s\n' "$out" | awk -v id="$node_id" -v dir="$dir" '$1 == id && $2 == dir { print $4, $NF }')"
+row="$(printf '%s\\n' "$out" | awk -v id="$node_id" -v dir="$dir" '$1 == id && $2 == dir { print $4, $NF }')"
 lag="\${row% *}"
 status="\${row#* }"
 case "$status" in

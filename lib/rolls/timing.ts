@@ -25,15 +25,16 @@ export const CONTROLLER_MIN_READY_SECONDS = 30;
 export const STARTUP_PROBE = { periodSeconds: 10, failureThreshold: 180 } as const;
 
 /**
- * Scheduling a replacement pod: the old pod's volume detached and attached to the same node (a StatefulSet pod keeps
- * its node and claim), the image present or pulled. Volume attachment alone takes up to a few minutes on both clouds.
+ * Scheduling a replacement pod: its claim's volume detached from the old node and attached where the pod lands (the
+ * same node in a rolling update, another one after a drain), the image present or pulled. Volume attachment alone
+ * takes up to a few minutes on both clouds.
  */
 export const POD_SCHEDULE_ALLOWANCE_SECONDS = 300;
 /**
  * From an open port to ready: a broker turns ready once no partition is under-replicated, i.e. once it has fetched what
- * was written while it was down. A controller is ready once its port opens, before it has caught up with the quorum
- * leader; its allowance covers the catch-up all the same, since the next controller must not stop before. Fifteen minutes of catch-up is
- * generous at the link rates the capacity model plans for; a roll that needs longer is better stopped and looked at.
+ * was written while it was down; a controller once it votes and is at most 100 records behind the leader
+ * (lib/kafka/readiness.ts). Fifteen and five minutes are generous at the link rates the capacity model plans for; a
+ * roll that needs longer is better stopped and looked at.
  */
 export const BROKER_CATCH_UP_ALLOWANCE_SECONDS = 900;
 export const CONTROLLER_CATCH_UP_ALLOWANCE_SECONDS = 300;
@@ -90,7 +91,9 @@ export function statefulSetRollSeconds(role: KafkaRole, replicas: number): numbe
  * Timeout of a Kafka node pool's (or node group's) update: nodes are replaced one at a time (surge 1 / unavailable 0 on
  * GKE, `maxUnavailable` 1 on EKS); each needs a new node booted, then its Kafka pods evicted and back, ready and
  * caught up: the broker's replacement, the longer of the two roles (their budgets are separate, so a node's broker
- * and controller go together). The next node's drain waits for that through the brokers' PodDisruptionBudget.
+ * and controller go together). The next node's drain waits for that through the brokers' PodDisruptionBudget. The
+ * cloud reports the update done once the last old node is gone, without waiting for the pods it held to be ready
+ * again (docs/operations.md, "What the order does not cover").
  */
 export function nodePoolRollSeconds(nodes: number): number {
   if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`nodes must be a positive integer (found ${nodes})`);

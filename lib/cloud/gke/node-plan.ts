@@ -115,3 +115,31 @@ export function maintenanceWindow(regionIndex: number): { startTime: string; end
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
   return { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${MAINTENANCE_DAYS[regionIndex]}` };
 }
+
+/** Name of the cluster's maintenance exclusion for node upgrades. */
+export const NODE_UPGRADE_EXCLUSION_NAME = "geo-kafka-nodes-upgraded-by-hand";
+/**
+ * A fixed start, so plans do not depend on the clock; the exclusion then runs until the running version's end of
+ * support, renewed at each minor. Fixed past starts are what GoogleCloudPlatform/cluster-toolkit's GKE module used
+ * (its PR #5910, 2026-07); that GKE accepts one on a new cluster is not verified here.
+ */
+export const NODE_UPGRADE_EXCLUSION_START = "2026-12-07T00:00:00Z";
+
+/**
+ * The cluster's exclusion of node upgrades (and control-plane minor upgrades) until the end of support of the running
+ * version (GKE "Maintenance windows and exclusions": scope NO_MINOR_OR_NODE_UPGRADES, end time behaviour
+ * UNTIL_END_OF_SUPPORT). A node-pool exclusion would do this for the Kafka pool alone, but the google provider sends
+ * that field only when a pool is created, so deployed pools would never get it. Patch upgrades of the control plane go
+ * on in the region's window; at end of support GKE upgrades anyway, in the window.
+ */
+export function nodeUpgradeExclusion(): {
+  exclusionName: string;
+  startTime: string;
+  exclusionOptions: { scope: string; endTimeBehavior: string };
+} {
+  return {
+    exclusionName: NODE_UPGRADE_EXCLUSION_NAME,
+    startTime: NODE_UPGRADE_EXCLUSION_START,
+    exclusionOptions: { scope: "NO_MINOR_OR_NODE_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" },
+  };
+}

@@ -8,6 +8,14 @@ export function checkImages({ images, kafka }: Partial<ParsedConfig>): Problem[]
   const problems: Problem[] = [];
   for (const image of ["kafka", "curl"] as const satisfies readonly StackImage[]) {
     const ref = images[image];
+    // Pods holding the cluster's keys and credentials run what the mirror serves: by tag, whatever it serves.
+    if (images.registry !== undefined && (ref === undefined || parseReference(ref)?.digest === undefined))
+      problems.push(
+        warning(
+          configPath("images", [image]),
+          `pulled from the mirror ${images.registry} by tag: pin it by digest (images.${image}: <reference>@sha256:...) so the mirror cannot substitute other bytes`,
+        ),
+      );
     if (ref === undefined) continue;
     const path = configPath("images", [image]);
     const parsed = parseReference(ref);
