@@ -33,8 +33,11 @@ export function imageRef(image: StackImage, kafkaVersion: string, settings: Imag
   return settings.registry ? `${settings.registry.replace(/\/+$/, "")}/${ref}` : ref;
 }
 
+/** The reference each image is pulled by. */
+export type StackImages = Record<StackImage, string>;
+
 /** Every image of the stack, resolved. */
-export function resolveImages(kafkaVersion: string, settings: ImageSettings = {}): Record<StackImage, string> {
+export function resolveImages(kafkaVersion: string, settings: ImageSettings = {}): StackImages {
   return { kafka: imageRef("kafka", kafkaVersion, settings), curl: imageRef("curl", kafkaVersion, settings) };
 }
 

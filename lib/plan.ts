@@ -40,6 +40,19 @@ export interface Plan {
 export const GLOBAL_GROUP = "global";
 
 /**
+ * The Kafka role of a plan resource that is one of geo-kafka's controller or broker StatefulSets (by its labels), else
+ * undefined. The region-loss model and the roll rule both find the StatefulSets this way.
+ */
+export function kafkaStatefulSetRole(r: Pick<PlanResource, "type" | "inputs">): "controller" | "broker" | undefined {
+  if (r.type !== "kubernetes:apps/v1:StatefulSet") return undefined;
+  const metadata = r.inputs.metadata;
+  const labels =
+    (metadata !== null && typeof metadata === "object" ? (metadata as { labels?: Record<string, string> }).labels : undefined) ?? {};
+  const role = labels["app.kubernetes.io/component"];
+  return labels["app.kubernetes.io/part-of"] === "geo-kafka" && (role === "controller" || role === "broker") ? role : undefined;
+}
+
+/**
  * The region a resource belongs to: the configured region named by its provider or its own name, else by its
  * nearest ancestor's (providers and children are named after their region); otherwise "global".
  */

@@ -2,7 +2,7 @@
 // when losing one region takes away something a surviving region needs, not only replicas and voters. Each dependency
 // names the regions it lives in, how many of them must survive, when it is needed (by the running cluster, or by a
 // `pulumi up` that changes the region) and the chain of plan objects that makes it a dependency.
-import { Plan, PlanResource, regionOf } from "./plan";
+import { Plan, PlanResource, kafkaStatefulSetRole, regionOf } from "./plan";
 import { dataHolderKind } from "./policy/durability-rules";
 
 export type DependencyKind = "name-resolution" | "mesh-control-plane" | "controller-quorum" | "certificate-issuer" | "roll-gate";
@@ -31,7 +31,6 @@ export interface RegionDependency {
 }
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
-const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 
 /** The chart of a Helm release in the plan. */
 function chartOf(r: PlanResource): string | undefined {
@@ -41,19 +40,6 @@ function chartOf(r: PlanResource): string | undefined {
 function metadataOf(r: PlanResource): { name?: string; annotations?: Record<string, string>; labels?: Record<string, string> } {
   const m = r.inputs.metadata;
   return m !== null && typeof m === "object" ? (m as ReturnType<typeof metadataOf>) : {};
-}
-
-/** The Kafka StatefulSets: the plan's controller and broker StatefulSets of geo-kafka. */
-function kafkaStatefulSets(plan: Plan): PlanResource[] {
-  return plan.resources.filter((r) => {
-    const labels = metadataOf(r).labels ?? {};
-    const component = labels["app.kubernetes.io/component"];
-    return (
-      r.type === STATEFUL_SET &&
-      labels["app.kubernetes.io/part-of"] === "geo-kafka" &&
-      (component === "controller" || component === "broker")
-    );
-  });
 }
 
 /**
@@ -147,7 +133,10 @@ export function regionDependencies(plan: Plan, regions: readonly string[], contr
 
   // Region-ordered rolls: a Kafka StatefulSet or Kafka node pool waits for the ones it depends on, directly or through
   // others (lib/policy/roll-rules.ts: pools, then controllers, then brokers).
-  const sets = [...plan.resources.filter((r) => dataHolderKind(r) === "kafka-node-pool"), ...kafkaStatefulSets(plan)];
+  const sets = [
+    ...plan.resources.filter((r) => dataHolderKind(r) === "kafka-node-pool"),
+    ...plan.resources.filter((r) => kafkaStatefulSetRole(r) !== undefined),
+  ];
   const setNames = new Set(sets.map((s) => s.name));
   for (const set of sets) {
     const region = where(set);

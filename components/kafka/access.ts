@@ -1,7 +1,6 @@
 // Declared access carried out: a SCRAM user's Secret in each of its client namespaces in every cluster, and the
 // access Job in the first region that makes Kafka's topics, users, quotas and ACLs what the stack file declares
 // (lib/kafka/access.ts renders its script). The Job runs in the cluster, so `pulumi up` needs no route to a broker.
-import { imageRef } from "../../lib/images";
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -46,8 +45,8 @@ export interface KafkaAccessArgs {
   nodes: readonly KafkaNode[];
   /** apache/kafka release: the Job runs the release's own tools. Required. */
   version: string;
-  /** The Kafka image the Job runs (lib/images.ts). Default: `apache/kafka:<version>` from Docker Hub. */
-  image?: string;
+  /** The Kafka image the Job runs (lib/images.ts `resolveImages`). Required. */
+  image: string;
   /** Declared topics (kafka.topics). Default none. */
   topics?: readonly KafkaTopicSpec[];
   /** Declared users (kafka.users). Default none. */
@@ -210,7 +209,7 @@ export class KafkaAccess extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "apply",
-                  image: args.image ?? imageRef("kafka", args.version),
+                  image: args.image,
                   command: ["/bin/sh", `${ACCESS_FILES.dir}/${ACCESS_FILES.script}`],
                   // The script's last lines (Kafka's error) become the termination message pulumi-kubernetes reports.
                   terminationMessagePolicy: "FallbackToLogsOnError",

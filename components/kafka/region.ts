@@ -1,7 +1,7 @@
 // Everything the stretched Kafka cluster puts into one region's Kubernetes cluster, all on that cluster's provider:
 // namespace, credentials, configuration, Services, mesh hooks, network and disruption policies, and the controller
 // and broker StatefulSets.
-import { resolveImages } from "../../lib/images";
+import type { StackImages } from "../../lib/images";
 import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -38,11 +38,8 @@ export interface KafkaRegionArgs {
   statefulSets: readonly StatefulSetConfig[];
   /** apache/kafka release (a pinned version): labels and, by default, the image tag. Required. */
   version: string;
-  /**
-   * The images pods pull (lib/images.ts `resolveImages`): Kafka's, and curl's for the metrics agent's download.
-   * Default: Docker Hub by tag, Kafka's tag being `version`.
-   */
-  images?: { kafka: string; curl: string };
+  /** The images pods pull (lib/images.ts `resolveImages`): Kafka's, and curl's for the metrics agent's download. Required. */
+  images: StackImages;
   /** Container sizes from the Kafka node shape (lib/kafka/sizing). Required. */
   sizing: KafkaSizing;
   /** Kafka cluster id shared by every node (22-character base64url). Required. */
@@ -346,7 +343,7 @@ export class KafkaRegion extends pulumi.ComponentResource {
             set,
             mesh: mesh.mode,
             version: args.version,
-            images: args.images ?? resolveImages(args.version),
+            images: args.images,
             sizing: set.role === "broker" ? args.sizing.broker : args.sizing.controller,
             sidecar: set.role === "broker" ? args.sizing.brokerSidecar : args.sizing.controllerSidecar,
             configMapName: configMap.metadata.name,

@@ -2,7 +2,7 @@
 // identity (cluster id, client credentials, the TLS CA in Submariner mode), then each region's objects on its own
 // provider, with rollouts chained across regions so that at most one region's controller and one region's brokers
 // restart at a time.
-import { resolveImages } from "../../lib/images";
+import { StackImages, resolveImages } from "../../lib/images";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { RegionSpec } from "../../lib/config/spec";
@@ -55,7 +55,7 @@ export interface StretchedKafkaArgs {
    * The images pods pull (lib/images.ts `resolveImages`): Kafka's, and curl's for the metrics agent's download.
    * Default: Docker Hub by tag, Kafka's tag being `version`.
    */
-  images?: { kafka: string; curl: string };
+  images?: StackImages;
   /** Brokers in each region. Required, 1 to 100 (node ids are region x 100 + n). */
   brokersPerRegion: number;
   /** KRaft controllers in each region. Required, 1 to 100; one per region keeps a quorum after losing any region. */

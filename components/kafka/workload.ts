@@ -17,6 +17,7 @@ import {
   javaAgentOpts,
 } from "../../lib/observability/jmx-exporter";
 import { KAFKA_PORTS } from "../../lib/ports";
+import type { StackImages } from "../../lib/images";
 import { POD_TIMING, STARTUP_PROBE } from "../../lib/rolls/timing";
 import type { Mesh } from "../../lib/types";
 
@@ -82,7 +83,7 @@ export interface WorkloadArgs {
   mesh: Mesh;
   version: string;
   /** The images the pod pulls (lib/images.ts). */
-  images: { kafka: string; curl: string };
+  images: StackImages;
   sizing: ContainerSizing & { heapMiB: number };
   /** Istio mode: the sidecar's requests and limits. */
   sidecar?: ContainerSizing;

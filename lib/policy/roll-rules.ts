@@ -1,17 +1,10 @@
 // The roll rule over a plan: Kafka's StatefulSets and Kafka node pools carry timeouts that fit a whole roll, and one
 // order ties them together (every Kafka node pool, then the controllers region by region, then the brokers), so no
 // update of one region's Kafka overlaps another region's.
-import { KAFKA_NAMESPACE } from "../kafka/addresses";
-import type { KafkaRole } from "../kafka/topology";
+import { kafkaStatefulSetRole } from "../plan";
 import { nodePoolRollSeconds, statefulSetRollSeconds } from "../rolls/timing";
 import { dataHolderKind } from "./durability-rules";
-import { PolicyResource, PolicyRule, Violation, get, list, str, violation, waitsFor } from "./plan-access";
-
-function kafkaStatefulSetRole(r: PolicyResource): KafkaRole | undefined {
-  if (r.type !== "kubernetes:apps/v1:StatefulSet" || str(get(r.inputs, "metadata", "namespace")) !== KAFKA_NAMESPACE) return undefined;
-  const role = str(get(r.inputs, "spec", "template", "metadata", "labels", "app.kubernetes.io/component"));
-  return role === "broker" || role === "controller" ? role : undefined;
-}
+import { PolicyResource, PolicyRule, Violation, get, list, violation, waitsFor } from "./plan-access";
 
 /** Nodes of a Kafka node pool as the plan gives them: GKE per zone times zones, EKS the fixed group size. */
 function poolNodes(r: PolicyResource): number | undefined {
